@@ -1,0 +1,70 @@
+// The compiled contracts of ctnn: what a layer and a backend must provide.
+//   Layer<L, In>: L::bind<In> is a bound layer (shapes, parameter specs, FLOPs known at
+//     compile time) whose impl<B> runs forward(in, out, batch, mode) and
+//     backward(in, out, dout, dinp, batch) on backend B.
+//   Backend<B>: the op set layers call (GEMM, element-wise kernels, reductions, copies).
+#pragma once
+
+#include <concepts>
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+#include "ctnn/core/mode.hpp"
+#include "ctnn/core/param.hpp"
+#include "ctnn/core/shape.hpp"
+
+namespace ctnn {
+
+namespace detail {
+struct NoOpKernel {
+    constexpr void operator()(std::size_t) const {}
+};
+}  // namespace detail
+
+template <class B>
+concept Backend = std::floating_point<typename B::value_type> &&
+    requires { typename B::template buffer<typename B::value_type>; } &&
+    requires(typename B::value_type* y, const typename B::value_type* x, std::size_t n,
+             typename B::value_type a, typename B::template buffer<typename B::value_type>& buf) {
+        B::template allocate<typename B::value_type>(n);
+        { buf.data() } -> std::convertible_to<typename B::value_type*>;
+        B::gemm(false, true, n, n, n, a, x, n, x, n, a, y, n);
+        B::for_each(n, detail::NoOpKernel{});
+        B::fill(y, n, a);
+        B::copy(x, y, n);
+        B::to_host(x, y, n);
+        B::from_host(x, y, n);
+        { B::sum(x, n) } -> std::convertible_to<typename B::value_type>;
+        B::add_row_vector(y, x, n, n);
+        B::sum_rows(x, y, n, n);
+    };
+
+// A layer already bound to its input shape.
+template <class L>
+concept BoundLayer = ShapeType<typename L::in_shape> && ShapeType<typename L::out_shape> && requires {
+    { L::param_count } -> std::convertible_to<std::size_t>;
+    { L::flops } -> std::convertible_to<std::size_t>;
+    { L::kind } -> std::convertible_to<std::string_view>;
+    { L::name() } -> std::convertible_to<std::string>;
+    { L::params.size() } -> std::convertible_to<std::size_t>;
+};
+
+// A layer specification (Dense<10>, Tanh, ...) that can follow a layer producing shape In.
+template <class L, class In>
+concept Layer = requires { typename L::template bind<In>; } && BoundLayer<typename L::template bind<In>>;
+
+// The kernels of a bound layer on backend B.
+template <class Impl, class T>
+concept LayerImpl = requires(Impl& layer, const T* in, const T* out, const T* dout, T* y, std::size_t n) {
+    layer.forward(in, y, n, Mode::train);
+    layer.backward(in, out, dout, y, n);
+};
+
+// Parameter-free layers derive from this.
+struct NoParams {
+    static constexpr std::array<ParamSpec, 0> params{};
+    static constexpr std::size_t param_count = 0;
+};
+
+}  // namespace ctnn

@@ -1,0 +1,126 @@
+// read_mnist_csv: the MNIST CSV layout (one image per line: label, then 784 pixels 0-255;
+// an optional header row, recognised by a first field that is not a number). Raw or gzip.
+// Returns N x 1 x 28 x 28 images normalised as asked; every problem throws DataError naming
+// the file and the line (and column) at fault.
+#pragma once
+
+#include <charconv>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <filesystem>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <vector>
+
+#include <ctnn/data/dataset.hpp>
+#include <ctnn/data/error.hpp>
+#include <ctnn/data/file.hpp>
+
+namespace ctnn::data {
+
+// The MNIST layout: 28 x 28 single-channel images of the digits 0-9.
+namespace mnist {
+inline constexpr std::size_t rows = 28, cols = 28, pixels = rows * cols, classes = 10;
+}  // namespace mnist
+
+namespace detail {
+
+inline std::string_view trim(std::string_view s) {
+    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+    while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
+    return s;
+}
+
+// The whole field as a decimal integer, or false.
+inline bool parse_int(std::string_view s, long& value) {
+    const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), value);
+    return ec == std::errc{} && end == s.data() + s.size() && !s.empty();
+}
+
+inline std::string quoted(std::string_view s) {
+    constexpr std::size_t max = 20;
+    return "'" + std::string(s.substr(0, max)) + (s.size() > max ? "...'" : "'");
+}
+
+}  // namespace detail
+
+inline Dataset read_mnist_csv(const std::filesystem::path& path, Normalize normalize = Normalize::unit,
+                              std::size_t max_bytes = max_file_bytes) {
+    constexpr std::size_t columns = 1 + mnist::pixels;
+    const FileBytes f = read_bytes(path, max_bytes);
+    if (f.bytes.empty()) throw detail::data_error(path, "file is empty (after gzip decompression)");
+    const char* p = reinterpret_cast<const char*>(f.bytes.data());
+    const char* const end = p + f.bytes.size();
+
+    std::vector<std::uint8_t> pixels;
+    std::vector<std::int32_t> labels;
+    bool seen_content = false, header = false;
+    for (std::size_t line_no = 1; p < end; ++line_no) {
+        const char* eol = static_cast<const char*>(std::memchr(p, '\n', static_cast<std::size_t>(end - p)));
+        if (!eol) eol = end;
+        const std::string_view line = detail::trim(std::string_view(p, static_cast<std::size_t>(eol - p)));
+        p = eol < end ? eol + 1 : end;
+        if (line.empty()) continue;
+
+        const std::string at = "line " + std::to_string(line_no);
+        std::size_t found = 1;
+        for (const char c : line) found += c == ',';
+        long value = 0;
+        const bool first_is_number = detail::parse_int(detail::trim(line.substr(0, line.find(','))), value);
+        if (!seen_content && !first_is_number) {  // header row, e.g. "label,1x1,1x2,...,28x28"
+            seen_content = header = true;
+            if (found != columns) {
+                throw detail::data_error(path, at + ": header row has " + std::to_string(found) +
+                                                   " columns, expected " + std::to_string(columns) +
+                                                   " (label + " + std::to_string(mnist::pixels) + " pixels)");
+            }
+            continue;
+        }
+        seen_content = true;
+        if (found != columns) {
+            throw detail::data_error(path, at + ": expected " + std::to_string(columns) + " columns (label + " +
+                                               std::to_string(mnist::pixels) + " pixels), found " +
+                                               std::to_string(found));
+        }
+        std::size_t start = 0;
+        for (std::size_t col = 0; col < columns; ++col) {
+            const std::size_t comma = col + 1 < columns ? line.find(',', start) : line.size();
+            const std::string_view field = detail::trim(line.substr(start, comma - start));
+            start = comma + 1;
+            const std::string where = at + ", column " + std::to_string(col + 1) +
+                                      (col == 0 ? " (label)" : " (pixel " + std::to_string(col - 1) + ")");
+            if (field.empty()) throw detail::data_error(path, where + ": empty field");
+            if (!detail::parse_int(field, value)) {
+                throw detail::data_error(path, where + ": " + detail::quoted(field) + " is not an integer");
+            }
+            if (col == 0) {
+                if (value < 0 || value >= static_cast<long>(mnist::classes)) {
+                    throw detail::data_error(path, at + ": label " + std::to_string(value) + " outside 0-9");
+                }
+                labels.push_back(static_cast<std::int32_t>(value));
+            } else {
+                if (value < 0 || value > 255) {
+                    throw detail::data_error(path, where + ": pixel value " + std::to_string(value) +
+                                                       " outside 0-255");
+                }
+                pixels.push_back(static_cast<std::uint8_t>(value));
+            }
+        }
+    }
+    if (labels.empty()) {
+        throw detail::data_error(path, header ? "header row but no data rows" : "no data rows (only blank lines)");
+    }
+
+    Dataset d;
+    d.images = xt::xtensor<float, 4>::from_shape({labels.size(), 1, mnist::rows, mnist::cols});
+    d.labels = xt::xtensor<std::int32_t, 1>::from_shape({labels.size()});
+    std::copy(labels.begin(), labels.end(), d.labels.data());
+    const auto table = detail::pixel_table(normalize);
+    float* out = d.images.data();
+    for (std::size_t i = 0; i < pixels.size(); ++i) out[i] = table[pixels[i]];
+    return d;
+}
+
+}  // namespace ctnn::data

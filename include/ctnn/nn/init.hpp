@@ -1,0 +1,36 @@
+// Parameter initialisation from a ParamSpec, deterministic for a seed.
+// pytorch (default): weights Kaiming-uniform with a = sqrt(5), i.e. U(-1/sqrt(fan_in), +),
+// biases U(-1/sqrt(fan_in), +), exactly PyTorch's Linear/Conv defaults.
+// xavier: weights U(-sqrt(6/(fan_in+fan_out)), +), biases zero.
+#pragma once
+
+#include <cmath>
+
+#include "ctnn/core/param.hpp"
+#include "ctnn/core/random.hpp"
+
+namespace ctnn {
+
+enum class InitScheme { pytorch, xavier };
+
+template <class T>
+inline void init_tensor(const ParamSpec& spec, InitScheme scheme, Rng& rng, T* values) {
+    const std::size_t n = spec.count();
+    const double fan_in = static_cast<double>(spec.fan_in), fan_out = static_cast<double>(spec.fan_out);
+    double bound = 0;
+    switch (spec.role) {
+        case InitRole::zeros:
+        case InitRole::ones:
+            for (std::size_t i = 0; i < n; ++i) values[i] = spec.role == InitRole::ones ? T(1) : T(0);
+            return;
+        case InitRole::weight:
+            bound = scheme == InitScheme::xavier ? std::sqrt(6.0 / (fan_in + fan_out)) : 1.0 / std::sqrt(fan_in);
+            break;
+        case InitRole::bias:
+            bound = scheme == InitScheme::xavier ? 0.0 : 1.0 / std::sqrt(fan_in);
+            break;
+    }
+    for (std::size_t i = 0; i < n; ++i) values[i] = static_cast<T>(rng.uniform(-bound, bound));
+}
+
+}  // namespace ctnn

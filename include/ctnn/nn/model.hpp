@@ -1,0 +1,217 @@
+// Model<Net, Backend>: an architecture bound to a backend. It owns the storage: all
+// parameters in one contiguous buffer, their gradients in another, non-trainable state
+// (BatchNorm running statistics) in a third, and one output and one gradient buffer per
+// layer, sized on the first call for a batch size and reused (a steady-state step allocates
+// nothing). forward(x, N) -> (N, output_shape); backward(dout[, dinput]) accumulates gradients.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <tuple>
+#include <vector>
+
+#include "ctnn/core/concepts.hpp"
+#include "ctnn/nn/init.hpp"
+#include "ctnn/nn/sequential.hpp"
+
+namespace ctnn {
+
+namespace detail {
+template <class L>
+constexpr auto state_specs() {
+    if constexpr (requires { L::state; })
+        return L::state;
+    else
+        return std::array<ParamSpec, 0>{};
+}
+template <class L>
+inline constexpr std::size_t state_count_v = total_count(state_specs<L>());
+}  // namespace detail
+
+// Where one named tensor of a model lives: "dense1.weight", its offset in the flat buffer.
+struct TensorSlot {
+    std::string name;
+    std::vector<std::size_t> dims;
+    std::size_t offset = 0;
+    std::size_t count = 0;
+};
+
+template <class Net, Backend B>
+class Model {
+    static_assert(is_sequential<Net>::value, "Model<Net, Backend>: Net must be a Sequential<Input<...>, ...>");
+    static_assert(Net::depth > 0, "Model: the network has no layers after Input");
+
+public:
+    using net = Net;
+    using backend = B;
+    using T = typename B::value_type;
+    using buffer = typename B::template buffer<T>;
+    using input_shape = typename Net::input_shape;
+    using output_shape = typename Net::output_shape;
+    static constexpr std::size_t depth = Net::depth;
+    static constexpr std::size_t param_count = Net::param_count;
+    static constexpr std::size_t state_count = [] {
+        std::size_t total = 0;
+        Net::for_each_layer([&total]<class L>() { total += detail::state_count_v<L>; });
+        return total;
+    }();
+
+    explicit Model(std::uint64_t seed = 0, InitScheme scheme = InitScheme::pytorch)
+        : m_params(B::template allocate<T>(param_count)),
+          m_grads(B::template allocate<T>(param_count)),
+          m_state(B::template allocate<T>(state_count)) {
+        std::size_t param_offset = 0, state_offset = 0;
+        for_each_index([&]<std::size_t I>() {
+            using L = typename Net::template layer<I>;
+            auto& impl = std::get<I>(m_layers);
+            if constexpr (L::param_count > 0)
+                impl.bind_parameters(m_params.data() + param_offset, m_grads.data() + param_offset);
+            if constexpr (detail::state_count_v<L> > 0) impl.bind_state(m_state.data() + state_offset);
+            param_offset += L::param_count;
+            state_offset += detail::state_count_v<L>;
+        });
+        init_parameters(seed, scheme);
+    }
+
+    Model(const Model&) = delete;  // layers hold pointers into this model's buffers
+    Model& operator=(const Model&) = delete;
+
+    // Draws every parameter again from seed (state tensors reset to their defaults too).
+    void init_parameters(std::uint64_t seed, InitScheme scheme = InitScheme::pytorch) {
+        Rng rng(seed);
+        std::vector<T> params(param_count), state(state_count);
+        std::size_t param_offset = 0, state_offset = 0;
+        Net::for_each_layer([&]<class L>() {
+            for (const ParamSpec& spec : L::params) {
+                init_tensor(spec, scheme, rng, params.data() + param_offset);
+                param_offset += spec.count();
+            }
+            for (const ParamSpec& spec : detail::state_specs<L>()) {
+                init_tensor(spec, scheme, rng, state.data() + state_offset);
+                state_offset += spec.count();
+            }
+        });
+        B::from_host(params.data(), m_params.data(), param_count);
+        B::from_host(state.data(), m_state.data(), state_count);
+        zero_grad();
+    }
+
+    // Runs the network on `batch` samples at `input` (backend memory, batch x input size,
+    // row-major). The input must stay alive until backward. Returns the output buffer.
+    const T* forward(const T* input, std::size_t batch) {
+        reserve(batch);
+        m_input = input;
+        m_batch = batch;
+        for_each_index([&]<std::size_t I>() {
+            const T* in = I == 0 ? input : m_outputs[I - 1].data();
+            std::get<I>(m_layers).forward(in, m_outputs[I].data(), batch, m_mode);
+        });
+        return m_outputs[depth - 1].data();
+    }
+
+    // Back-propagates dout (gradient of the loss w.r.t. the last forward's output) through
+    // every layer, adding into the parameter gradients. If dinput is given, the gradient
+    // w.r.t. the input is written there (a GAN's generator needs it from the discriminator).
+    void backward(const T* dout, T* dinput = nullptr) {
+        for_each_index_reversed([&]<std::size_t I>() {
+            const T* in = I == 0 ? m_input : m_outputs[I - 1].data();
+            const T* grad_out = I == depth - 1 ? dout : m_output_grads[I].data();
+            T* grad_in = I == 0 ? dinput : m_output_grads[I - 1].data();
+            std::get<I>(m_layers).backward(in, m_outputs[I].data(), grad_out, grad_in, m_batch);
+        });
+    }
+
+    void zero_grad() { B::fill(m_grads.data(), param_count, T(0)); }
+
+    // Sizes every activation buffer for up to `batch` samples (done by forward as needed).
+    void reserve(std::size_t batch) {
+        if (batch <= m_capacity) return;
+        for_each_index([&]<std::size_t I>() {
+            constexpr std::size_t size = Net::template layer<I>::out_shape::size;
+            m_outputs[I] = B::template allocate<T>(batch * size);
+            m_output_grads[I] = B::template allocate<T>(batch * size);
+        });
+        m_capacity = batch;
+    }
+
+    void set_mode(Mode mode) { m_mode = mode; }
+    Mode mode() const { return m_mode; }
+    void train() { m_mode = Mode::train; }
+    void eval() { m_mode = Mode::eval; }
+
+    T* parameters() { return m_params.data(); }
+    const T* parameters() const { return m_params.data(); }
+    T* gradients() { return m_grads.data(); }
+    const T* gradients() const { return m_grads.data(); }
+    T* state() { return m_state.data(); }
+    const T* state() const { return m_state.data(); }
+    const T* output() const { return m_outputs[depth - 1].data(); }
+    // Output of layer I for the last forward (e.g. penultimate features for FID).
+    template <std::size_t I>
+    const T* layer_output() const { return m_outputs[I].data(); }
+    std::size_t batch() const { return m_batch; }
+
+    template <std::size_t I>
+    auto& layer() { return std::get<I>(m_layers); }
+
+    // Names and places of every parameter ("conv1.weight") and state tensor ("batchnorm1.running_mean").
+    static std::vector<TensorSlot> parameter_slots() { return slots(false); }
+    static std::vector<TensorSlot> state_slots() { return slots(true); }
+
+private:
+    template <class F>
+    static void for_each_index(F&& f) {
+        [&]<std::size_t... I>(std::index_sequence<I...>) {
+            (f.template operator()<I>(), ...);
+        }(std::make_index_sequence<depth>{});
+    }
+    template <class F>
+    static void for_each_index_reversed(F&& f) {
+        [&]<std::size_t... I>(std::index_sequence<I...>) {
+            (f.template operator()<depth - 1 - I>(), ...);
+        }(std::make_index_sequence<depth>{});
+    }
+
+    static std::vector<TensorSlot> slots(bool state) {
+        std::vector<TensorSlot> result;
+        std::vector<std::string_view> kinds;
+        std::size_t offset = 0;
+        Net::for_each_layer([&]<class L>() {
+            std::size_t ordinal = 1;
+            for (auto kind : kinds) ordinal += kind == L::kind;
+            kinds.push_back(L::kind);
+            const std::string prefix = std::string(L::kind) + std::to_string(ordinal) + ".";
+            auto add = [&](const auto& specs) {
+                for (const ParamSpec& spec : specs) {
+                    result.push_back({prefix + std::string(spec.name),
+                                      std::vector<std::size_t>(spec.dims.begin(), spec.dims.begin() + spec.rank),
+                                      offset, spec.count()});
+                    offset += spec.count();
+                }
+            };
+            if (state)
+                add(detail::state_specs<L>());
+            else
+                add(L::params);
+        });
+        return result;
+    }
+
+    template <class Tuple>
+    struct impls;
+    template <class... Ls>
+    struct impls<std::tuple<Ls...>> {
+        using type = std::tuple<typename Ls::template impl<B>...>;
+    };
+
+    typename impls<typename Net::layers>::type m_layers;
+    buffer m_params, m_grads, m_state;
+    std::array<buffer, depth> m_outputs, m_output_grads;
+    std::size_t m_capacity = 0;
+    std::size_t m_batch = 0;
+    const T* m_input = nullptr;
+    Mode m_mode = Mode::train;
+};
+
+}  // namespace ctnn
