@@ -68,6 +68,7 @@ public:
             if constexpr (L::param_count > 0)
                 impl.bind_parameters(m_params.data() + param_offset, m_grads.data() + param_offset);
             if constexpr (detail::state_count_v<L> > 0) impl.bind_state(m_state.data() + state_offset);
+            if constexpr (requires { impl.set_seed(seed); }) impl.set_seed(seed * 0x9E3779B97F4A7C15ull + I + 1);
             param_offset += L::param_count;
             state_offset += detail::state_count_v<L>;
         });

@@ -1,0 +1,93 @@
+// The one finite-difference gradient checker for every layer and loss (double precision).
+// A layer spec L is bound to input shape In inside Model<Sequential<Input<In...>, L>,
+// cpu::Blas64>; the scalar is sum(output * R) for a fixed random R, so d/d output = R.
+// Analytic gradients from backward() are compared with central differences for the input
+// and for every parameter (a strided subset when a tensor is large).
+#pragma once
+
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <cstdint>
+#include <vector>
+
+#include <ctnn/ctnn.hpp>
+
+namespace ctnn::testing {
+
+template <class S>
+struct input_of;
+template <std::size_t... D>
+struct input_of<Shape<D...>> {
+    using type = Input<D...>;
+};
+
+template <class Spec, class In>
+using SingleLayer = Sequential<typename input_of<In>::type, Spec>;
+
+struct GradCheckOptions {
+    std::size_t batch = 3;
+    std::uint64_t seed = 7;
+    double step = 1e-6;
+    double tolerance = 1e-6;     // on |a - n| / max(1, |a|, |n|)
+    std::size_t max_checks = 400;  // per tensor; larger tensors are checked at a stride
+    Mode mode = Mode::train;
+    double input_scale = 1.0;
+};
+
+inline double relative_error(double analytic, double numeric) {
+    return std::abs(analytic - numeric) / std::max({1.0, std::abs(analytic), std::abs(numeric)});
+}
+
+// Checks d(sum(out * R))/d(input) and /d(parameters) of one layer. Returns the worst error.
+template <class Spec, class In>
+double check_layer_gradients(GradCheckOptions options = {}) {
+    using Net = SingleLayer<Spec, In>;
+    using M = Model<Net, cpu::Blas64>;
+    M model(options.seed);
+    model.set_mode(options.mode);
+    const std::size_t n_in = options.batch * In::size;
+    const std::size_t n_out = options.batch * Net::output_shape::size;
+    Rng rng(options.seed + 1);
+    std::vector<double> input(n_in), weights(n_out), dinput(n_in);
+    for (auto& x : input) x = rng.uniform(-1.0, 1.0) * options.input_scale;
+    for (auto& r : weights) r = rng.uniform(-1.0, 1.0);
+
+    auto objective = [&]() {
+        const double* out = model.forward(input.data(), options.batch);
+        double total = 0;
+        for (std::size_t i = 0; i < n_out; ++i) total += out[i] * weights[i];
+        return total;
+    };
+
+    objective();
+    model.zero_grad();
+    model.backward(weights.data(), dinput.data());
+    const std::vector<double> param_grads(model.gradients(), model.gradients() + M::param_count);
+
+    double worst = 0;
+    auto check = [&](double* values, std::size_t count, const double* analytic, const char* what) {
+        const std::size_t stride = std::max<std::size_t>(1, count / options.max_checks);
+        for (std::size_t i = 0; i < count; i += stride) {
+            const double saved = values[i];
+            values[i] = saved + options.step;
+            const double plus = objective();
+            values[i] = saved - options.step;
+            const double minus = objective();
+            values[i] = saved;
+            const double numeric = (plus - minus) / (2 * options.step);
+            const double error = relative_error(analytic[i], numeric);
+            worst = std::max(worst, error);
+            if (error > options.tolerance) {
+                INFO(what, "[", i, "] analytic ", analytic[i], " numeric ", numeric);
+                CHECK(error <= options.tolerance);
+                return;
+            }
+        }
+    };
+    check(input.data(), n_in, dinput.data(), "d input");
+    check(model.parameters(), M::param_count, param_grads.data(), "d parameters");
+    return worst;
+}
+
+}  // namespace ctnn::testing
