@@ -1,0 +1,60 @@
+#include <ctnn/optim/adam.hpp>
+#include <ctnn/optim/sgd.hpp>
+
+#include <doctest/doctest.h>
+
+#include <ctnn/backend/cpu/blas.hpp>
+
+using namespace ctnn;
+
+TEST_CASE("SGD: plain step and weight decay") {
+    SGD::impl<cpu::Blas64> sgd(SGD{.lr = 0.1f, .weight_decay = 0.5f}, 2);
+    double p[] = {1.0, -2.0};
+    const double g[] = {0.5, 1.0};
+    sgd.step(p, g);
+    CHECK(p[0] == doctest::Approx(1.0 - 0.1 * (0.5 + 0.5 * 1.0)));
+    CHECK(p[1] == doctest::Approx(-2.0 - 0.1 * (1.0 + 0.5 * -2.0)));
+}
+
+TEST_CASE("SGD: momentum (velocity = grad on the first step) and Nesterov") {
+    SGD::impl<cpu::Blas64> sgd(SGD{.lr = 0.1f, .momentum = 0.9f}, 1);
+    double p[] = {1.0};
+    const double g[] = {1.0};
+    sgd.step(p, g);  // v = 1, p = 0.9
+    CHECK(p[0] == doctest::Approx(0.9));
+    sgd.step(p, g);  // v = 0.9 + 1 = 1.9, p = 0.9 - 0.19
+    CHECK(p[0] == doctest::Approx(0.71));
+
+    SGD::impl<cpu::Blas64> nesterov(SGD{.lr = 0.1f, .momentum = 0.9f, .nesterov = true}, 1);
+    double q[] = {1.0};
+    nesterov.step(q, g);  // v = 1, step = 1 + 0.9 = 1.9
+    CHECK(q[0] == doctest::Approx(1.0 - 0.19));
+    nesterov.step(q, g);  // v = 1.9, step = 1 + 0.9 * 1.9 = 2.71
+    CHECK(q[0] == doctest::Approx(0.81 - 0.271));
+}
+
+TEST_CASE("Adam: two steps against hand-computed values") {
+    Adam::impl<cpu::Blas64> adam(Adam{.lr = 0.1f}, 1);
+    double p[] = {1.0};
+    double g[] = {2.0};
+    adam.step(p, g);  // m = 0.2, v = 0.004; mhat = 2, vhat = 4: p -= 0.1 * 2 / (2 + 1e-8)
+    CHECK(p[0] == doctest::Approx(0.9).epsilon(1e-6));
+    g[0] = -1.0;
+    adam.step(p, g);
+    const double m = 0.9 * 0.2 + 0.1 * -1.0, v = 0.999 * 0.004 + 0.001 * 1.0;
+    const double step = 0.1 / (1 - 0.81) * m / (std::sqrt(v) / std::sqrt(1 - 0.998001) + 1e-8);
+    CHECK(p[0] == doctest::Approx(0.9 - step).epsilon(1e-6));
+    CHECK(adam.steps() == 2);
+}
+
+TEST_CASE("Adam L2 weight decay vs AdamW decoupled decay") {
+    Adam::impl<cpu::Blas64> adam(Adam{.lr = 0.1f, .weight_decay = 0.5f}, 1);
+    AdamW::impl<cpu::Blas64> adamw(AdamW{.lr = 0.1f, .weight_decay = 0.5f}, 1);
+    double p[] = {1.0}, q[] = {1.0};
+    const double g[] = {0.0};
+    adam.step(p, g);   // g' = 0.5: the normalised step is a full lr
+    adamw.step(q, g);  // only the decay: q = 1 * (1 - 0.05)
+    CHECK(p[0] == doctest::Approx(0.9).epsilon(1e-6));
+    CHECK(q[0] == doctest::Approx(0.95));
+    CHECK(AdamW{}.weight_decay == doctest::Approx(0.01f));
+}
