@@ -90,15 +90,15 @@ std::array<std::size_t, Rank> check_idx(const FileBytes& f, const std::filesyste
         else need *= dims[i];
     }
     const std::size_t have = b.size() - header;
-    const std::string says = "header says " + std::string(idx_rank_meaning(Rank)) + " of " + shape + " = ";
+    const std::string says = "the header's dimensions " + shape + " need ";
     if (overflow || need > have) {
-        throw data_error(path, "truncated data: " + says + (overflow ? "too many" : std::to_string(need)) +
-                                   " bytes expected, but only " + std::to_string(have) + " bytes follow the " +
+        throw data_error(path, "truncated data: " + says + (overflow ? "more than 2^64" : std::to_string(need)) +
+                                   " bytes, but only " + std::to_string(have) + " bytes follow the " +
                                    std::to_string(header) + "-byte header" + after +
                                    "; the dimensions disagree with the file size");
     }
     if (need < have) {
-        throw data_error(path, "trailing garbage: " + says + std::to_string(need) + " bytes expected, but " +
+        throw data_error(path, "trailing garbage: " + says + std::to_string(need) + " bytes, but " +
                                    std::to_string(have) + " bytes follow the " + std::to_string(header) +
                                    "-byte header" + after + " (" + std::to_string(have - need) + " extra)");
     }
