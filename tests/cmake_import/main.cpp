@@ -1,0 +1,4 @@
+// Compiles the umbrella header against an installed ctnn (see CMakeLists.txt here).
+#include <ctnn/ctnn.hpp>
+
+int main() { return 0; }
