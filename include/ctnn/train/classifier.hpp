@@ -1,0 +1,228 @@
+// Classifier<Net, Loss, Optimizer, Backend>: trains and evaluates a network whose output is
+// Shape<K> class scores (logits) on integer labels. fit_batch is one optimisation step,
+// fit_epoch one shuffled pass over a data::Dataset (order fixed by seed and epoch), evaluate
+// runs in eval mode and returns loss, accuracy, per-class accuracy and the confusion matrix.
+// A NaN/Inf loss or gradient stops training (or skips the step) naming the step and tensor.
+#pragma once
+
+#include <chrono>
+#include <cmath>
+#include <cstdint>
+#include <functional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "ctnn/backend/cpu/blas.hpp"
+#include "ctnn/data/batches.hpp"
+#include "ctnn/data/dataset.hpp"
+#include "ctnn/nn/model.hpp"
+#include "ctnn/train/metrics.hpp"
+#include "ctnn/train/non_finite.hpp"
+#include "ctnn/train/schedule.hpp"
+
+namespace ctnn {
+
+struct EpochStats {
+    std::size_t epoch = 0;  // 0-based index of the epoch just trained
+    double loss = 0;        // mean training loss over the epoch
+    double accuracy = 0;    // training accuracy (in train mode, as the batches went by)
+    double seconds = 0;
+    double images_per_second = 0;
+    double learning_rate = 0;
+    std::size_t skipped_steps = 0;
+};
+
+// Called every few batches: samples done, samples total, running loss, images per second.
+using ProgressCallback = std::function<void(std::size_t, std::size_t, double, double)>;
+
+template <class Net, class Loss, class Optimizer, Backend B = cpu::Blas>
+class Classifier {
+    static_assert(Net::output_shape::rank == 1 && Net::output_shape::size >= 2,
+                  "Classifier: the network must end in Shape<K> class scores, K >= 2");
+
+public:
+    using model_type = Model<Net, B>;
+    using T = typename B::value_type;
+    using optimizer_type = typename Optimizer::template impl<B>;
+    static constexpr std::size_t classes = Net::output_shape::size;
+    static constexpr std::size_t sample_size = Net::input_shape::size;
+
+    explicit Classifier(Optimizer optimizer = {}, std::uint64_t seed = 0, InitScheme init = InitScheme::pytorch,
+                        Loss loss = {})
+        : m_model(seed, init), m_optimizer(optimizer, Net::param_count), m_loss(loss), m_seed(seed),
+          m_base_lr(optimizer.lr) {}
+
+    // One optimisation step on n samples (host memory). Returns the batch's mean loss.
+    double fit_batch(const float* images, const std::int32_t* labels, std::size_t n) {
+        reserve(n);
+        B::from_host(images, m_input.data(), n * sample_size);
+        B::from_host(labels, m_labels.data(), n);
+        m_model.train();
+        const T* logits = m_model.forward(m_input.data(), n);
+        const double loss = static_cast<double>(m_loss.compute(logits, m_labels.data(), m_dlogits.data(), n));
+        ++m_step;
+        if (!std::isfinite(loss)) {
+            if (handle_non_finite("loss is " + describe_value(loss))) return loss;
+        }
+        m_model.zero_grad();
+        m_model.backward(m_dlogits.data());
+        if (!std::isfinite(static_cast<double>(B::sum(m_model.gradients(), Net::param_count)))) {
+            const std::string where = first_non_finite<B>(m_model.gradients(), model_type::parameter_slots());
+            if (!where.empty() && handle_non_finite("gradient of " + where + " is not finite")) return loss;
+        }
+        m_optimizer.step(m_model.parameters(), m_model.gradients());
+        B::to_host(logits, m_host_logits.data(), n * classes);
+        m_last_correct = 0;
+        for (std::size_t i = 0; i < n; ++i) m_last_correct += argmax(m_host_logits.data() + i * classes) == labels[i];
+        return loss;
+    }
+
+    // One pass over `train` in mini-batches of batch_size, shuffled by (seed, epoch).
+    EpochStats fit_epoch(const data::Dataset& train, std::size_t batch_size, const ProgressCallback& progress = {}) {
+        check_sample_size(train);
+        EpochStats stats;
+        stats.epoch = m_epoch;
+        stats.learning_rate = m_schedule.rate(m_base_lr, m_epoch);
+        m_optimizer.config.lr = static_cast<float>(stats.learning_rate);
+        data::Batches batches(train, batch_size, m_seed);
+        batches.start_epoch(m_epoch);
+        const std::size_t skipped_before = m_skipped;
+        double loss_sum = 0;
+        std::size_t seen = 0, correct = 0, batch_index = 0;
+        const auto start = std::chrono::steady_clock::now();
+        while (batches.next()) {
+            const double loss = fit_batch(batches.images(), batches.labels(), batches.size());
+            if (std::isfinite(loss)) loss_sum += loss * double(batches.size());
+            seen += batches.size();
+            correct += m_last_correct;
+            if (progress && (++batch_index % 20 == 0 || seen == train.size()))
+                progress(seen, train.size(), loss_sum / double(seen), double(seen) / seconds_since(start));
+        }
+        stats.seconds = seconds_since(start);
+        stats.loss = seen ? loss_sum / double(seen) : 0.0;
+        stats.accuracy = seen ? double(correct) / double(seen) : 0.0;
+        stats.images_per_second = double(seen) / stats.seconds;
+        stats.skipped_steps = m_skipped - skipped_before;
+        ++m_epoch;
+        return stats;
+    }
+
+    // Loss, accuracy, per-class accuracy and confusion matrix in eval mode.
+    ClassificationReport evaluate(const data::Dataset& data, std::size_t batch_size = 500) {
+        check_sample_size(data);
+        MetricsAccumulator metrics(classes);
+        for_each_prediction(data, batch_size, [&](std::size_t, std::int32_t truth, const float* logits, double loss) {
+            metrics.add(truth, argmax(logits));
+            metrics.add_loss(loss);
+        });
+        return metrics.finish();
+    }
+
+    // Predicted class and its softmax probability for every sample of `data`.
+    void predict(const data::Dataset& data, std::vector<std::int32_t>& classes_out, std::vector<float>& confidence,
+                 std::size_t batch_size = 500) {
+        check_sample_size(data);
+        classes_out.resize(data.size());
+        confidence.resize(data.size());
+        for_each_prediction(data, batch_size, [&](std::size_t i, std::int32_t, const float* logits, double) {
+            const std::int32_t best = argmax(logits);
+            classes_out[i] = best;
+            double total = 0;
+            for (std::size_t k = 0; k < classes; ++k) total += std::exp(double(logits[k]) - double(logits[best]));
+            confidence[i] = static_cast<float>(1.0 / total);
+        });
+    }
+
+    void set_schedule(LrSchedule schedule) { m_schedule = schedule; }
+    const LrSchedule& schedule() const { return m_schedule; }
+    void set_non_finite_policy(NonFinitePolicy policy) { m_policy = policy; }
+
+    model_type& model() { return m_model; }
+    const model_type& model() const { return m_model; }
+    optimizer_type& optimizer() { return m_optimizer; }
+    std::size_t epoch() const { return m_epoch; }  // epochs completed
+    void set_epoch(std::size_t epoch) { m_epoch = epoch; }
+    std::uint64_t step() const { return m_step; }
+    void set_step(std::uint64_t step) { m_step = step; }
+    std::uint64_t seed() const { return m_seed; }
+    double base_learning_rate() const { return m_base_lr; }
+    std::size_t skipped_steps() const { return m_skipped; }
+
+private:
+    static std::int32_t argmax(const float* scores) {
+        std::size_t best = 0;
+        for (std::size_t k = 1; k < classes; ++k)
+            if (scores[k] > scores[best]) best = k;
+        return static_cast<std::int32_t>(best);
+    }
+    static double seconds_since(std::chrono::steady_clock::time_point start) {
+        return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    }
+    static void check_sample_size(const data::Dataset& data) {
+        if (data.sample_size() != sample_size)
+            throw std::invalid_argument("Classifier: samples hold " + std::to_string(data.sample_size()) +
+                                        " values but the network's input " + Net::input_shape::to_string() +
+                                        " needs " + std::to_string(sample_size));
+    }
+
+    // Eval-mode forward over `data` in order; f(index, label, host logits, summed loss of the batch
+    // for the batch's first sample, 0 for the others).
+    template <class F>
+    void for_each_prediction(const data::Dataset& data, std::size_t batch_size, F&& f) {
+        const Mode saved = m_model.mode();
+        m_model.eval();
+        data::Batches batches(data, batch_size, m_seed, /*shuffle=*/false);
+        std::size_t offset = 0;
+        while (batches.next()) {
+            const std::size_t n = batches.size();
+            reserve(n);
+            B::from_host(batches.images(), m_input.data(), n * sample_size);
+            B::from_host(batches.labels(), m_labels.data(), n);
+            const T* logits = m_model.forward(m_input.data(), n);
+            const double loss = static_cast<double>(m_loss.compute(logits, m_labels.data(), m_dlogits.data(), n));
+            B::to_host(logits, m_host_logits.data(), n * classes);
+            for (std::size_t i = 0; i < n; ++i)
+                f(offset + i, batches.labels()[i], m_host_logits.data() + i * classes, i == 0 ? loss * double(n) : 0.0);
+            offset += n;
+        }
+        m_model.set_mode(saved);
+    }
+
+    void reserve(std::size_t n) {
+        if (n <= m_capacity) return;
+        m_input = B::template allocate<T>(n * sample_size);
+        m_dlogits = B::template allocate<T>(n * classes);
+        m_labels = B::template allocate<std::int32_t>(n);
+        m_host_logits.assign(n * classes, 0.0f);
+        m_capacity = n;
+    }
+
+    // Throws under NonFinitePolicy::stop; under skip, counts the step and returns true.
+    bool handle_non_finite(const std::string& what) {
+        const std::string message = "training step " + std::to_string(m_step) + " (epoch " +
+                                    std::to_string(m_epoch + 1) + "): " + what;
+        if (m_policy == NonFinitePolicy::stop) throw NonFiniteError(message);
+        ++m_skipped;
+        m_model.zero_grad();
+        return true;
+    }
+
+    model_type m_model;
+    optimizer_type m_optimizer;
+    typename Loss::template bind<typename Net::output_shape>::template impl<B> m_loss;
+    std::uint64_t m_seed;
+    double m_base_lr;
+    LrSchedule m_schedule;
+    NonFinitePolicy m_policy = NonFinitePolicy::stop;
+    std::size_t m_epoch = 0;
+    std::uint64_t m_step = 0;
+    std::size_t m_skipped = 0;
+    std::size_t m_last_correct = 0;
+    std::size_t m_capacity = 0;
+    typename B::template buffer<T> m_input, m_dlogits;
+    typename B::template buffer<std::int32_t> m_labels;
+    std::vector<float> m_host_logits;
+};
+
+}  // namespace ctnn
