@@ -20,11 +20,13 @@ namespace ctnn::io {
 
 namespace detail {
 
-inline std::string errno_text(int err) { return std::string(std::strerror(err)); }
+inline std::string errno_text(int err) {
+    return std::string(std::strerror(err));
+}
 
 // Closes the fd and unlinks the temporary unless released; keeps the failure path simple.
 class TempFile {
-public:
+  public:
     TempFile(std::filesystem::path path, int fd) : m_path(std::move(path)), m_fd(fd) {}
     TempFile(const TempFile&) = delete;
     TempFile& operator=(const TempFile&) = delete;
@@ -42,7 +44,7 @@ public:
     }
     void commit() { m_committed = true; }
 
-private:
+  private:
     std::filesystem::path m_path;
     int m_fd = -1;
     bool m_committed = false;
@@ -82,7 +84,9 @@ inline void write_file_atomic(const std::filesystem::path& path,
     std::filesystem::path tmp = path;
     tmp += ".tmp-" + std::to_string(::getpid());
     int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (fd < 0) throw IoError(path, "cannot create temporary file " + tmp.string() + ": " + detail::errno_text(errno));
+    if (fd < 0)
+        throw IoError(path,
+                      "cannot create temporary file " + tmp.string() + ": " + detail::errno_text(errno));
     detail::TempFile file(tmp, fd);
     for (std::span<const std::byte> chunk : chunks) detail::write_all(file.fd(), chunk, path);
     if (::fsync(file.fd()) != 0) throw IoError(path, "fsync failed: " + detail::errno_text(errno));

@@ -17,7 +17,7 @@ struct IoError : std::runtime_error {
 
     const std::filesystem::path& file() const noexcept { return m_file; }
 
-private:
+  private:
     std::filesystem::path m_file;
 };
 

@@ -117,8 +117,8 @@ inline void check_header_length(std::uint64_t n, std::uint64_t total, const std:
     if (n > max_header_bytes)
         throw IoError(file, "header length " + std::to_string(n) + " is larger than the 100 MB limit");
     if (n > total - 8)
-        throw IoError(file, "header length " + std::to_string(n) + " exceeds the " + std::to_string(total - 8) +
-                                " bytes that follow it");
+        throw IoError(file, "header length " + std::to_string(n) + " exceeds the " +
+                                std::to_string(total - 8) + " bytes that follow it");
 }
 
 // Parses JSON rejecting duplicate keys and nesting deeper than the format needs.
@@ -133,7 +133,8 @@ inline nlohmann::json parse_json_strict(std::string_view text, const std::filesy
             keys.pop_back();
         } else if (event == json::parse_event_t::key) {
             const auto& key = parsed.get_ref<const std::string&>();
-            if (!keys.back().insert(key).second) throw IoError(file, "header JSON repeats the key '" + key + "'");
+            if (!keys.back().insert(key).second)
+                throw IoError(file, "header JSON repeats the key '" + key + "'");
         }
         return true;
     };
@@ -144,15 +145,17 @@ inline nlohmann::json parse_json_strict(std::string_view text, const std::filesy
     }
 }
 
-inline std::vector<std::int64_t> parse_shape(const nlohmann::json& j, std::size_t esize, std::uint64_t& nbytes,
-                                             const std::string& label, const std::filesystem::path& file) {
+inline std::vector<std::int64_t> parse_shape(const nlohmann::json& j, std::size_t esize,
+                                             std::uint64_t& nbytes, const std::string& label,
+                                             const std::filesystem::path& file) {
     if (!j.is_array()) throw IoError(file, label + "shape is not an array");
     std::vector<std::int64_t> shape;
     std::uint64_t count = 1;
     for (const auto& d : j) {
         if (d.is_number_integer() && !d.is_number_unsigned())
             throw IoError(file, label + "shape has a negative dimension " + d.dump());
-        if (!d.is_number_unsigned()) throw IoError(file, label + "shape has a non-integer dimension " + d.dump());
+        if (!d.is_number_unsigned())
+            throw IoError(file, label + "shape has a non-integer dimension " + d.dump());
         const auto v = d.get<std::uint64_t>();
         if (v > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()) ||
             (v != 0 && count > std::numeric_limits<std::uint64_t>::max() / v))
@@ -188,7 +191,8 @@ inline HeaderEntry parse_entry(const std::string& name, const nlohmann::json& j,
     const std::string range = "data_offsets [" + std::to_string(e.begin) + ", " + std::to_string(e.end) + "]";
     if (e.end < e.begin) throw IoError(file, label + range + " end before begin");
     if (e.end > data_size)
-        throw IoError(file, label + range + " exceed the " + std::to_string(data_size) + "-byte data section");
+        throw IoError(file,
+                      label + range + " exceed the " + std::to_string(data_size) + "-byte data section");
     if (e.end - e.begin != nbytes)
         throw IoError(file, label + range + " span " + std::to_string(e.end - e.begin) + " bytes but shape " +
                                 detail::shape_text(e.shape) + " of " + e.dtype + " needs " +
@@ -197,7 +201,8 @@ inline HeaderEntry parse_entry(const std::string& name, const nlohmann::json& j,
 }
 
 // Fully validates a header against a data section of `data_size` bytes.
-inline ParsedHeader parse_header(std::string_view text, std::uint64_t data_size, const std::filesystem::path& file) {
+inline ParsedHeader parse_header(std::string_view text, std::uint64_t data_size,
+                                 const std::filesystem::path& file) {
     const nlohmann::json root = parse_json_strict(text, file);
     if (!root.is_object()) throw IoError(file, "header JSON is not an object");
     ParsedHeader h;
@@ -219,7 +224,8 @@ inline ParsedHeader parse_header(std::string_view text, std::uint64_t data_size,
     std::ranges::sort(order, {}, [](const HeaderEntry* e) { return e->begin; });
     for (std::size_t i = 1; i < order.size(); ++i)
         if (order[i]->begin < order[i - 1]->end)
-            throw IoError(file, "tensor '" + order[i]->name + "': data overlaps tensor '" + order[i - 1]->name + "'");
+            throw IoError(
+                file, "tensor '" + order[i]->name + "': data overlaps tensor '" + order[i - 1]->name + "'");
     return h;
 }
 
@@ -235,7 +241,8 @@ inline std::string build_header(const std::vector<TensorRef>& tensors,
     std::uint64_t offset = 0;
     for (const TensorRef& t : tensors) {
         const std::string label = "tensor '" + t.name + "': ";
-        if (t.name.empty() || t.name == "__metadata__") throw IoError(file, "invalid tensor name '" + t.name + "'");
+        if (t.name.empty() || t.name == "__metadata__")
+            throw IoError(file, "invalid tensor name '" + t.name + "'");
         if (root.contains(t.name)) throw IoError(file, label + "name used twice");
         const std::size_t esize = dtype_size(t.dtype);
         if (esize == 0) throw IoError(file, label + "unknown dtype '" + t.dtype + "'");
@@ -252,20 +259,24 @@ inline std::string build_header(const std::vector<TensorRef>& tensors,
                                     detail::shape_text(t.shape) + " of " + t.dtype + " needs " +
                                     std::to_string(count));
         if (t.nbytes > 0 && t.data == nullptr) throw IoError(file, label + "data is null");
-        root[t.name] = {{"dtype", t.dtype}, {"shape", t.shape}, {"data_offsets", {offset, offset + t.nbytes}}};
+        root[t.name] = {
+            {"dtype", t.dtype}, {"shape", t.shape}, {"data_offsets", {offset, offset + t.nbytes}}};
         offset += t.nbytes;
     }
     std::string text;
     try {
         text = root.dump();
     } catch (const nlohmann::json::exception& e) {
-        throw IoError(file, std::string("cannot encode header (names and metadata must be UTF-8): ") + e.what());
+        throw IoError(file,
+                      std::string("cannot encode header (names and metadata must be UTF-8): ") + e.what());
     }
     text.append((8 - text.size() % 8) % 8, ' ');
     return text;
 }
 
-inline std::span<const std::byte> as_bytes(const std::string& s) { return std::as_bytes(std::span(s)); }
+inline std::span<const std::byte> as_bytes(const std::string& s) {
+    return std::as_bytes(std::span(s));
+}
 
 }  // namespace detail
 
@@ -295,9 +306,11 @@ inline void save_safetensors(const std::filesystem::path& path, const std::vecto
 }
 
 // Parses a whole safetensors image held in memory; `name_for_errors` labels IoErrors.
-inline SafetensorsFile read_safetensors_bytes(std::span<const std::byte> bytes, std::string_view name_for_errors) {
+inline SafetensorsFile read_safetensors_bytes(std::span<const std::byte> bytes,
+                                              std::string_view name_for_errors) {
     const std::filesystem::path file(name_for_errors);
-    if (bytes.size() < 8) throw IoError(file, "too short (" + std::to_string(bytes.size()) + " bytes) for a header");
+    if (bytes.size() < 8)
+        throw IoError(file, "too short (" + std::to_string(bytes.size()) + " bytes) for a header");
     const std::uint64_t n = detail::read_u64_le(bytes.data());
     detail::check_header_length(n, bytes.size(), file);
     const std::string_view text(reinterpret_cast<const char*>(bytes.data() + 8), n);
@@ -306,7 +319,8 @@ inline SafetensorsFile read_safetensors_bytes(std::span<const std::byte> bytes, 
     SafetensorsFile out{file, std::move(h.metadata), {}};
     for (auto& e : h.entries) {
         const auto* p = data.data() + e.begin;
-        out.tensors.emplace(e.name, TensorData{std::move(e.dtype), std::move(e.shape), {p, p + (e.end - e.begin)}});
+        out.tensors.emplace(e.name,
+                            TensorData{std::move(e.dtype), std::move(e.shape), {p, p + (e.end - e.begin)}});
     }
     return out;
 }
@@ -336,7 +350,8 @@ inline SafetensorsFile load_safetensors(const std::filesystem::path& path) {
     SafetensorsFile out{path, std::move(h.metadata), {}};
     for (auto& e : h.entries) {
         TensorData t{std::move(e.dtype), std::move(e.shape), std::vector<std::byte>(e.end - e.begin)};
-        if (!t.bytes.empty()) read(t.bytes.data(), 8 + n + e.begin, t.bytes.size(), ("tensor " + e.name).c_str());
+        if (!t.bytes.empty())
+            read(t.bytes.data(), 8 + n + e.begin, t.bytes.size(), ("tensor " + e.name).c_str());
         out.tensors.emplace(e.name, std::move(t));
     }
     return out;

@@ -35,18 +35,30 @@ inline std::size_t dtype_size(std::string_view dtype) {
 template <class T>
 constexpr std::string_view dtype_of() {
     using U = std::remove_cv_t<T>;
-    if constexpr (std::is_same_v<U, double>) return "F64";
-    else if constexpr (std::is_same_v<U, float>) return "F32";
-    else if constexpr (std::is_same_v<U, bool>) return "BOOL";
-    else if constexpr (std::is_same_v<U, std::int64_t>) return "I64";
-    else if constexpr (std::is_same_v<U, std::int32_t>) return "I32";
-    else if constexpr (std::is_same_v<U, std::int16_t>) return "I16";
-    else if constexpr (std::is_same_v<U, std::int8_t>) return "I8";
-    else if constexpr (std::is_same_v<U, std::uint64_t>) return "U64";
-    else if constexpr (std::is_same_v<U, std::uint32_t>) return "U32";
-    else if constexpr (std::is_same_v<U, std::uint16_t>) return "U16";
-    else if constexpr (std::is_same_v<U, std::uint8_t>) return "U8";
-    else static_assert(sizeof(U) == 0, "dtype_of: no safetensors dtype for this type");
+    if constexpr (std::is_same_v<U, double>)
+        return "F64";
+    else if constexpr (std::is_same_v<U, float>)
+        return "F32";
+    else if constexpr (std::is_same_v<U, bool>)
+        return "BOOL";
+    else if constexpr (std::is_same_v<U, std::int64_t>)
+        return "I64";
+    else if constexpr (std::is_same_v<U, std::int32_t>)
+        return "I32";
+    else if constexpr (std::is_same_v<U, std::int16_t>)
+        return "I16";
+    else if constexpr (std::is_same_v<U, std::int8_t>)
+        return "I8";
+    else if constexpr (std::is_same_v<U, std::uint64_t>)
+        return "U64";
+    else if constexpr (std::is_same_v<U, std::uint32_t>)
+        return "U32";
+    else if constexpr (std::is_same_v<U, std::uint16_t>)
+        return "U16";
+    else if constexpr (std::is_same_v<U, std::uint8_t>)
+        return "U8";
+    else
+        static_assert(sizeof(U) == 0, "dtype_of: no safetensors dtype for this type");
 }
 
 namespace detail {
@@ -63,7 +75,9 @@ inline float f16_to_float(std::uint16_t h) {
     return std::bit_cast<float>(sign | ((exp + 112u) << 23) | (mant << 13));
 }
 
-inline float bf16_to_float(std::uint16_t h) { return std::bit_cast<float>(static_cast<std::uint32_t>(h) << 16); }
+inline float bf16_to_float(std::uint16_t h) {
+    return std::bit_cast<float>(static_cast<std::uint32_t>(h) << 16);
+}
 
 template <class S, class T>
 void convert_as(const std::byte* src, T* dst, std::size_t n) {
@@ -77,16 +91,26 @@ void convert_as(const std::byte* src, T* dst, std::size_t n) {
 // Converts n elements of `dtype` at src into dst; false if the dtype is unknown.
 template <class T>
 bool convert(std::string_view dtype, const std::byte* src, T* dst, std::size_t n) {
-    if (dtype == "F32") convert_as<float>(src, dst, n);
-    else if (dtype == "F64") convert_as<double>(src, dst, n);
-    else if (dtype == "I64") convert_as<std::int64_t>(src, dst, n);
-    else if (dtype == "I32") convert_as<std::int32_t>(src, dst, n);
-    else if (dtype == "I16") convert_as<std::int16_t>(src, dst, n);
-    else if (dtype == "I8") convert_as<std::int8_t>(src, dst, n);
-    else if (dtype == "U64") convert_as<std::uint64_t>(src, dst, n);
-    else if (dtype == "U32") convert_as<std::uint32_t>(src, dst, n);
-    else if (dtype == "U16") convert_as<std::uint16_t>(src, dst, n);
-    else if (dtype == "U8") convert_as<std::uint8_t>(src, dst, n);
+    if (dtype == "F32")
+        convert_as<float>(src, dst, n);
+    else if (dtype == "F64")
+        convert_as<double>(src, dst, n);
+    else if (dtype == "I64")
+        convert_as<std::int64_t>(src, dst, n);
+    else if (dtype == "I32")
+        convert_as<std::int32_t>(src, dst, n);
+    else if (dtype == "I16")
+        convert_as<std::int16_t>(src, dst, n);
+    else if (dtype == "I8")
+        convert_as<std::int8_t>(src, dst, n);
+    else if (dtype == "U64")
+        convert_as<std::uint64_t>(src, dst, n);
+    else if (dtype == "U32")
+        convert_as<std::uint32_t>(src, dst, n);
+    else if (dtype == "U16")
+        convert_as<std::uint16_t>(src, dst, n);
+    else if (dtype == "U8")
+        convert_as<std::uint8_t>(src, dst, n);
     else if (dtype == "BOOL") {
         for (std::size_t i = 0; i < n; ++i) dst[i] = static_cast<T>(src[i] != std::byte{0});
     } else if (dtype == "F16" || dtype == "BF16") {
@@ -118,7 +142,7 @@ struct TensorData {
     // `file` and `name` only label the error: IoError if dtype is unknown or the byte
     // count disagrees with shape * dtype size.
     template <class T>
-        requires std::is_arithmetic_v<T>
+    requires std::is_arithmetic_v<T>
     void copy_to(std::span<T> out, const std::filesystem::path& file = "<tensor>",
                  std::string_view name = "") const {
         const std::string label = "tensor '" + std::string(name) + "': ";
@@ -126,8 +150,9 @@ struct TensorData {
         if (esize == 0) throw IoError(file, label + "unknown dtype '" + dtype + "'");
         const std::size_t n = numel();
         if (bytes.size() != n * esize)
-            throw IoError(file, label + "holds " + std::to_string(bytes.size()) + " bytes but shape and dtype " +
-                                    dtype + " need " + std::to_string(n * esize));
+            throw IoError(file, label + "holds " + std::to_string(bytes.size()) +
+                                    " bytes but shape and dtype " + dtype + " need " +
+                                    std::to_string(n * esize));
         if (out.size() != n)
             throw IoError(file, label + "has " + std::to_string(n) + " elements but the destination holds " +
                                     std::to_string(out.size()));
@@ -135,8 +160,10 @@ struct TensorData {
     }
 
     template <class T>
-        requires(std::is_arithmetic_v<T> && !std::is_same_v<T, bool>)
-    std::vector<T> as(const std::filesystem::path& file = "<tensor>", std::string_view name = "") const {
+    requires(std::is_arithmetic_v<T> &&
+             !std::is_same_v<T, bool>) std::vector<T> as(const std::filesystem::path& file = "<tensor>",
+                                                         std::string_view name = "")
+    const {
         std::vector<T> out(numel());
         copy_to(std::span<T>(out), file, name);
         return out;
