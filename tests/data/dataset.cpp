@@ -38,7 +38,7 @@ std::vector<std::size_t> ids(const Dataset& d) {
 
 }  // namespace
 
-TEST_SUITE("data") {
+TEST_SUITE_BEGIN("data");
 TEST_CASE("data/dataset: pixel normalisation") {
     CHECK(normalize_pixel(0, Normalize::unit) == 0.0f);
     CHECK(normalize_pixel(255, Normalize::unit) == 1.0f);
@@ -49,7 +49,8 @@ TEST_CASE("data/dataset: pixel normalisation") {
     CHECK(normalize_pixel(0, Normalize::none) == 0.0f);
     CHECK(normalize_pixel(200, Normalize::none) == 200.0f);
     const auto table = detail::pixel_table(Normalize::symmetric);
-    for (int p = 0; p < 256; ++p) CHECK(table[p] == normalize_pixel(static_cast<std::uint8_t>(p), Normalize::symmetric));
+    for (int p = 0; p < 256; ++p)
+        CHECK(table[p] == normalize_pixel(static_cast<std::uint8_t>(p), Normalize::symmetric));
 }
 
 TEST_CASE("data/dataset: size, sample_size, subset and take") {
@@ -91,4 +92,5 @@ TEST_CASE("data/dataset: split is disjoint, complete, sorted and deterministic p
     CHECK(split(d, 50, 1).second.size() == 50);
     CHECK_THROWS_AS(split(d, 51, 1), std::out_of_range);
 }
-}
+
+TEST_SUITE_END();

@@ -3,8 +3,8 @@
 // ctnn::data::DataError with a message containing every part.
 #pragma once
 
-#include <zlib.h>
 #include <doctest/doctest.h>
+#include <zlib.h>
 
 #include <atomic>
 #include <chrono>
@@ -24,12 +24,12 @@ namespace fs = std::filesystem;
 using Bytes = std::vector<std::uint8_t>;
 
 class TempDir {
-public:
+  public:
     TempDir() {
         static std::atomic<unsigned> counter{0};
         const auto now = std::chrono::steady_clock::now().time_since_epoch().count();
-        m_path = fs::temp_directory_path() / ("ctnn-data-test-" + std::to_string(std::random_device{}()) + "-" +
-                                              std::to_string(now) + "-" + std::to_string(counter++));
+        m_path = fs::temp_directory_path() / ("ctnn-data-test-" + std::to_string(std::random_device{}()) +
+                                              "-" + std::to_string(now) + "-" + std::to_string(counter++));
         fs::create_directories(m_path);
     }
     ~TempDir() {
@@ -42,7 +42,7 @@ public:
     const fs::path& path() const { return m_path; }
     fs::path operator/(const std::string& name) const { return m_path / name; }
 
-private:
+  private:
     fs::path m_path;
 };
 
@@ -100,12 +100,12 @@ std::string data_error_message(F&& f) {
 
 }  // namespace ctnn::data::test
 
-#define CHECK_DATA_ERROR(expr, ...)                                                                      \
-    do {                                                                                                 \
-        const std::string ctnn_msg_ = ::ctnn::data::test::data_error_message([&] { (void)(expr); });     \
-        INFO("DataError message: ", ctnn_msg_);                                                          \
-        for (const std::string& ctnn_part_ : std::vector<std::string>{__VA_ARGS__}) {                    \
-            CHECK_MESSAGE(ctnn_msg_.find(ctnn_part_) != std::string::npos, "expected to contain: ",      \
-                          ctnn_part_);                                                                   \
-        }                                                                                                \
+#define CHECK_DATA_ERROR(expr, ...)                                                                  \
+    do {                                                                                             \
+        const std::string ctnn_msg_ = ::ctnn::data::test::data_error_message([&] { (void)(expr); }); \
+        INFO("DataError message: ", ctnn_msg_);                                                      \
+        for (const std::string& ctnn_part_ : std::vector<std::string>{__VA_ARGS__}) {                \
+            CHECK_MESSAGE(ctnn_msg_.find(ctnn_part_) != std::string::npos,                           \
+                          "expected to contain: ", ctnn_part_);                                      \
+        }                                                                                            \
     } while (0)

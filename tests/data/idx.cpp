@@ -20,7 +20,7 @@ Bytes iota_bytes(std::size_t n, std::uint8_t first = 0) {
 
 }  // namespace
 
-TEST_SUITE("data") {
+TEST_SUITE_BEGIN("data");
 TEST_CASE("data/idx: reads raw images and labels") {
     TempDir dir;
     const Bytes pixels = iota_bytes(2 * 2 * 3);
@@ -79,7 +79,8 @@ TEST_CASE("data/idx: missing, directory and empty files") {
     write_file(dir / "empty-idx3-ubyte", {});
     CHECK_DATA_ERROR(read_idx_images(dir / "empty-idx3-ubyte"), "empty-idx3-ubyte", "file is empty");
     write_file(dir / "empty.gz", gzip_bytes({}));
-    CHECK_DATA_ERROR(read_idx_images(dir / "empty.gz"), "empty.gz", "file is empty (after gzip decompression)");
+    CHECK_DATA_ERROR(read_idx_images(dir / "empty.gz"), "empty.gz",
+                     "file is empty (after gzip decompression)");
 }
 
 TEST_CASE("data/idx: wrong magic numbers") {
@@ -131,7 +132,8 @@ TEST_CASE("data/idx: huge dimensions in a small file are rejected before any all
                      "4294967295 x 4294967295 x 4294967295 need more than 2^64 bytes, but only 4 bytes",
                      "dimensions disagree with the file size");
     write_file(dir / "big", idx_bytes(images_magic, {60000, 28, 28}, iota_bytes(784)));
-    CHECK_DATA_ERROR(read_idx_images(dir / "big"), "big", "60000 x 28 x 28 need 47040000 bytes, but only 784 bytes");
+    CHECK_DATA_ERROR(read_idx_images(dir / "big"), "big",
+                     "60000 x 28 x 28 need 47040000 bytes, but only 784 bytes");
 }
 
 TEST_CASE("data/idx: damaged gzip files") {
@@ -146,7 +148,8 @@ TEST_CASE("data/idx: damaged gzip files") {
     Bytes bad_crc = gz;
     bad_crc[bad_crc.size() - 8] ^= 0xFF;  // the CRC-32 trailer
     write_file(dir / "bad-crc.gz", bad_crc);
-    CHECK_DATA_ERROR(read_idx_images(dir / "bad-crc.gz"), "bad-crc.gz", "corrupt gzip data", "incorrect data check");
+    CHECK_DATA_ERROR(read_idx_images(dir / "bad-crc.gz"), "bad-crc.gz", "corrupt gzip data",
+                     "incorrect data check");
 
     write_file(dir / "bad-header.gz", Bytes{0x1f, 0x8b, 0x42, 0, 0, 0, 0, 0, 0, 3, 1, 2, 3});
     CHECK_DATA_ERROR(read_idx_images(dir / "bad-header.gz"), "bad-header.gz", "corrupt gzip data");
@@ -172,4 +175,5 @@ TEST_CASE("data/idx: size limits hold for raw files and while decompressing") {
     write_file(dir / "zeros", file);
     CHECK_DATA_ERROR(read_idx_images(dir / "zeros", 65536), "zeros", "over the limit of 65536 bytes");
 }
-}
+
+TEST_SUITE_END();

@@ -10,7 +10,7 @@
 
 using namespace ctnn::data;
 
-TEST_SUITE("data") {
+TEST_SUITE_BEGIN("data");
 TEST_CASE("data/shuffle: uniform_below stays in range and reaches every value") {
     std::mt19937_64 rng(1);
     std::array<int, 7> counts{};
@@ -57,4 +57,5 @@ TEST_CASE("data/shuffle: the order for a seed is pinned (same with every standar
     rng.discard(9999);
     CHECK(rng() == 9981545732273789042ull);
 }
-}
+
+TEST_SUITE_END();

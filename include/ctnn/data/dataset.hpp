@@ -26,9 +26,12 @@ enum class Normalize {
 
 inline float normalize_pixel(std::uint8_t p, Normalize mode) {
     switch (mode) {
-        case Normalize::unit: return static_cast<float>(p) / 255.0f;
-        case Normalize::symmetric: return static_cast<float>(p) / 127.5f - 1.0f;
-        case Normalize::none: break;
+        case Normalize::unit:
+            return static_cast<float>(p) / 255.0f;
+        case Normalize::symmetric:
+            return static_cast<float>(p) / 127.5f - 1.0f;
+        case Normalize::none:
+            break;
     }
     return static_cast<float>(p);
 }
@@ -51,9 +54,7 @@ struct Dataset {
 
     std::size_t size() const { return labels.size(); }
     // Floats per sample: C * H * W.
-    std::size_t sample_size() const {
-        return images.shape()[1] * images.shape()[2] * images.shape()[3];
-    }
+    std::size_t sample_size() const { return images.shape()[1] * images.shape()[2] * images.shape()[3]; }
 };
 
 namespace detail {
@@ -88,7 +89,9 @@ inline Dataset subset(const Dataset& d, std::size_t first, std::size_t count) {
 }
 
 // The first min(count, d.size()) samples of d.
-inline Dataset take(const Dataset& d, std::size_t count) { return subset(d, 0, std::min(count, d.size())); }
+inline Dataset take(const Dataset& d, std::size_t count) {
+    return subset(d, 0, std::min(count, d.size()));
+}
 
 // {train, validation}: validation_count samples drawn at random (by seed) go to validation,
 // the rest to train. Each part keeps the original relative order of its samples, the two are
@@ -101,8 +104,10 @@ inline std::pair<Dataset, Dataset> split(const Dataset& d, std::size_t validatio
     }
     std::vector<std::size_t> order(d.size());
     detail::permutation(order, seed, detail::split_stream, 0);
-    std::vector<std::size_t> validation(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(validation_count));
-    std::vector<std::size_t> train(order.begin() + static_cast<std::ptrdiff_t>(validation_count), order.end());
+    std::vector<std::size_t> validation(order.begin(),
+                                        order.begin() + static_cast<std::ptrdiff_t>(validation_count));
+    std::vector<std::size_t> train(order.begin() + static_cast<std::ptrdiff_t>(validation_count),
+                                   order.end());
     std::sort(validation.begin(), validation.end());
     std::sort(train.begin(), train.end());
     return {detail::gather(d, train), detail::gather(d, validation)};

@@ -10,7 +10,7 @@
 namespace ctnn::data {
 
 class DataError : public std::runtime_error {
-public:
+  public:
     using std::runtime_error::runtime_error;
 };
 

@@ -31,7 +31,9 @@ struct FileBytes {
 
 namespace detail {
 
-inline bool has_gzip_magic(const std::uint8_t* p, std::size_t n) { return n >= 2 && p[0] == 0x1f && p[1] == 0x8b; }
+inline bool has_gzip_magic(const std::uint8_t* p, std::size_t n) {
+    return n >= 2 && p[0] == 0x1f && p[1] == 0x8b;
+}
 
 // The raw bytes of a regular, non-empty file of at most max_bytes.
 inline std::vector<std::uint8_t> read_raw(const std::filesystem::path& path, std::size_t max_bytes) {
@@ -53,15 +55,15 @@ inline std::vector<std::uint8_t> read_raw(const std::filesystem::path& path, std
     std::vector<std::uint8_t> bytes(static_cast<std::size_t>(size));
     in.read(reinterpret_cast<char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
     if (static_cast<std::uintmax_t>(in.gcount()) != size) {
-        throw data_error(path, "read error: got " + std::to_string(in.gcount()) + " of " + std::to_string(size) +
-                                   " bytes");
+        throw data_error(path, "read error: got " + std::to_string(in.gcount()) + " of " +
+                                   std::to_string(size) + " bytes");
     }
     return bytes;
 }
 
 // Decompresses a gzip file image (one or more concatenated members), at most max_bytes out.
-inline std::vector<std::uint8_t> gunzip(const std::vector<std::uint8_t>& in, const std::filesystem::path& path,
-                                        std::size_t max_bytes) {
+inline std::vector<std::uint8_t> gunzip(const std::vector<std::uint8_t>& in,
+                                        const std::filesystem::path& path, std::size_t max_bytes) {
     z_stream zs{};
     if (inflateInit2(&zs, 16 + MAX_WBITS) != Z_OK) throw data_error(path, "zlib: cannot initialise inflate");
     struct End {
@@ -84,8 +86,8 @@ inline std::vector<std::uint8_t> gunzip(const std::vector<std::uint8_t>& in, con
         const int ret = inflate(&zs, Z_NO_FLUSH);
         const std::size_t produced = chunk.size() - zs.avail_out;
         if (produced > max_bytes - out.size()) {
-            throw data_error(path, "gzip data decompresses to more than the limit of " + std::to_string(max_bytes) +
-                                       " bytes");
+            throw data_error(path, "gzip data decompresses to more than the limit of " +
+                                       std::to_string(max_bytes) + " bytes");
         }
         out.insert(out.end(), chunk.begin(), chunk.begin() + static_cast<std::ptrdiff_t>(produced));
         const std::size_t consumed = fed - zs.avail_in;

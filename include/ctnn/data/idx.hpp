@@ -25,17 +25,26 @@ inline std::string hex(std::uint32_t v, int digits) {
     std::snprintf(buf, sizeof buf, "0x%0*x", digits, static_cast<unsigned>(v));
     return buf;
 }
-inline std::string hex32(std::uint32_t v) { return hex(v, 8); }
+inline std::string hex32(std::uint32_t v) {
+    return hex(v, 8);
+}
 
 inline const char* idx_type_name(std::uint8_t t) {
     switch (t) {
-        case 0x08: return "unsigned byte";
-        case 0x09: return "signed byte";
-        case 0x0B: return "short";
-        case 0x0C: return "int";
-        case 0x0D: return "float";
-        case 0x0E: return "double";
-        default: return "unknown type";
+        case 0x08:
+            return "unsigned byte";
+        case 0x09:
+            return "signed byte";
+        case 0x0B:
+            return "short";
+        case 0x0C:
+            return "int";
+        case 0x0D:
+            return "float";
+        case 0x0E:
+            return "double";
+        default:
+            return "unknown type";
     }
 }
 
@@ -60,23 +69,27 @@ std::array<std::size_t, Rank> check_idx(const FileBytes& f, const std::filesyste
     const std::uint32_t magic = (std::uint32_t{b[0]} << 24) | (std::uint32_t{b[1]} << 16) |
                                 (std::uint32_t{b[2]} << 8) | std::uint32_t{b[3]};
     if (b[0] != 0 || b[1] != 0) {
-        throw data_error(path, "not an IDX file: wrong magic number " + hex32(magic) + ", expected " + expected);
+        throw data_error(path,
+                         "not an IDX file: wrong magic number " + hex32(magic) + ", expected " + expected);
     }
     if (b[2] != 0x08) {
         throw data_error(path, "wrong magic number " + hex32(magic) + ": IDX data type " + hex(b[2], 2) +
-                                   " (" + idx_type_name(b[2]) + ") is not supported, expected 0x08 (unsigned "
-                                   "byte); expected magic " + expected);
+                                   " (" + idx_type_name(b[2]) +
+                                   ") is not supported, expected 0x08 (unsigned "
+                                   "byte); expected magic " +
+                                   expected);
     }
     if (b[3] != Rank) {
-        throw data_error(path, "wrong magic number " + hex32(magic) + ": IDX rank " + std::to_string(b[3]) + " (" +
-                                   idx_rank_meaning(b[3]) + "), expected rank " + std::to_string(Rank) + " (" +
-                                   idx_rank_meaning(Rank) + "); expected magic " + expected);
+        throw data_error(path, "wrong magic number " + hex32(magic) + ": IDX rank " + std::to_string(b[3]) +
+                                   " (" + idx_rank_meaning(b[3]) + "), expected rank " +
+                                   std::to_string(Rank) + " (" + idx_rank_meaning(Rank) +
+                                   "); expected magic " + expected);
     }
     const std::size_t header = 4 + 4 * Rank;
     if (b.size() < header) {
         throw data_error(path, "truncated header: an IDX header of rank " + std::to_string(Rank) + " is " +
-                                   std::to_string(header) + " bytes, the file has " + std::to_string(b.size()) +
-                                   after);
+                                   std::to_string(header) + " bytes, the file has " +
+                                   std::to_string(b.size()) + after);
     }
     std::array<std::size_t, Rank> dims{};
     std::string shape;
@@ -86,13 +99,16 @@ std::array<std::size_t, Rank> check_idx(const FileBytes& f, const std::filesyste
         const std::uint8_t* p = b.data() + 4 + 4 * i;
         dims[i] = (std::size_t{p[0]} << 24) | (std::size_t{p[1]} << 16) | (std::size_t{p[2]} << 8) | p[3];
         shape += (i ? " x " : "") + std::to_string(dims[i]);
-        if (dims[i] != 0 && need > std::numeric_limits<std::size_t>::max() / dims[i]) overflow = true;
-        else need *= dims[i];
+        if (dims[i] != 0 && need > std::numeric_limits<std::size_t>::max() / dims[i])
+            overflow = true;
+        else
+            need *= dims[i];
     }
     const std::size_t have = b.size() - header;
     const std::string says = "the header's dimensions " + shape + " need ";
     if (overflow || need > have) {
-        throw data_error(path, "truncated data: " + says + (overflow ? "more than 2^64" : std::to_string(need)) +
+        throw data_error(path, "truncated data: " + says +
+                                   (overflow ? "more than 2^64" : std::to_string(need)) +
                                    " bytes, but only " + std::to_string(have) + " bytes follow the " +
                                    std::to_string(header) + "-byte header" + after +
                                    "; the dimensions disagree with the file size");

@@ -15,8 +15,8 @@
 namespace ctnn::data::detail {
 
 // Independent streams, so that split() and Batches with one seed do not share an order.
-inline constexpr std::uint64_t split_stream = 0x73706c6974ull;     // "split"
-inline constexpr std::uint64_t batches_stream = 0x6261746368ull;   // "batch"
+inline constexpr std::uint64_t split_stream = 0x73706c6974ull;    // "split"
+inline constexpr std::uint64_t batches_stream = 0x6261746368ull;  // "batch"
 
 inline std::uint64_t splitmix64(std::uint64_t x) {
     x += 0x9E3779B97F4A7C15ull;
