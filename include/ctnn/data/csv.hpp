@@ -80,9 +80,9 @@ inline Dataset read_mnist_csv(const std::filesystem::path& path, Normalize norma
         }
         seen_content = true;
         if (found != columns) {
-            throw detail::data_error(path, at + ": expected " + std::to_string(columns) + " columns (label + " +
-                                               std::to_string(mnist::pixels) + " pixels), found " +
-                                               std::to_string(found));
+            throw detail::data_error(path, at + ": expected " + std::to_string(columns) +
+                                               " columns (label + " + std::to_string(mnist::pixels) +
+                                               " pixels), found " + std::to_string(found));
         }
         std::size_t start = 0;
         for (std::size_t col = 0; col < columns; ++col) {
@@ -102,15 +102,16 @@ inline Dataset read_mnist_csv(const std::filesystem::path& path, Normalize norma
                 labels.push_back(static_cast<std::int32_t>(value));
             } else {
                 if (value < 0 || value > 255) {
-                    throw detail::data_error(path, where + ": pixel value " + std::to_string(value) +
-                                                       " outside 0-255");
+                    throw detail::data_error(
+                        path, where + ": pixel value " + std::to_string(value) + " outside 0-255");
                 }
                 pixels.push_back(static_cast<std::uint8_t>(value));
             }
         }
     }
     if (labels.empty()) {
-        throw detail::data_error(path, header ? "header row but no data rows" : "no data rows (only blank lines)");
+        throw detail::data_error(path,
+                                 header ? "header row but no data rows" : "no data rows (only blank lines)");
     }
 
     Dataset d;
