@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Train LeNet-5 on MNIST: dependencies, a Release build of examples/lenet5.cpp in build/,
+# MNIST into data/mnist, then ./build/examples/lenet5 "$@" from the repository root
+# (by default it writes its metrics, pictures and checkpoints to runs/lenet5).
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+root=$(pwd)
+
+./scripts/setup-deps.sh
+
+if [[ ! -f examples/lenet5.cpp ]]; then
+  echo "demo: examples/lenet5.cpp does not exist yet, so there is no lenet5 target to run" >&2
+  exit 1
+fi
+
+jobs=$(nproc 2>/dev/null || echo 2)
+cmake -S . -B build -DCMAKE_BUILD_TYPE=Release
+cmake --build build --target lenet5 -j"$jobs"
+
+./scripts/fetch-mnist.sh
+
+./build/examples/lenet5 "$@"
+
+echo
+echo "demo: done. Outputs (unless you passed another output directory):"
+echo "  $root/runs/lenet5"
+if [[ -d runs/lenet5 ]]; then
+  ls -l runs/lenet5
+fi
