@@ -17,9 +17,10 @@
 namespace ctnn::data {
 
 class Batches {
-public:
-    // The dataset is not copied and must outlive the Batches. batch_size > 0. With drop_last
-    // the final short batch of an epoch is skipped; otherwise it is returned with size() < batch_size.
+  public:
+    // The dataset is not copied and must outlive the Batches. batch_size > 0; the buffers hold
+    // min(batch_size, data.size()) samples. With drop_last the final short batch of an epoch is
+    // skipped; otherwise it is returned with size() < batch_size.
     Batches(const Dataset& data, std::size_t batch_size, std::uint64_t seed, bool shuffle = true,
             bool drop_last = false)
         : m_data(&data),
@@ -29,12 +30,13 @@ public:
           m_shuffle(shuffle),
           m_drop_last(drop_last),
           m_order(data.size()),
-          m_images(batch_size * data.sample_size()),
-          m_labels(batch_size) {
+          m_images(std::min(batch_size, data.size()) * data.sample_size()),
+          m_labels(std::min(batch_size, data.size())) {
         if (batch_size == 0) throw std::invalid_argument("ctnn::data::Batches: batch_size must be positive");
         start_epoch(0);
     }
-    Batches(const Dataset&& data, std::size_t, std::uint64_t, bool = true, bool = false) = delete;  // would dangle
+    Batches(const Dataset&& data, std::size_t, std::uint64_t, bool = true,
+            bool = false) = delete;  // would dangle
 
     // Rewinds to the first batch, in the order of `epoch` (identity order without shuffle).
     void start_epoch(std::size_t epoch) {
@@ -81,7 +83,7 @@ public:
         return m_drop_last ? n / m_batch_size : (n + m_batch_size - 1) / m_batch_size;
     }
 
-private:
+  private:
     const Dataset* m_data;
     std::size_t m_batch_size;
     std::size_t m_sample_size;
