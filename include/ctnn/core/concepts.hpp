@@ -2,7 +2,8 @@
 //   Layer<L, In>: L::bind<In> is a bound layer (shapes, parameter specs, FLOPs known at
 //     compile time) whose impl<B> runs forward(in, out, batch, mode) and
 //     backward(in, out, dout, dinp, batch) on backend B.
-//   Backend<B>: the op set layers call (GEMM, element-wise kernels, reductions, copies).
+//   Backend<B>: the op set layers call (GEMM, element-wise kernels, reductions, copies,
+//     im2col/col2im for convolutions).
 #pragma once
 
 #include <concepts>
@@ -10,6 +11,7 @@
 #include <string>
 #include <string_view>
 
+#include "ctnn/core/conv_geometry.hpp"
 #include "ctnn/core/mode.hpp"
 #include "ctnn/core/param.hpp"
 #include "ctnn/core/shape.hpp"
@@ -38,6 +40,8 @@ concept Backend = std::floating_point<typename B::value_type> &&
         { B::sum(x, n) } -> std::convertible_to<typename B::value_type>;
         B::add_row_vector(y, x, n, n);
         B::sum_rows(x, y, n, n);
+        B::im2col(x, y, n, ConvGeometry{});
+        B::col2im(x, y, n, ConvGeometry{});
     };
 
 // A layer already bound to its input shape.

@@ -10,6 +10,7 @@
 #include <cstddef>
 #include <cstring>
 
+#include "ctnn/backend/cpu/im2col.hpp"
 #include "ctnn/detail/xtensor.hpp"
 
 namespace ctnn::cpu {
@@ -82,6 +83,14 @@ struct BasicBlas {
             const T* row = x + r * cols;
             for (std::size_t c = 0; c < cols; ++c) y[c] += row[c];
         }
+    }
+
+    // Image (N, C, H, W) -> columns (C*K*K, N*Ho*Wo), and its adjoint (overwrites the image).
+    static void im2col(const T* im, T* col, std::size_t batch, const ConvGeometry& geometry) {
+        cpu::im2col(im, col, batch, geometry);
+    }
+    static void col2im(const T* col, T* im, std::size_t batch, const ConvGeometry& geometry) {
+        cpu::col2im(col, im, batch, geometry);
     }
 };
 
