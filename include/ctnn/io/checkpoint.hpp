@@ -1,0 +1,165 @@
+// Checkpoints of a bound model (and optionally its optimizer) as safetensors files that
+// Python's safetensors/numpy can read: parameters under their layer names ("conv1.weight"),
+// state tensors ("batchnorm1.running_mean"), optimizer state as "optimizer.<state>.<param>";
+// __metadata__ holds the architecture fingerprint, optimizer name/step, epoch, step, extras.
+// Writes are atomic; loading into a different architecture names the file and the tensor.
+#pragma once
+
+#include <algorithm>
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "ctnn/io/safetensors.hpp"
+#include "ctnn/nn/model.hpp"
+
+namespace ctnn::io {
+
+inline constexpr const char* checkpoint_format = "ctnn-checkpoint-1";
+
+struct CheckpointInfo {
+    std::uint64_t epoch = 0;  // epochs completed
+    std::uint64_t step = 0;   // optimisation steps taken
+    std::map<std::string, std::string> extra;  // free-form (the trainer's configuration, ...)
+};
+
+namespace detail {
+
+template <class T>
+std::vector<std::int64_t> dims_of(const TensorSlot& slot) {
+    return {slot.dims.begin(), slot.dims.end()};
+}
+
+template <class B, class T>
+std::vector<T> host_copy(const T* values, std::size_t count) {
+    std::vector<T> host(count);
+    B::to_host(values, host.data(), count);
+    return host;
+}
+
+}  // namespace detail
+
+// Optimizer may be a `typename Opt::template impl<B>` or std::nullptr_t (weights only).
+template <class Net, class B, class Optimizer = std::nullptr_t>
+void save_checkpoint(const std::filesystem::path& path, const Model<Net, B>& model, const CheckpointInfo& info,
+                     Optimizer* optimizer = nullptr) {
+    using M = Model<Net, B>;
+    using T = typename M::T;
+    const auto params = detail::host_copy<B>(model.parameters(), M::param_count);
+    const auto state = detail::host_copy<B>(model.state(), M::state_count);
+    std::vector<std::vector<T>> optimizer_state;
+    std::vector<TensorRef> tensors;
+    for (const auto& slot : M::parameter_slots())
+        tensors.push_back(tensor_ref(slot.name, std::span(params).subspan(slot.offset, slot.count),
+                                     detail::dims_of<T>(slot)));
+    for (const auto& slot : M::state_slots())
+        tensors.push_back(tensor_ref(slot.name, std::span(state).subspan(slot.offset, slot.count),
+                                     detail::dims_of<T>(slot)));
+    std::map<std::string, std::string> metadata = info.extra;
+    metadata["format"] = checkpoint_format;
+    metadata["architecture"] = Net::fingerprint();
+    metadata["param_count"] = std::to_string(M::param_count);
+    metadata["epoch"] = std::to_string(info.epoch);
+    metadata["step"] = std::to_string(info.step);
+    if constexpr (!std::is_same_v<Optimizer, std::nullptr_t>) {
+        if (optimizer) {
+            auto named = optimizer->state_tensors();
+            optimizer_state.reserve(named.size());
+            for (auto& [name, buffer] : named) optimizer_state.push_back(detail::host_copy<B>(buffer->data(), M::param_count));
+            for (std::size_t k = 0; k < named.size(); ++k)
+                for (const auto& slot : M::parameter_slots())
+                    tensors.push_back(tensor_ref("optimizer." + named[k].first + "." + slot.name,
+                                                 std::span(optimizer_state[k]).subspan(slot.offset, slot.count),
+                                                 detail::dims_of<T>(slot)));
+            metadata["optimizer"] = std::remove_cvref_t<decltype(optimizer->config)>::name;
+            metadata["optimizer.steps"] = std::to_string(optimizer->steps());
+        }
+    }
+    save_safetensors(path, tensors, metadata);
+}
+
+// Loads parameters and state (and optimizer state when `optimizer` is given) into `model`.
+// Every tensor is checked by name and shape before anything is copied, so a failed load
+// leaves the model untouched.
+template <class Net, class B, class Optimizer = std::nullptr_t>
+CheckpointInfo load_checkpoint(const std::filesystem::path& path, Model<Net, B>& model,
+                               Optimizer* optimizer = nullptr) {
+    using M = Model<Net, B>;
+    using T = typename M::T;
+    const SafetensorsFile file = load_safetensors(path);
+    const auto meta = [&](const std::string& key) -> std::string {
+        auto it = file.metadata.find(key);
+        return it == file.metadata.end() ? std::string() : it->second;
+    };
+    const auto count = [&](const std::string& key) -> std::uint64_t {
+        const std::string text = meta(key);
+        if (text.empty()) return 0;
+        if (text.find_first_not_of("0123456789") != std::string::npos || text.size() > 19)
+            throw IoError(path, "metadata '" + key + "' is not a count: '" + text + "'");
+        return std::stoull(text);
+    };
+    if (meta("format") != checkpoint_format)
+        throw IoError(path, "not a ctnn checkpoint (metadata 'format' is '" + meta("format") + "', expected '" +
+                                checkpoint_format + "')");
+    std::vector<TensorSlot> slots = M::parameter_slots();
+    const std::size_t param_slot_count = slots.size();
+    for (auto& slot : M::state_slots()) slots.push_back(slot);
+    for (std::size_t i = 0; i < slots.size(); ++i) {
+        const auto& slot = slots[i];
+        if (!file.contains(slot.name))
+            throw IoError(path, "tensor '" + slot.name + "' of this model is missing: the checkpoint was saved from " +
+                                    "a different architecture ('" + meta("architecture") + "'; this model is '" +
+                                    Net::fingerprint() + "')");
+        file.at(slot.name, detail::dims_of<T>(slot));  // throws naming the tensor on a shape mismatch
+    }
+    std::vector<std::pair<std::string, typename B::template buffer<T>*>> optimizer_tensors;
+    if constexpr (!std::is_same_v<Optimizer, std::nullptr_t>) {
+        if (optimizer) {
+            if (meta("optimizer") != std::remove_cvref_t<decltype(optimizer->config)>::name)
+                throw IoError(path, "optimizer state is for '" + meta("optimizer") + "', not '" +
+                                        std::remove_cvref_t<decltype(optimizer->config)>::name + "'");
+            optimizer_tensors = optimizer->state_tensors();
+            for (const auto& [state_name, buffer] : optimizer_tensors)
+                for (std::size_t i = 0; i < param_slot_count; ++i)
+                    file.at("optimizer." + state_name + "." + slots[i].name, detail::dims_of<T>(slots[i]));
+        }
+    }
+    for (const auto& [name, tensor] : file.tensors) {
+        const bool known = std::any_of(slots.begin(), slots.end(), [&](const TensorSlot& s) { return s.name == name; });
+        if (!known && name.rfind("optimizer.", 0) != 0)
+            throw IoError(path, "tensor '" + name + "' does not belong to this model (" + Net::fingerprint() + ")");
+    }
+    if (meta("architecture") != Net::fingerprint())
+        throw IoError(path, "architecture differs: checkpoint '" + meta("architecture") + "', this model '" +
+                                Net::fingerprint() + "'");
+
+    std::vector<T> params(M::param_count), state(M::state_count), values;
+    for (std::size_t i = 0; i < slots.size(); ++i) {
+        T* target = (i < param_slot_count ? params.data() : state.data()) + slots[i].offset;
+        file.copy_to(slots[i].name, std::span<T>(target, slots[i].count));
+    }
+    if constexpr (!std::is_same_v<Optimizer, std::nullptr_t>) {
+        if (optimizer) {
+            for (auto& [state_name, buffer] : optimizer_tensors) {
+                values.assign(M::param_count, T(0));
+                for (std::size_t i = 0; i < param_slot_count; ++i)
+                    file.copy_to("optimizer." + state_name + "." + slots[i].name,
+                                 std::span<T>(values.data() + slots[i].offset, slots[i].count));
+                B::from_host(values.data(), buffer->data(), M::param_count);
+            }
+            optimizer->set_steps(count("optimizer.steps"));
+        }
+    }
+    B::from_host(params.data(), model.parameters(), M::param_count);
+    B::from_host(state.data(), model.state(), M::state_count);
+
+    CheckpointInfo info;
+    info.epoch = count("epoch");
+    info.step = count("step");
+    for (const auto& [key, value] : file.metadata) info.extra[key] = value;
+    return info;
+}
+
+}  // namespace ctnn::io
