@@ -79,7 +79,8 @@ TEST_CASE("BatchNorm: (C, H, W) input normalises each channel over N * H * W") {
     using Net = Sequential<Input<2, 1, 2>, BatchNorm<0.3f>>;
     Model<Net, cpu::Blas> model;
     // Sample 0: channel 0 (1, 3), channel 1 (0, 4); sample 1: channel 0 (5, 7), channel 1 (-4, 0).
-    // Channel 0: 1, 3, 5, 7 -> mean 4, var 5, unbiased 20/3. Channel 1: 0, 4, -4, 0 -> mean 0, var 8, unbiased 32/3.
+    // Channel 0: 1, 3, 5, 7 -> mean 4, var 5, unbiased 20/3. Channel 1: 0, 4, -4, 0 -> mean 0, var 8,
+    // unbiased 32/3.
     const float x[] = {1, 3, 0, 4, 5, 7, -4, 0};
     const float* y = model.forward(x, 2);
     for (int n = 0; n < 2; ++n)

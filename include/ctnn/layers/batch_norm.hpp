@@ -19,7 +19,8 @@ namespace ctnn {
 template <float Momentum = 0.1f, float Eps = 1e-5f>
 struct BatchNorm {
     static_assert(Eps > 0.0f, "BatchNorm<Momentum, Eps>: Eps must be positive");
-    static_assert(Momentum >= 0.0f && Momentum <= 1.0f, "BatchNorm<Momentum, Eps>: Momentum must be in [0, 1]");
+    static_assert(Momentum >= 0.0f && Momentum <= 1.0f,
+                  "BatchNorm<Momentum, Eps>: Momentum must be in [0, 1]");
 
     template <class In>
     struct bind {
@@ -49,7 +50,7 @@ struct BatchNorm {
 
         template <class B>
         class impl {
-        public:
+          public:
             using T = typename B::value_type;
 
             // Per-channel workspace: mean, 1/std, gamma/std, and backward's two reductions.
@@ -104,19 +105,21 @@ struct BatchNorm {
                         mean[c] = static_cast<T>(mu);
                         invstd[c] = static_cast<T>(1.0 / std::sqrt(var + static_cast<double>(Eps)));
                         scale[c] = gamma[c] * invstd[c];
-                        running_mean[c] = static_cast<T>((1 - m) * static_cast<double>(running_mean[c]) + m * mu);
+                        running_mean[c] =
+                            static_cast<T>((1 - m) * static_cast<double>(running_mean[c]) + m * mu);
                         running_var[c] =
                             static_cast<T>((1 - m) * static_cast<double>(running_var[c]) + m * unbiased);
                     });
                 } else {
                     const T* running_mean = m_running_mean;
                     const T* running_var = m_running_var;
-                    B::for_each(channels, [mean, invstd, scale, gamma, running_mean, running_var](std::size_t c) {
-                        mean[c] = running_mean[c];
-                        invstd[c] = static_cast<T>(1.0 / std::sqrt(static_cast<double>(running_var[c]) +
-                                                                   static_cast<double>(Eps)));
-                        scale[c] = gamma[c] * invstd[c];
-                    });
+                    B::for_each(
+                        channels, [mean, invstd, scale, gamma, running_mean, running_var](std::size_t c) {
+                            mean[c] = running_mean[c];
+                            invstd[c] = static_cast<T>(1.0 / std::sqrt(static_cast<double>(running_var[c]) +
+                                                                       static_cast<double>(Eps)));
+                            scale[c] = gamma[c] * invstd[c];
+                        });
                 }
                 const T* beta = m_beta;
                 B::for_each(batch * In::size, [in, out, mean, scale, beta](std::size_t i) {
@@ -137,8 +140,8 @@ struct BatchNorm {
                 T* dgamma = m_dgamma;
                 T* dbeta = m_dbeta;
                 const double count = static_cast<double>(batch * spatial);
-                B::for_each(channels, [in, dout, batch, count, mean, invstd, mean_dout, mean_dout_xhat, dgamma,
-                                       dbeta](std::size_t c) {
+                B::for_each(channels, [in, dout, batch, count, mean, invstd, mean_dout, mean_dout_xhat,
+                                       dgamma, dbeta](std::size_t c) {
                     double sum_dout = 0, sum_dout_xhat = 0;
                     for (std::size_t n = 0; n < batch; ++n) {
                         const std::size_t base = (n * channels + c) * spatial;
@@ -155,19 +158,19 @@ struct BatchNorm {
                 });
                 if (!dinp) return;
                 if (m_mode == Mode::train)
-                    B::for_each(batch * In::size,
-                                [in, dout, dinp, mean, invstd, scale, mean_dout, mean_dout_xhat](std::size_t i) {
-                                    const std::size_t c = i / spatial % channels;
-                                    const T xhat = (in[i] - mean[c]) * invstd[c];
-                                    dinp[i] = scale[c] * (dout[i] - mean_dout[c] - xhat * mean_dout_xhat[c]);
-                                });
+                    B::for_each(batch * In::size, [in, dout, dinp, mean, invstd, scale, mean_dout,
+                                                   mean_dout_xhat](std::size_t i) {
+                        const std::size_t c = i / spatial % channels;
+                        const T xhat = (in[i] - mean[c]) * invstd[c];
+                        dinp[i] = scale[c] * (dout[i] - mean_dout[c] - xhat * mean_dout_xhat[c]);
+                    });
                 else
                     B::for_each(batch * In::size, [dout, dinp, scale](std::size_t i) {
                         dinp[i] = scale[i / spatial % channels] * dout[i];
                     });
             }
 
-        private:
+          private:
             typename B::template buffer<T> m_work;
             T* m_gamma = nullptr;
             T* m_beta = nullptr;
