@@ -1,0 +1,131 @@
+// Conv<Cout, K, Stride = 1, Padding = 0>: 2-D convolution (cross-correlation, PyTorch's Conv2d).
+// Input (N, Cin, H, W) -> output (N, Cout, Ho, Wo), Ho = (H + 2P - K) / S + 1 (same for Wo).
+// Parameters: weight (Cout, Cin, K, K), bias (Cout). Forward: im2col of the whole batch into
+// (Cin*K*K, N*Ho*Wo), one GEMM with the weight, a permute to NCHW plus bias. Backward reuses
+// the forward's columns for dweight and col2im's the GEMM W^T dout for dinp.
+// N batch, C channels, H height, W width
+#pragma once
+
+#include <string>
+
+#include "ctnn/core/concepts.hpp"
+#include "ctnn/core/conv_geometry.hpp"
+
+namespace ctnn {
+
+template <std::size_t Cout, std::size_t K, std::size_t Stride = 1, std::size_t Padding = 0>
+struct Conv {
+    static_assert(Cout > 0, "Conv<Cout, K, Stride, Padding>: Cout (output channels) must be positive");
+    static_assert(K > 0, "Conv<Cout, K, Stride, Padding>: the kernel size K must be positive");
+    static_assert(Stride > 0, "Conv<Cout, K, Stride, Padding>: Stride must be positive");
+    static_assert(Padding < K, "Conv<Cout, K, Stride, Padding>: Padding must be smaller than the kernel size");
+
+    template <class In>
+    struct bind {
+        static_assert(In::rank == 3,
+                      "Conv: input must be (C, H, W); put Reshape<C, H, W> before Conv for flat data");
+        static constexpr std::size_t Cin = detail::image_dim<In>(0), H = detail::image_dim<In>(1),
+                                     W = detail::image_dim<In>(2);
+        static_assert(In::rank != 3 || (H + 2 * Padding >= K && W + 2 * Padding >= K),
+                      "Conv: kernel larger than the (padded) input");
+        static constexpr std::size_t Ho = window_output(H, K, Stride, Padding);
+        static constexpr std::size_t Wo = window_output(W, K, Stride, Padding);
+        static constexpr std::size_t plane = Ho * Wo;       // output pixels per channel
+        static constexpr std::size_t fan_in = Cin * K * K;  // one output's receptive field
+
+        using in_shape = In;
+        using out_shape = Shape<Cout, Ho, Wo>;
+        static constexpr std::string_view kind = "conv";
+        static constexpr std::array<ParamSpec, 2> params{{
+            {"weight", {Cout, Cin, K, K}, 4, InitRole::weight, fan_in, Cout * K * K},
+            {"bias", {Cout}, 1, InitRole::bias, fan_in, Cout * K * K},
+        }};
+        static constexpr std::size_t param_count = total_count(params);
+        static constexpr std::size_t flops = Cout * plane * fan_in;
+        static std::string name() {
+            return detail::window_layer_name("Conv", std::to_string(Cout) + ", ", K, Stride, 1, Padding);
+        }
+        static constexpr ConvGeometry geometry{Cin, H, W, K, Stride, Padding};
+
+        template <class B>
+        class impl {
+        public:
+            using T = typename B::value_type;
+
+            void bind_parameters(T* params, T* grads) {
+                m_weight = params;
+                m_bias = params + Cout * fan_in;
+                m_dweight = grads;
+                m_dbias = grads + Cout * fan_in;
+            }
+
+            void forward(const T* in, T* out, std::size_t batch, Mode) {
+                reserve(batch);
+                const std::size_t cols = batch * plane;
+                T* col = m_col.data();
+                T* tmp = m_tmp.data();
+                B::im2col(in, col, batch, geometry);
+                // tmp (Cout, N*Ho*Wo) = weight (Cout, Cin*K*K) x col (Cin*K*K, N*Ho*Wo)
+                B::gemm(false, false, Cout, cols, fan_in, T(1), m_weight, fan_in, col, cols, T(0), tmp, cols);
+                // out (N, Cout, Ho*Wo) = tmp permuted + bias
+                const T* bias = m_bias;
+                B::for_each(batch * Cout * plane, [out, tmp, bias, batch](std::size_t i) {
+                    const std::size_t n = i / (Cout * plane), c = i / plane % Cout, p = i % plane;
+                    out[i] = tmp[(c * batch + n) * plane + p] + bias[c];
+                });
+                m_col_input = in;
+                m_col_batch = batch;
+            }
+
+            void backward(const T* in, const T*, const T* dout, T* dinp, std::size_t batch) {
+                reserve(batch);
+                const std::size_t cols = batch * plane;
+                T* col = m_col.data();
+                T* tmp = m_tmp.data();
+                // tmp (Cout, N*Ho*Wo) = dout permuted
+                B::for_each(batch * Cout * plane, [dout, tmp, batch](std::size_t i) {
+                    const std::size_t n = i / (Cout * plane), c = i / plane % Cout, p = i % plane;
+                    tmp[(c * batch + n) * plane + p] = dout[i];
+                });
+                // dbias[c] += sum of row c of tmp
+                T* dbias = m_dbias;
+                B::for_each(Cout, [tmp, dbias, cols](std::size_t c) {
+                    const T* row = tmp + c * cols;
+                    T total = 0;
+                    for (std::size_t j = 0; j < cols; ++j) total += row[j];
+                    dbias[c] += total;
+                });
+                // The forward's columns, unless another input ran through since.
+                if (m_col_input != in || m_col_batch != batch) B::im2col(in, col, batch, geometry);
+                // dweight (Cout, Cin*K*K) += tmp (Cout, N*Ho*Wo) x col^T
+                B::gemm(false, true, Cout, fan_in, cols, T(1), tmp, cols, col, cols, T(1), m_dweight, fan_in);
+                if (!dinp) return;
+                m_col_input = nullptr;  // the column buffer now holds dcol
+                // dcol (Cin*K*K, N*Ho*Wo) = weight^T x tmp, into the column buffer; dinp = col2im(dcol)
+                B::gemm(true, false, fan_in, cols, Cout, T(1), m_weight, fan_in, tmp, cols, T(0), col, cols);
+                B::col2im(col, dinp, batch, geometry);
+            }
+
+        private:
+            // Workspaces for up to m_capacity samples, grown only for a larger batch.
+            void reserve(std::size_t batch) {
+                if (batch <= m_capacity) return;
+                m_col = B::template allocate<T>(fan_in * batch * plane);
+                m_tmp = B::template allocate<T>(Cout * batch * plane);
+                m_capacity = batch;
+                m_col_input = nullptr;
+            }
+
+            T* m_weight = nullptr;
+            T* m_bias = nullptr;
+            T* m_dweight = nullptr;
+            T* m_dbias = nullptr;
+            typename B::template buffer<T> m_col, m_tmp;
+            std::size_t m_capacity = 0;
+            const T* m_col_input = nullptr;  // the input m_col holds the columns of, if any
+            std::size_t m_col_batch = 0;
+        };
+    };
+};
+
+}  // namespace ctnn
