@@ -1,0 +1,149 @@
+// AvgPool<K, Stride = K> and MaxPool<K, Stride = K>: 2-D pooling over K x K windows, no padding
+// (PyTorch's AvgPool2d / MaxPool2d, ceil_mode off). Input (N, C, H, W) -> output (N, C, Ho, Wo),
+// Ho = (H - K) / Stride + 1. No parameters. AvgPool's backward spreads dout / K^2 over each
+// window; MaxPool caches the argmax of every window in forward and routes dout to it.
+// N batch, C channels, H height, W width
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "ctnn/core/concepts.hpp"
+#include "ctnn/core/conv_geometry.hpp"
+
+namespace ctnn {
+
+namespace detail {
+
+// The shape rules and sizes both poolings share; Named supplies the layer's name in messages.
+template <class In, std::size_t K, std::size_t Stride, class Named>
+struct PoolShape : NoParams {
+    static constexpr std::size_t C = image_dim<In>(0), H = image_dim<In>(1), W = image_dim<In>(2);
+    static constexpr std::size_t Ho = window_output(H, K, Stride), Wo = window_output(W, K, Stride);
+    using in_shape = In;
+    using out_shape = Shape<C, Ho, Wo>;
+    static constexpr std::string_view kind = Named::kind;
+    static constexpr std::size_t flops = 0;  // multiply-adds with parameters: none
+    static std::string name() { return window_layer_name(Named::title, "", K, Stride, K, 0); }
+
+    // The window positions (oh or ow) whose window covers input row/column x: [lo, hi).
+    static constexpr std::size_t first_window(std::size_t x) { return x < K ? 0 : (x - K) / Stride + 1; }
+    static constexpr std::size_t end_window(std::size_t x, std::size_t count) {
+        return x / Stride + 1 < count ? x / Stride + 1 : count;
+    }
+};
+
+}  // namespace detail
+
+template <std::size_t K, std::size_t Stride = K>
+struct AvgPool {
+    static_assert(K > 0, "AvgPool<K, Stride>: the window size K must be positive");
+    static_assert(Stride > 0, "AvgPool<K, Stride>: Stride must be positive");
+    static constexpr std::string_view kind = "avgpool";
+    static constexpr std::string_view title = "AvgPool";
+
+    template <class In>
+    struct bind : detail::PoolShape<In, K, Stride, AvgPool> {
+        using S = detail::PoolShape<In, K, Stride, AvgPool>;
+        static_assert(In::rank == 3, "AvgPool: input must be (C, H, W); put Reshape<C, H, W> before it");
+        static_assert(In::rank != 3 || (S::H >= K && S::W >= K), "AvgPool: window larger than the input");
+
+        template <class B>
+        class impl {
+        public:
+            using T = typename B::value_type;
+            static constexpr std::size_t H = S::H, W = S::W, Ho = S::Ho, Wo = S::Wo;
+
+            void forward(const T* in, T* out, std::size_t batch, Mode) {
+                B::for_each(batch * S::C * Ho * Wo, [in, out](std::size_t i) {
+                    const std::size_t ow = i % Wo, oh = i / Wo % Ho, plane = i / (Ho * Wo);
+                    const T* window = in + (plane * H + oh * Stride) * W + ow * Stride;
+                    T total = 0;
+                    for (std::size_t kh = 0; kh < K; ++kh)
+                        for (std::size_t kw = 0; kw < K; ++kw) total += window[kh * W + kw];
+                    out[i] = total * (T(1) / T(K * K));
+                });
+            }
+
+            void backward(const T*, const T*, const T* dout, T* dinp, std::size_t batch) {
+                if (!dinp) return;
+                B::for_each(batch * S::C * H * W, [dout, dinp](std::size_t i) {
+                    const std::size_t w = i % W, h = i / W % H, plane = i / (H * W);
+                    T total = 0;
+                    for (std::size_t oh = S::first_window(h); oh < S::end_window(h, Ho); ++oh)
+                        for (std::size_t ow = S::first_window(w); ow < S::end_window(w, Wo); ++ow)
+                            total += dout[(plane * Ho + oh) * Wo + ow];
+                    dinp[i] = total * (T(1) / T(K * K));
+                });
+            }
+        };
+    };
+};
+
+template <std::size_t K, std::size_t Stride = K>
+struct MaxPool {
+    static_assert(K > 0, "MaxPool<K, Stride>: the window size K must be positive");
+    static_assert(Stride > 0, "MaxPool<K, Stride>: Stride must be positive");
+    static constexpr std::string_view kind = "maxpool";
+    static constexpr std::string_view title = "MaxPool";
+
+    template <class In>
+    struct bind : detail::PoolShape<In, K, Stride, MaxPool> {
+        using S = detail::PoolShape<In, K, Stride, MaxPool>;
+        static_assert(In::rank == 3, "MaxPool: input must be (C, H, W); put Reshape<C, H, W> before it");
+        static_assert(In::rank != 3 || (S::H >= K && S::W >= K), "MaxPool: window larger than the input");
+
+        template <class B>
+        class impl {
+        public:
+            using T = typename B::value_type;
+            using index_type = std::uint32_t;  // argmax within its (H, W) plane
+            static constexpr std::size_t H = S::H, W = S::W, Ho = S::Ho, Wo = S::Wo;
+            static_assert(H * W <= UINT32_MAX, "MaxPool: input plane too large for 32-bit argmax indices");
+
+            // The first maximum of each window in row-major order (the last NaN, if any), as PyTorch.
+            void forward(const T* in, T* out, std::size_t batch, Mode) {
+                if (batch > m_capacity) {
+                    m_argmax = B::template allocate<index_type>(batch * S::C * Ho * Wo);
+                    m_capacity = batch;
+                }
+                index_type* argmax = m_argmax.data();
+                B::for_each(batch * S::C * Ho * Wo, [in, out, argmax](std::size_t i) {
+                    const std::size_t ow = i % Wo, oh = i / Wo % Ho, plane = i / (Ho * Wo);
+                    const T* source = in + plane * H * W;
+                    std::size_t best = oh * Stride * W + ow * Stride;
+                    for (std::size_t kh = 0; kh < K; ++kh)
+                        for (std::size_t kw = 0; kw < K; ++kw) {
+                            const std::size_t at = (oh * Stride + kh) * W + ow * Stride + kw;
+                            if (source[at] > source[best] || source[at] != source[at]) best = at;
+                        }
+                    out[i] = source[best];
+                    argmax[i] = static_cast<index_type>(best);
+                });
+            }
+
+            // A gather: each input element sums dout over the windows whose argmax it is.
+            void backward(const T*, const T*, const T* dout, T* dinp, std::size_t batch) {
+                if (!dinp) return;
+                const index_type* argmax = m_argmax.data();
+                B::for_each(batch * S::C * H * W, [dout, dinp, argmax](std::size_t i) {
+                    const std::size_t w = i % W, h = i / W % H, plane = i / (H * W);
+                    const auto self = static_cast<index_type>(h * W + w);
+                    T total = 0;
+                    for (std::size_t oh = S::first_window(h); oh < S::end_window(h, Ho); ++oh)
+                        for (std::size_t ow = S::first_window(w); ow < S::end_window(w, Wo); ++ow) {
+                            const std::size_t o = (plane * Ho + oh) * Wo + ow;
+                            if (argmax[o] == self) total += dout[o];
+                        }
+                    dinp[i] = total;
+                });
+            }
+
+        private:
+            typename B::template buffer<index_type> m_argmax;
+            std::size_t m_capacity = 0;
+        };
+    };
+};
+
+}  // namespace ctnn
