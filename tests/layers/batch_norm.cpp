@@ -1,7 +1,12 @@
 #include <ctnn/layers/batch_norm.hpp>
 
+#include <algorithm>
 #include <cmath>
+#include <fstream>
+#include <map>
+#include <sstream>
 #include <stdexcept>
+#include <string>
 #include <vector>
 
 #include "../support/gradcheck.hpp"
@@ -202,4 +207,75 @@ TEST_CASE("BatchNorm: finite-difference input gradient with a random affine tran
         x[i] = saved;
         CHECK(testing::relative_error(dinp[i], (plus - minus) / 2e-6) < 1e-6);
     }
+}
+
+// --- PyTorch reference: tests/fixtures/layers/batch_norm.txt (make_batch_norm.py) -------------
+
+namespace {
+std::map<std::string, std::vector<float>> read_fixture() {
+    std::map<std::string, std::vector<float>> tensors;
+    std::ifstream file(std::string(CTNN_SOURCE_DIR) + "/tests/fixtures/layers/batch_norm.txt");
+    REQUIRE(file.good());
+    std::string line;
+    while (std::getline(file, line)) {
+        if (line.empty() || line[0] == '#') continue;
+        std::istringstream fields(line);
+        std::string name;
+        std::size_t count = 0;
+        fields >> name >> count;
+        std::vector<float> values(count);
+        for (auto& v : values) fields >> v;
+        REQUIRE(fields);
+        tensors[name] = values;
+    }
+    return tensors;
+}
+
+void check_close(const float* actual, const std::vector<float>& expected, const std::string& what) {
+    for (std::size_t i = 0; i < expected.size(); ++i) {
+        INFO(what, "[", i, "]");
+        CHECK(actual[i] == doctest::Approx(expected[i]).epsilon(1e-5));
+    }
+}
+
+// Train forward on x1, backward with dout, train forward on x2, eval forward on x1.
+template <class Net>
+void check_against_pytorch(const std::string& name, std::size_t batch) {
+    const auto fixture = read_fixture();
+    auto tensor = [&](const std::string& key) -> const std::vector<float>& {
+        INFO("fixture tensor ", name, ".", key);
+        REQUIRE(fixture.count(name + "." + key) == 1);
+        return fixture.at(name + "." + key);
+    };
+    using M = Model<Net, cpu::Blas>;
+    constexpr std::size_t channels = M::param_count / 2, size = Net::input_shape::size;
+    M model;
+    std::copy_n(tensor("weight").data(), channels, model.parameters());
+    std::copy_n(tensor("bias").data(), channels, model.parameters() + channels);
+    REQUIRE(tensor("x1").size() == batch * size);
+    std::vector<float> dx(batch * size);
+
+    check_close(model.forward(tensor("x1").data(), batch), tensor("y1"), "y1");
+    model.backward(tensor("dout").data(), dx.data());
+    check_close(dx.data(), tensor("dx"), "dx");
+    check_close(model.gradients(), tensor("dweight"), "dweight");
+    check_close(model.gradients() + channels, tensor("dbias"), "dbias");
+    check_close(model.state(), tensor("running_mean1"), "running_mean1");
+    check_close(model.state() + channels, tensor("running_var1"), "running_var1");
+
+    model.forward(tensor("x2").data(), batch);
+    check_close(model.state(), tensor("running_mean2"), "running_mean2");
+    check_close(model.state() + channels, tensor("running_var2"), "running_var2");
+
+    model.eval();
+    check_close(model.forward(tensor("x1").data(), batch), tensor("y_eval"), "y_eval");
+}
+}  // namespace
+
+TEST_CASE("BatchNorm: matches PyTorch's BatchNorm1d (forward, backward, running statistics)") {
+    check_against_pytorch<Sequential<Input<4>, BatchNorm<0.1f, 1e-5f>>>("flat", 6);
+}
+
+TEST_CASE("BatchNorm: matches PyTorch's BatchNorm2d (forward, backward, running statistics)") {
+    check_against_pytorch<Sequential<Input<3, 4, 4>, BatchNorm<0.2f, 1e-3f>>>("image", 2);
 }
