@@ -80,7 +80,7 @@ def main(argv):
         args = args[2:]
     try:
         check(argv[0], expects)
-    except (AssertionError, KeyError, ValueError) as e:
+    except (AssertionError, KeyError, ValueError, TypeError) as e:
         print("FAIL", argv[0], e)
         return 1
     return 0
