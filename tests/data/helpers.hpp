@@ -70,9 +70,9 @@ inline Bytes idx_bytes(std::uint32_t magic, const std::vector<std::uint32_t>& di
 }
 
 // A gzip member holding `data` (windowBits 16 + 15 asks zlib for the gzip wrapper).
-inline Bytes gzip_bytes(const Bytes& data) {
+inline Bytes gzip_bytes(const Bytes& data, int level = Z_BEST_COMPRESSION) {
     z_stream zs{};
-    if (deflateInit2(&zs, Z_BEST_COMPRESSION, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
+    if (deflateInit2(&zs, level, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
         throw std::runtime_error("test helper: deflateInit2 failed");
     }
     Bytes out(deflateBound(&zs, static_cast<uLong>(data.size())) + 64);

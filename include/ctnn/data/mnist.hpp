@@ -34,8 +34,9 @@ inline Dataset load_idx(const std::filesystem::path& images_path, const std::fil
     const auto labels = read_idx_labels(labels_path);
     const std::size_t n = images.shape()[0];
     if (images.shape()[1] != rows || images.shape()[2] != cols) {
-        throw data::detail::data_error(images_path, "images are " + std::to_string(images.shape()[1]) + " x " +
-                                                  std::to_string(images.shape()[2]) + ", expected 28 x 28 (MNIST)");
+        throw data::detail::data_error(images_path, "images are " + std::to_string(images.shape()[1]) +
+                                                        " x " + std::to_string(images.shape()[2]) +
+                                                        ", expected 28 x 28 (MNIST)");
     }
     if (n == 0) throw data::detail::data_error(images_path, "contains no images");
     if (labels.size() != n) {
@@ -46,7 +47,7 @@ inline Dataset load_idx(const std::filesystem::path& images_path, const std::fil
     for (std::size_t i = 0; i < n; ++i) {
         if (labels(i) >= classes) {
             throw data::detail::data_error(labels_path, "label " + std::to_string(labels(i)) + " at index " +
-                                                      std::to_string(i) + " is outside 0-9");
+                                                            std::to_string(i) + " is outside 0-9");
         }
     }
     Dataset d;
@@ -113,8 +114,9 @@ inline MnistFiles find_mnist_files(const std::filesystem::path& dir, const std::
     f.labels = find_first(dir, label_names);
     if (f.images.has_value() != f.labels.has_value()) {
         const auto& missing = f.images ? label_names : image_names;
-        throw data_error(dir, "found " + (f.images ? *f.images : *f.labels).filename().string() + " but not its " +
-                                  (f.images ? "labels" : "images") + " (looked for " + join(missing) + ")");
+        throw data_error(dir, "found " + (f.images ? *f.images : *f.labels).filename().string() +
+                                  " but not its " + (f.images ? "labels" : "images") + " (looked for " +
+                                  join(missing) + ")");
     }
     if (!f.images) f.csv = find_first(dir, csv_names);
     f.looked_for = "(" + join(image_names, " | ") + ") + (" + join(label_names, " | ") + "), or " +
@@ -131,21 +133,23 @@ namespace mnist {
 inline Mnist load(const std::filesystem::path& dir, Normalize normalize = Normalize::unit) {
     std::error_code ec;
     if (!std::filesystem::is_directory(dir, ec)) {
-        throw data::detail::data_error(dir, std::filesystem::exists(dir, ec) ? "is not a directory"
-                                                                              : "MNIST directory not found");
+        throw data::detail::data_error(
+            dir, std::filesystem::exists(dir, ec) ? "is not a directory" : "MNIST directory not found");
     }
     const auto train = data::detail::find_mnist_files(dir, "train", "mnist_train.csv");
     const auto test = data::detail::find_mnist_files(dir, "t10k", "mnist_test.csv");
     if (!train.found() && !test.found()) {
         throw data::detail::data_error(dir, "no MNIST files found; looked for the training set as " +
-                                                train.looked_for + "; and the test set as " + test.looked_for +
-                                                " (scripts/fetch-mnist.sh downloads them)");
+                                                train.looked_for + "; and the test set as " +
+                                                test.looked_for + " (scripts/fetch-mnist.sh downloads them)");
     }
     if (!train.found()) {
-        throw data::detail::data_error(dir, "found the test set but no training set; looked for " + train.looked_for);
+        throw data::detail::data_error(
+            dir, "found the test set but no training set; looked for " + train.looked_for);
     }
     if (!test.found()) {
-        throw data::detail::data_error(dir, "found the training set but no test set; looked for " + test.looked_for);
+        throw data::detail::data_error(
+            dir, "found the training set but no test set; looked for " + test.looked_for);
     }
     return {train.load(normalize), test.load(normalize)};
 }
