@@ -18,7 +18,9 @@ struct Conv {
     static_assert(Cout > 0, "Conv<Cout, K, Stride, Padding>: Cout (output channels) must be positive");
     static_assert(K > 0, "Conv<Cout, K, Stride, Padding>: the kernel size K must be positive");
     static_assert(Stride > 0, "Conv<Cout, K, Stride, Padding>: Stride must be positive");
-    static_assert(Padding < K, "Conv<Cout, K, Stride, Padding>: Padding must be smaller than the kernel size");
+    static_assert(K == 0 || Padding < K, "Conv<Cout, K, Stride, Padding>: Padding must be smaller than the kernel size");
+
+    static constexpr std::size_t S = Stride ? Stride : 1;  // keeps Stride = 0 to its one error
 
     template <class In>
     struct bind {
@@ -28,8 +30,8 @@ struct Conv {
                                      W = detail::image_dim<In>(2);
         static_assert(In::rank != 3 || (H + 2 * Padding >= K && W + 2 * Padding >= K),
                       "Conv: kernel larger than the (padded) input");
-        static constexpr std::size_t Ho = window_output(H, K, Stride, Padding);
-        static constexpr std::size_t Wo = window_output(W, K, Stride, Padding);
+        static constexpr std::size_t Ho = window_output(H, K, S, Padding);
+        static constexpr std::size_t Wo = window_output(W, K, S, Padding);
         static constexpr std::size_t plane = Ho * Wo;       // output pixels per channel
         static constexpr std::size_t fan_in = Cin * K * K;  // one output's receptive field
 

@@ -18,7 +18,7 @@ struct ConvTranspose {
     static_assert(Cout > 0, "ConvTranspose<Cout, K, Stride, Padding>: Cout (output channels) must be positive");
     static_assert(K > 0, "ConvTranspose<Cout, K, Stride, Padding>: the kernel size K must be positive");
     static_assert(Stride > 0, "ConvTranspose<Cout, K, Stride, Padding>: Stride must be positive");
-    static_assert(Padding < K,
+    static_assert(K == 0 || Padding < K,
                   "ConvTranspose<Cout, K, Stride, Padding>: Padding must be smaller than the kernel size");
 
     template <class In>

@@ -18,8 +18,9 @@ namespace detail {
 // The shape rules and sizes both poolings share; Named supplies the layer's name in messages.
 template <class In, std::size_t K, std::size_t Stride, class Named>
 struct PoolShape : NoParams {
+    static constexpr std::size_t step = Stride ? Stride : 1;  // keeps Stride = 0 to its one error
     static constexpr std::size_t C = image_dim<In>(0), H = image_dim<In>(1), W = image_dim<In>(2);
-    static constexpr std::size_t Ho = window_output(H, K, Stride), Wo = window_output(W, K, Stride);
+    static constexpr std::size_t Ho = window_output(H, K, step), Wo = window_output(W, K, step);
     using in_shape = In;
     using out_shape = Shape<C, Ho, Wo>;
     static constexpr std::string_view kind = Named::kind;
@@ -27,9 +28,9 @@ struct PoolShape : NoParams {
     static std::string name() { return window_layer_name(Named::title, "", K, Stride, K, 0); }
 
     // The window positions (oh or ow) whose window covers input row/column x: [lo, hi).
-    static constexpr std::size_t first_window(std::size_t x) { return x < K ? 0 : (x - K) / Stride + 1; }
+    static constexpr std::size_t first_window(std::size_t x) { return x < K ? 0 : (x - K) / step + 1; }
     static constexpr std::size_t end_window(std::size_t x, std::size_t count) {
-        return x / Stride + 1 < count ? x / Stride + 1 : count;
+        return x / step + 1 < count ? x / step + 1 : count;
     }
 };
 
