@@ -13,6 +13,14 @@ function(ctnn_target_warnings target)
     endif()
   else()
     target_compile_options(${target} PRIVATE -Wall -Wextra -Wpedantic)
+    # GCC 12's middle-end warnings misfire inside libstdc++ at -O2/-O3, which -Werror turns
+    # into Release build failures in code that is fine:
+    #   -Wrestrict     on `"literal" + std::string`            (GCC bug 105329)
+    #   -Warray-bounds in std::vector<std::byte>::insert       (GCC bug 107852 and kin)
+    if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU" AND CMAKE_CXX_COMPILER_VERSION VERSION_GREATER_EQUAL 12
+       AND CMAKE_CXX_COMPILER_VERSION VERSION_LESS 13)
+      target_compile_options(${target} PRIVATE -Wno-restrict -Wno-array-bounds)
+    endif()
     if(arg_WERROR AND CTNN_WERROR)
       target_compile_options(${target} PRIVATE -Werror)
     endif()
