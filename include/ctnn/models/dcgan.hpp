@@ -1,0 +1,37 @@
+// DCGAN for 28x28 digits (Radford et al. 2015, scaled to MNIST).
+// DcganGenerator<Latent>: z (Latent) -> Dense 128*7*7 -> Reshape (128, 7, 7), BN, ReLU
+//   -> ConvTranspose 64 k4 s2 p1 (64, 14, 14), BN, ReLU -> ConvTranspose 1 k4 s2 p1 (1, 28, 28), Tanh.
+// DcganDiscriminator: (1, 28, 28) -> Conv 64 k4 s2 p1 (64, 14, 14), LeakyReLU(0.2)
+//   -> Conv 128 k4 s2 p1 (128, 7, 7), BN, LeakyReLU(0.2) -> Flatten -> Dense 1 (a logit).
+#pragma once
+
+#include "ctnn/layers/activations.hpp"
+#include "ctnn/layers/batch_norm.hpp"
+#include "ctnn/layers/conv.hpp"
+#include "ctnn/layers/conv_transpose.hpp"
+#include "ctnn/layers/dense.hpp"
+#include "ctnn/layers/reshape.hpp"
+#include "ctnn/models/gan.hpp"
+#include "ctnn/nn/sequential.hpp"
+
+namespace ctnn::models {
+
+// Dense + Reshape instead of ConvTranspose<128, 7> on a (Latent, 1, 1) input: the same map
+// (a 1x1 input touches every output pixel once), with a bias per pixel, as one GEMM.
+template <std::size_t Latent = 100>
+using DcganGenerator = Sequential<Input<Latent>,
+                                  Dense<128 * 7 * 7>, Reshape<128, 7, 7>, BatchNorm<>, ReLU,
+                                  ConvTranspose<64, 4, 2, 1>, BatchNorm<>, ReLU,
+                                  ConvTranspose<1, 4, 2, 1>, Tanh>;
+
+using DcganDiscriminator = Sequential<Input<1, 28, 28>,
+                                      Conv<64, 4, 2, 1>, LeakyReLU<0.2f>,
+                                      Conv<128, 4, 2, 1>, BatchNorm<>, LeakyReLU<0.2f>,
+                                      Flatten, Dense<1>>;
+
+static_assert(std::is_same_v<DcganGenerator<>::output_shape, DigitShape>);
+static_assert(std::is_same_v<DcganDiscriminator::output_shape, Shape<1>>);
+static_assert(DcganGenerator<100>::param_count == 766'017);
+static_assert(DcganDiscriminator::param_count == 138'817);
+
+}  // namespace ctnn::models
