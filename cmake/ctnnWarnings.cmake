@@ -16,10 +16,12 @@ function(ctnn_target_warnings target)
     # GCC 12's middle-end warnings misfire inside libstdc++ at -O2/-O3, which -Werror turns
     # into Release build failures in code that is fine:
     #   -Wrestrict     on `"literal" + std::string`            (GCC bug 105329)
-    #   -Warray-bounds in std::vector<std::byte>::insert       (GCC bug 107852 and kin)
+    #   -Warray-bounds, -Wstringop-overread/-overflow in the memcpy/memmove of
+    #                  std::vector<std::byte>::insert and std::copy (e.g. GCC bug 107852)
     if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU" AND CMAKE_CXX_COMPILER_VERSION VERSION_GREATER_EQUAL 12
        AND CMAKE_CXX_COMPILER_VERSION VERSION_LESS 13)
-      target_compile_options(${target} PRIVATE -Wno-restrict -Wno-array-bounds)
+      target_compile_options(${target} PRIVATE -Wno-restrict -Wno-array-bounds
+                                                -Wno-stringop-overread -Wno-stringop-overflow)
     endif()
     if(arg_WERROR AND CTNN_WERROR)
       target_compile_options(${target} PRIVATE -Werror)
