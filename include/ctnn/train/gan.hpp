@@ -1,0 +1,335 @@
+// Gan<G, D, Loss, OptG, OptD, Backend>: trains a generator G (latent (Z) -> image) against a
+// discriminator D (image -> one logit) in the standard non-saturating game: D minimises
+// BCE(D(x), real target) + BCE(D(G(z)), fake target), G minimises BCE(D(G(z)), 1). Separate
+// optimizers, one-sided label smoothing (targets), instance noise on D's inputs with a linearly
+// decaying std, k D steps per G step, a fixed latent batch for progress grids. fit_batch is one
+// iteration, fit_epoch one shuffled pass; both report D loss, G loss, D(x) and D(G(z)) as
+// probabilities. Buffers are sized on the first batch: a steady-state iteration allocates nothing.
+#pragma once
+
+#include <chrono>
+#include <cmath>
+#include <cstdint>
+#include <functional>
+#include <stdexcept>
+#include <string>
+#include <type_traits>
+#include <vector>
+
+#include "ctnn/backend/cpu/blas.hpp"
+#include "ctnn/core/random.hpp"
+#include "ctnn/data/batches.hpp"
+#include "ctnn/data/dataset.hpp"
+#include "ctnn/layers/activations.hpp"
+#include "ctnn/losses/bce.hpp"
+#include "ctnn/nn/model.hpp"
+#include "ctnn/optim/adam.hpp"
+#include "ctnn/train/gan_noise.hpp"
+#include "ctnn/train/non_finite.hpp"
+
+namespace ctnn {
+
+struct GanOptions {
+    float label_real = 1.0f;          // D's target for real images (0.9: one-sided label smoothing)
+    float label_fake = 0.0f;          // D's target for generated images (seed 001 uses 0.1)
+    float label_generator = 1.0f;     // G's target for its own images (the non-saturating loss)
+    float noise_std = 0.0f;           // instance noise: std of N(0, s) added to every D input ...
+    double noise_anneal_epochs = 0;   // ... decaying linearly to 0 over this many epochs (0: constant)
+    std::size_t d_steps = 1;          // k: D steps per G step
+    std::size_t sample_count = 64;    // the fixed latent batch (progress grids)
+};
+
+struct GanStepStats {
+    double d_loss = 0;       // BCE on real + BCE on fake
+    double g_loss = 0;       // BCE(D(G(z)), label_generator); 0 when no G step was taken
+    double d_real = 0;       // mean D(x), a probability
+    double d_fake = 0;       // mean D(G(z)) before D's step, a probability
+    bool g_step = false;     // whether this iteration also stepped G (every d_steps-th)
+    bool skipped = false;    // a NaN/Inf was met and NonFinitePolicy::skip dropped a step
+};
+
+struct GanEpochStats {
+    std::size_t epoch = 0;   // 0-based index of the epoch just trained
+    double d_loss = 0, g_loss = 0, d_real = 0, d_fake = 0;  // means over the epoch's steps
+    double noise_std = 0;    // instance noise std at the epoch's start
+    double seconds = 0;
+    double images_per_second = 0;
+    std::size_t d_steps = 0, g_steps = 0, skipped_steps = 0;
+};
+
+// Called every few iterations: real images done, total, the epoch's running means.
+using GanProgressCallback = std::function<void(std::size_t, std::size_t, const GanEpochStats&)>;
+
+namespace detail {
+// Gan's (empty) base: its name in the error shows both shapes, GanShapes<G output, D input>.
+template <class GeneratorOut, class DiscriminatorIn>
+struct GanShapes {
+    static_assert(std::is_same_v<GeneratorOut, DiscriminatorIn>,
+                  "Gan: the generator's output shape must equal the discriminator's input shape");
+};
+}  // namespace detail
+
+template <class G, class D, class Loss = BCEWithLogits, class OptG = Adam, class OptD = Adam,
+          Backend B = cpu::Blas>
+class Gan : detail::GanShapes<typename G::output_shape, typename D::input_shape> {
+    static_assert(is_sequential<G>::value && is_sequential<D>::value,
+                  "Gan<G, D, ...>: G and D must be Sequential<Input<...>, ...> architectures");
+    static_assert(G::input_shape::rank == 1, "Gan: the generator's input must be a flat latent vector Shape<Z>");
+    static_assert(std::is_same_v<typename D::output_shape, Shape<1>>,
+                  "Gan: the discriminator must end in Shape<1>, one logit per image (use Dense<1>, no Sigmoid, "
+                  "with BCEWithLogits)");
+
+public:
+    using generator_model = Model<G, B>;
+    using discriminator_model = Model<D, B>;
+    using T = typename B::value_type;
+    using generator_optimizer = typename OptG::template impl<B>;
+    using discriminator_optimizer = typename OptD::template impl<B>;
+    using loss_type = typename Loss::template bind<typename D::output_shape>::template impl<B>;
+    using target_type = typename Loss::target_type;
+    static constexpr std::size_t latent_size = G::input_shape::size;
+    static constexpr std::size_t image_size = D::input_shape::size;
+
+    Gan(OptG opt_g, OptD opt_d, std::uint64_t seed = 0, GanOptions options = {}, Loss loss = {})
+        : m_g(seed), m_d(seed + 1), m_opt_g(opt_g, G::param_count), m_opt_d(opt_d, D::param_count),
+          m_loss(loss), m_options(options), m_seed(seed), m_latent_rng(latent_seed(0)) {
+        if (options.d_steps == 0) throw std::invalid_argument("Gan: d_steps (D steps per G step) must be >= 1");
+        Rng fixed(seed ^ 0xF17EDB47C4ull);  // the progress grid's latents: fixed by the seed alone
+        m_fixed_z.resize(options.sample_count * latent_size);
+        for (auto& z : m_fixed_z) z = static_cast<T>(fixed.normal());
+    }
+
+    // One iteration on n real images (host memory, n x image_size): a D step, and a G step
+    // when this is the d_steps-th D step. Needs n >= 2 when a network has BatchNorm.
+    GanStepStats fit_batch(const float* images, std::size_t n) {
+        reserve(n);
+        GanStepStats stats;
+        const T noise = static_cast<T>(noise_std());
+        ++m_step;
+        m_g.train();
+        m_d.train();
+
+        // D step: real images, then G(z) (G's gradients are not needed here).
+        B::from_host(images, m_real.data(), n * image_size);
+        add_gaussian_noise<B>(m_real.data(), n * image_size, noise, noise_key(0));
+        draw_latents(n);
+        B::copy(m_g.forward(m_z.data(), n), m_fake.data(), n * image_size);
+        add_gaussian_noise<B>(m_fake.data(), n * image_size, noise, noise_key(1));
+        m_d.zero_grad();
+        const T* logits = m_d.forward(m_real.data(), n);
+        double loss = static_cast<double>(m_loss.compute(logits, m_targets_real.data(), m_dlogits.data(), n));
+        stats.d_real = mean_probability(logits, n);
+        m_d.backward(m_dlogits.data());
+        logits = m_d.forward(m_fake.data(), n);
+        loss += static_cast<double>(m_loss.compute(logits, m_targets_fake.data(), m_dlogits.data(), n));
+        stats.d_fake = mean_probability(logits, n);
+        m_d.backward(m_dlogits.data());
+        stats.d_loss = loss;
+        if (finite_step("discriminator", loss, m_d, stats)) m_opt_d.step(m_d.parameters(), m_d.gradients());
+        if (++m_d_step_count % m_options.d_steps != 0) return stats;
+
+        // G step: D's gradient w.r.t. its input flows into G; D's own gradients are discarded
+        // (zeroed before its next step).
+        draw_latents(n);
+        B::copy(m_g.forward(m_z.data(), n), m_fake.data(), n * image_size);
+        add_gaussian_noise<B>(m_fake.data(), n * image_size, noise, noise_key(2));
+        logits = m_d.forward(m_fake.data(), n);
+        stats.g_loss = static_cast<double>(m_loss.compute(logits, m_targets_gen.data(), m_dlogits.data(), n));
+        m_d.backward(m_dlogits.data(), m_dfake.data());
+        m_g.zero_grad();
+        m_g.backward(m_dfake.data());
+        stats.g_step = true;
+        if (finite_step("generator", stats.g_loss, m_g, stats)) m_opt_g.step(m_g.parameters(), m_g.gradients());
+        return stats;
+    }
+
+    // One shuffled pass over `train` (order fixed by seed and epoch); the last short batch is
+    // dropped (BatchNorm needs full batches). Latents are drawn from a stream of (seed, epoch),
+    // so a resumed run draws what an uninterrupted one would.
+    GanEpochStats fit_epoch(const data::Dataset& train, std::size_t batch_size,
+                            const GanProgressCallback& progress = {}) {
+        if (train.sample_size() != image_size)
+            throw std::invalid_argument("Gan: images hold " + std::to_string(train.sample_size()) +
+                                        " values but the discriminator's input " + D::input_shape::to_string() +
+                                        " needs " + std::to_string(image_size));
+        batch_size = std::min(batch_size, train.size());
+        if (batch_size < 2) throw std::invalid_argument("Gan: an epoch needs at least 2 images per batch");
+        GanEpochStats stats;
+        stats.epoch = m_epoch;
+        m_progress = static_cast<double>(m_epoch);
+        stats.noise_std = noise_std();
+        m_latent_rng = Rng(latent_seed(m_epoch + 1));
+        data::Batches batches(train, batch_size, m_seed, /*shuffle=*/true, /*drop_last=*/true);
+        batches.start_epoch(m_epoch);
+        const std::size_t total = batches.batches_per_epoch() * batch_size;
+        double d_loss = 0, g_loss = 0, d_real = 0, d_fake = 0;
+        std::size_t seen = 0, index = 0;
+        const auto start = std::chrono::steady_clock::now();
+        const auto update = [&] {
+            const double d = static_cast<double>(std::max<std::size_t>(stats.d_steps, 1));
+            stats.d_loss = d_loss / d, stats.d_real = d_real / d, stats.d_fake = d_fake / d;
+            stats.g_loss = g_loss / static_cast<double>(std::max<std::size_t>(stats.g_steps, 1));
+            stats.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+            stats.images_per_second = static_cast<double>(seen) / std::max(stats.seconds, 1e-9);
+        };
+        while (batches.next()) {
+            m_progress = static_cast<double>(m_epoch) + static_cast<double>(index++) /
+                                                            static_cast<double>(batches.batches_per_epoch());
+            const GanStepStats step = fit_batch(batches.images(), batches.size());
+            seen += batches.size();
+            stats.skipped_steps += step.skipped;
+            if (std::isfinite(step.d_loss)) d_loss += step.d_loss, d_real += step.d_real, d_fake += step.d_fake;
+            ++stats.d_steps;
+            if (step.g_step && std::isfinite(step.g_loss)) g_loss += step.g_loss;
+            stats.g_steps += step.g_step;
+            if (progress && (index % 20 == 0 || seen == total)) {
+                update();
+                progress(seen, total, stats);
+            }
+        }
+        update();
+        ++m_epoch;
+        m_progress = static_cast<double>(m_epoch);
+        return stats;
+    }
+
+    // G in eval mode on n latents z (host, n x Z) -> images (host, n x image_size); G's mode is
+    // restored afterwards. Generate in chunks: the buffers grow to the largest n asked for.
+    void generate(const T* z, std::size_t n, T* images) {
+        if (n == 0) return;
+        reserve_sampling(n);
+        const Mode saved = m_g.mode();
+        m_g.eval();
+        B::from_host(z, m_sample_z.data(), n * latent_size);
+        B::to_host(m_g.forward(m_sample_z.data(), n), images, n * image_size);
+        m_g.set_mode(saved);
+    }
+
+    // The images of the fixed latent batch (options.sample_count x image_size, host).
+    void sample_fixed(std::vector<T>& images) {
+        images.resize(m_fixed_z.size() / latent_size * image_size);
+        generate(m_fixed_z.data(), m_fixed_z.size() / latent_size, images.data());
+    }
+
+    // The instance noise std now: options.noise_std decayed linearly over noise_anneal_epochs.
+    double noise_std() const {
+        const double s = m_options.noise_std;
+        if (m_options.noise_anneal_epochs <= 0) return s;
+        return s * std::max(0.0, 1.0 - m_progress / m_options.noise_anneal_epochs);
+    }
+
+    generator_model& generator() { return m_g; }
+    discriminator_model& discriminator() { return m_d; }
+    generator_optimizer& generator_optimizer_state() { return m_opt_g; }
+    discriminator_optimizer& discriminator_optimizer_state() { return m_opt_d; }
+    const GanOptions& options() const { return m_options; }
+    void set_options(const GanOptions& options) {
+        if (options.sample_count != m_options.sample_count || options.d_steps == 0)
+            throw std::invalid_argument("Gan::set_options: sample_count is fixed at construction; d_steps >= 1");
+        m_options = options;
+        fill_targets();
+    }
+    const std::vector<T>& fixed_latents() const { return m_fixed_z; }
+    void set_non_finite_policy(NonFinitePolicy policy) { m_policy = policy; }
+
+    std::size_t epoch() const { return m_epoch; }  // epochs completed
+    void set_epoch(std::size_t epoch) {
+        m_epoch = epoch;
+        m_progress = static_cast<double>(epoch);
+    }
+    std::uint64_t step() const { return m_step; }  // iterations (D steps) taken
+    void set_step(std::uint64_t step) {
+        m_step = step;
+        m_d_step_count = step;
+    }
+    std::uint64_t seed() const { return m_seed; }
+    std::size_t skipped_steps() const { return m_skipped; }
+
+private:
+    std::uint64_t latent_seed(std::uint64_t stream) const { return detail::dropout_key(m_seed ^ 0x1A7E47ull, stream); }
+    std::uint64_t noise_key(std::uint64_t which) const {
+        return detail::dropout_key(m_seed ^ 0x401CEull, m_step * 3 + which);
+    }
+
+    // n standard normals per latent from the epoch's stream, to backend memory.
+    void draw_latents(std::size_t n) {
+        for (std::size_t i = 0; i < n * latent_size; ++i) m_z_host[i] = static_cast<T>(m_latent_rng.normal());
+        B::from_host(m_z_host.data(), m_z.data(), n * latent_size);
+    }
+
+    // Mean sigmoid of n logits (computed on the backend, summed there).
+    double mean_probability(const T* logits, std::size_t n) {
+        T* probs = m_probs.data();
+        B::for_each(n, [logits, probs](std::size_t i) { probs[i] = ops::Sigmoid::forward(logits[i]); });
+        return static_cast<double>(B::sum(probs, n)) / static_cast<double>(n);
+    }
+
+    // True when loss and gradients are finite; else throws (stop) or counts a skipped step.
+    template <class M>
+    bool finite_step(const char* network, double loss, M& model, GanStepStats& stats) {
+        std::string what;
+        if (!std::isfinite(loss))
+            what = std::string(network) + " loss is " + describe_value(loss);
+        else if (!std::isfinite(static_cast<double>(B::sum(model.gradients(), M::param_count))))
+            what = "gradient of " + std::string(network) + " " +
+                   first_non_finite<B>(model.gradients(), M::parameter_slots()) + " is not finite";
+        if (what.empty()) return true;
+        const std::string message = "GAN iteration " + std::to_string(m_step) + " (epoch " +
+                                    std::to_string(m_epoch + 1) + "): " + what;
+        if (m_policy == NonFinitePolicy::stop) throw NonFiniteError(message);
+        ++m_skipped;
+        stats.skipped = true;
+        model.zero_grad();
+        return false;
+    }
+
+    template <class U>
+    static void fill(U* x, std::size_t n, U value) {
+        B::for_each(n, [x, value](std::size_t i) { x[i] = value; });
+    }
+
+    void reserve(std::size_t n) {
+        if (n <= m_capacity) return;
+        m_real = B::template allocate<T>(n * image_size);
+        m_fake = B::template allocate<T>(n * image_size);
+        m_dfake = B::template allocate<T>(n * image_size);
+        m_z = B::template allocate<T>(n * latent_size);
+        m_z_host.assign(n * latent_size, T(0));
+        m_dlogits = B::template allocate<T>(n);
+        m_probs = B::template allocate<T>(n);
+        m_targets_real = B::template allocate<target_type>(n);
+        m_targets_fake = B::template allocate<target_type>(n);
+        m_targets_gen = B::template allocate<target_type>(n);
+        m_capacity = n;
+        fill_targets();
+    }
+    // The constant per-image targets of the three BCE terms, for m_capacity images.
+    void fill_targets() {
+        fill(m_targets_real.data(), m_capacity, static_cast<target_type>(m_options.label_real));
+        fill(m_targets_fake.data(), m_capacity, static_cast<target_type>(m_options.label_fake));
+        fill(m_targets_gen.data(), m_capacity, static_cast<target_type>(m_options.label_generator));
+    }
+    void reserve_sampling(std::size_t n) {
+        if (n > m_sample_capacity) m_sample_z = B::template allocate<T>(n * latent_size), m_sample_capacity = n;
+    }
+
+    generator_model m_g;
+    discriminator_model m_d;
+    generator_optimizer m_opt_g;
+    discriminator_optimizer m_opt_d;
+    loss_type m_loss;
+    GanOptions m_options;
+    std::uint64_t m_seed;
+    Rng m_latent_rng;
+    NonFinitePolicy m_policy = NonFinitePolicy::stop;
+    std::size_t m_epoch = 0;
+    double m_progress = 0;  // epochs done, fractional within fit_epoch (drives the noise decay)
+    std::uint64_t m_step = 0, m_d_step_count = 0;
+    std::size_t m_skipped = 0;
+    std::size_t m_capacity = 0, m_sample_capacity = 0;
+    typename B::template buffer<T> m_real, m_fake, m_dfake, m_z, m_dlogits, m_probs, m_sample_z;
+    typename B::template buffer<target_type> m_targets_real, m_targets_fake, m_targets_gen;
+    std::vector<T> m_z_host, m_fixed_z;
+};
+
+}  // namespace ctnn

@@ -1,0 +1,211 @@
+// The Gan trainer (train/gan.hpp): a few iterations of the seeds' GANs on a small subset of
+// real MNIST (CTNN_MNIST_DIR; synthetic strokes where it is absent) keep losses finite, move
+// G's parameters and report D(x), D(G(z)) as probabilities; k D steps per G step; decaying
+// instance noise; seeded determinism; NaN handling; no backend allocation in steady state.
+#include <ctnn/ctnn.hpp>
+#include <ctnn/data/data.hpp>
+#include <ctnn/models/dcgan.hpp>
+#include <ctnn/models/gan.hpp>
+#include <ctnn/train/gan.hpp>
+
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <limits>
+#include <vector>
+
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
+
+using namespace ctnn;
+
+namespace {
+// `count` digits in [-1, 1]: the first real MNIST training images when present, else
+// synthetic strokes (a bright bar at a seeded place on a dark background).
+data::Dataset digits(std::size_t count) {
+    const std::filesystem::path dir = CTNN_MNIST_DIR;
+    if (std::filesystem::exists(dir / "train-images-idx3-ubyte"))
+        return data::take(data::mnist::load(dir, data::Normalize::symmetric).train, count);
+    MESSAGE("no MNIST in " << dir << ": synthetic strokes instead");
+    data::Dataset d;
+    d.images = xt::xtensor<float, 4>::from_shape({count, 1, 28, 28});
+    d.labels = xt::zeros<std::int32_t>({count});
+    Rng rng(9);
+    for (std::size_t i = 0; i < count; ++i) {
+        float* image = d.images.data() + i * 784;
+        std::fill(image, image + 784, -1.0f);
+        const std::size_t column = 6 + rng.below(16);
+        for (std::size_t row = 4; row < 24; ++row) image[row * 28 + column] = image[row * 28 + column + 1] = 1.0f;
+    }
+    return d;
+}
+
+bool in_open_unit(double p) { return p > 0.0 && p < 1.0; }
+
+template <class M>
+std::vector<float> parameters_of(M& model) {
+    return {model.parameters(), model.parameters() + M::param_count};
+}
+
+// Small networks for the tests that need many iterations or many instances.
+using TinyG = Sequential<Input<8>, Dense<32>, BatchNorm<>, ReLU, Dense<16>, Reshape<1, 4, 4>, Tanh>;
+using TinyD = Sequential<Input<1, 4, 4>, Flatten, Dense<16>, LeakyReLU<0.2f>, Dropout<0.3f>, Dense<1>>;
+
+std::vector<float> tiny_images(std::size_t n) {
+    std::vector<float> x(n * 16);
+    Rng rng(4);
+    for (auto& v : x) v = static_cast<float>(rng.uniform(-1.0, 1.0));
+    return x;
+}
+}  // namespace
+
+TEST_CASE("Gan: a few iterations of the MLP-BN GAN on real digits: finite losses, G moves, D outputs in (0, 1)") {
+    const auto train = digits(256);
+    Gan<models::MlpGeneratorBN<>, models::MlpDiscriminator> gan(Adam{.lr = 2e-4f, .beta1 = 0.5f},
+                                                                Adam{.lr = 2e-4f, .beta1 = 0.5f}, /*seed=*/1);
+    std::vector<float> before_samples, after_samples;
+    gan.sample_fixed(before_samples);
+    CHECK(before_samples.size() == 64 * 784);
+    const auto g_before = parameters_of(gan.generator());
+    const auto d_before = parameters_of(gan.discriminator());
+
+    const auto stats = gan.fit_epoch(train, 32);
+    MESSAGE("D loss " << stats.d_loss << ", G loss " << stats.g_loss << ", D(x) " << stats.d_real << ", D(G(z)) "
+                      << stats.d_fake);
+    CHECK(stats.d_steps == 8);
+    CHECK(stats.g_steps == 8);
+    CHECK(std::isfinite(stats.d_loss));
+    CHECK(std::isfinite(stats.g_loss));
+    CHECK(stats.d_loss > 0);
+    CHECK(stats.g_loss > 0);
+    CHECK(in_open_unit(stats.d_real));
+    CHECK(in_open_unit(stats.d_fake));
+    CHECK(stats.d_real > stats.d_fake);  // D learns to tell them apart first
+    CHECK(gan.epoch() == 1);
+    CHECK(gan.step() == 8);
+    CHECK(parameters_of(gan.generator()) != g_before);
+    CHECK(parameters_of(gan.discriminator()) != d_before);
+    CHECK(gan.generator_optimizer_state().steps() == 8);
+    CHECK(gan.discriminator_optimizer_state().steps() == 8);
+
+    gan.sample_fixed(after_samples);
+    CHECK(after_samples != before_samples);
+    CHECK(std::all_of(after_samples.begin(), after_samples.end(), [](float v) { return v >= -1.0f && v <= 1.0f; }));
+    CHECK(gan.generator().mode() == Mode::train);  // sampling restores the mode
+}
+
+TEST_CASE("Gan: seed 001's recipe (BN-ReLU G, Dropout D, 0.9/0.1 labels, instance noise), 2 D steps per G step") {
+    const auto train = digits(128);
+    GanOptions options{.label_real = 0.9f, .label_fake = 0.1f, .noise_std = 0.2f, .noise_anneal_epochs = 2,
+                       .d_steps = 2};
+    Gan<models::MlpGeneratorBNRelu<>, models::MlpDiscriminatorDropout> gan(Adam{.lr = 1e-4f}, Adam{.lr = 3e-4f},
+                                                                            /*seed=*/3, options);
+    CHECK(gan.noise_std() == doctest::Approx(0.2));
+    const auto first = gan.fit_epoch(train, 32);
+    CHECK(first.noise_std == doctest::Approx(0.2));
+    CHECK(first.d_steps == 4);
+    CHECK(first.g_steps == 2);
+    CHECK(gan.generator_optimizer_state().steps() == 2);
+    CHECK(gan.discriminator_optimizer_state().steps() == 4);
+    CHECK(gan.noise_std() == doctest::Approx(0.1));  // linear decay: half way after 1 of 2 epochs
+    const auto second = gan.fit_epoch(train, 32);
+    CHECK(second.noise_std == doctest::Approx(0.1));
+    CHECK(gan.noise_std() == doctest::Approx(0.0));
+    for (const auto& s : {first, second}) {
+        CHECK(std::isfinite(s.d_loss));
+        CHECK(std::isfinite(s.g_loss));
+        CHECK(in_open_unit(s.d_real));
+        CHECK(in_open_unit(s.d_fake));
+    }
+}
+
+TEST_CASE("Gan: DCGAN iterations (ConvTranspose generator, strided Conv discriminator)") {
+    const auto train = digits(16);
+    Gan<models::DcganGenerator<>, models::DcganDiscriminator> gan(Adam{.lr = 2e-4f, .beta1 = 0.5f},
+                                                                  Adam{.lr = 2e-4f, .beta1 = 0.5f}, 2);
+    const auto g_before = parameters_of(gan.generator());
+    for (int i = 0; i < 2; ++i) {
+        const auto step = gan.fit_batch(train.images.data() + i * 8 * 784, 8);
+        CHECK(std::isfinite(step.d_loss));
+        CHECK(std::isfinite(step.g_loss));
+        CHECK(step.g_step);
+        CHECK(in_open_unit(step.d_real));
+        CHECK(in_open_unit(step.d_fake));
+    }
+    CHECK(parameters_of(gan.generator()) != g_before);
+}
+
+TEST_CASE("Gan: label smoothing changes D's targets; the same seed gives the same run") {
+    const auto x = tiny_images(64);
+    auto run = [&](GanOptions options) {
+        Gan<TinyG, TinyD> gan(Adam{.lr = 1e-3f}, Adam{.lr = 1e-3f}, /*seed=*/7, options);
+        std::vector<GanStepStats> steps;
+        for (int i = 0; i < 4; ++i) steps.push_back(gan.fit_batch(x.data() + i * 16 * 16, 16));
+        return std::pair(steps, parameters_of(gan.generator()));
+    };
+    const auto [plain, g_plain] = run({});
+    const auto [again, g_again] = run({});
+    CHECK(g_plain == g_again);
+    CHECK(plain[3].d_loss == again[3].d_loss);
+    const auto [smooth, g_smooth] = run({.label_real = 0.9f, .label_fake = 0.1f});
+    // The first D step sees identical networks and data: only the targets differ.
+    CHECK(smooth[0].d_real == plain[0].d_real);
+    CHECK(smooth[0].d_loss != plain[0].d_loss);
+    CHECK(g_smooth != g_plain);
+    const auto [noisy, g_noisy] = run({.noise_std = 0.5f});
+    CHECK(noisy[0].d_real != plain[0].d_real);  // D saw noisy real images
+}
+
+TEST_CASE("Gan: a NaN loss stops training naming the network, or skips the step") {
+    auto x = tiny_images(16);
+    x[5] = std::numeric_limits<float>::quiet_NaN();
+    Gan<TinyG, TinyD> gan(Adam{}, Adam{}, 1);
+    CHECK_THROWS_WITH_AS(gan.fit_batch(x.data(), 16), doctest::Contains("discriminator loss is NaN"), NonFiniteError);
+    Gan<TinyG, TinyD> skipping(Adam{}, Adam{}, 1);
+    skipping.set_non_finite_policy(NonFinitePolicy::skip);
+    const auto d_before = parameters_of(skipping.discriminator());
+    const auto step = skipping.fit_batch(x.data(), 16);
+    CHECK(step.skipped);
+    CHECK(skipping.skipped_steps() == 1);
+    CHECK(parameters_of(skipping.discriminator()) == d_before);
+}
+
+namespace {
+// cpu::Blas that counts every buffer it hands out: layers, losses, optimizers and the trainer
+// allocate only through B::allocate, so a steady-state iteration must not call it.
+struct CountingBlas : cpu::BasicBlas<float> {
+    static inline std::size_t allocations = 0;
+    template <class U>
+    static buffer<U> allocate(std::size_t n) {
+        ++allocations;
+        return cpu::BasicBlas<float>::allocate<U>(n);
+    }
+};
+}  // namespace
+
+TEST_CASE("Gan: a steady-state iteration allocates no buffer and does not grow the heap") {
+    // The global counting operator new belongs to tests/nn/allocation.cpp (one per program),
+    // so this test counts backend allocations and checks that the heap in use does not grow.
+    const auto x = tiny_images(32);
+    GanOptions options{.label_real = 0.9f, .label_fake = 0.1f, .noise_std = 0.1f, .d_steps = 1};
+    Gan<TinyG, TinyD, BCEWithLogits, Adam, Adam, CountingBlas> gan(Adam{}, Adam{}, 5, options);
+    gan.fit_batch(x.data(), 32);  // warm-up sizes every buffer
+    std::vector<float> samples;
+    gan.sample_fixed(samples);
+    const std::size_t before = CountingBlas::allocations;
+#if defined(__GLIBC__)
+    const std::size_t heap_before = mallinfo2().uordblks;
+#endif
+    for (int i = 0; i < 5; ++i) gan.fit_batch(x.data(), 32);
+    gan.fit_batch(x.data(), 17);  // a shorter batch reuses the buffers
+    gan.sample_fixed(samples);
+#if defined(__GLIBC__)
+    const std::size_t heap_after = mallinfo2().uordblks;
+    CHECK(heap_after == heap_before);
+#endif
+    CHECK(CountingBlas::allocations == before);
+    CHECK(gan.step() == 7);
+}
