@@ -204,14 +204,23 @@ int run(const Config& config, Optimizer optimizer) {
 
 }  // namespace
 
+// CLI11's PositiveNumber prints its whole double range; say it plainly instead.
+const CLI::Validator positive(
+    [](std::string& text) {
+        char* end = nullptr;
+        const double value = std::strtod(text.c_str(), &end);
+        return end && *end == '\0' && value > 0 ? std::string() : "must be a positive number, got '" + text + "'";
+    },
+    "POSITIVE");
+
 int main(int argc, char** argv) {
     Config config;
     CLI::App app{"Train LeNet-5 on MNIST with ctnn"};
     app.option_defaults()->always_capture_default();
     app.add_option("--data", config.data_dir, "MNIST directory (IDX, .gz IDX or CSV files)");
-    app.add_option("--epochs", config.epochs, "epochs to train")->check(CLI::PositiveNumber);
-    app.add_option("--batch", config.batch, "mini-batch size")->check(CLI::PositiveNumber);
-    app.add_option("--lr", config.lr, "learning rate")->check(CLI::PositiveNumber);
+    app.add_option("--epochs", config.epochs, "epochs to train")->check(positive);
+    app.add_option("--batch", config.batch, "mini-batch size")->check(positive);
+    app.add_option("--lr", config.lr, "learning rate")->check(positive);
     app.add_option("--optimizer", config.optimizer, "adam | sgd")->check(CLI::IsMember({"adam", "sgd"}));
     app.add_option("--arch", config.arch, "relu | classic")->check(CLI::IsMember({"relu", "classic"}));
     app.add_option("--schedule", config.schedule, "constant | step | cosine")

@@ -1,6 +1,7 @@
 // A steady-state training step allocates nothing: a counting global operator new is armed
 // around steps that follow a warm-up step of the same (or a larger) batch size.
 #include <ctnn/ctnn.hpp>
+#include <ctnn/models/lenet5.hpp>
 #include <ctnn/train/classifier.hpp>
 
 #include <doctest/doctest.h>
@@ -46,6 +47,23 @@ TEST_CASE("A steady-state training step performs zero heap allocations") {
     counting = true;
     model.forward(x.data(), 8);
     model.backward(x.data());
+    counting = false;
+    CHECK(allocations.load() == 0);
+}
+
+TEST_CASE("A steady-state LeNet-5 training step performs zero heap allocations") {
+    Classifier<models::LeNet5, SoftmaxCrossEntropy, Adam> classic(Adam{}, 1);
+    Classifier<models::LeNet5Relu, SoftmaxCrossEntropy, SGD> relu(SGD{.momentum = 0.9f}, 1);
+    std::vector<float> x(16 * 784, 0.25f);
+    std::vector<std::int32_t> y(16, 3);
+    classic.fit_batch(x.data(), y.data(), 16);
+    relu.fit_batch(x.data(), y.data(), 16);
+    allocations = 0;
+    counting = true;
+    classic.fit_batch(x.data(), y.data(), 16);
+    classic.fit_batch(x.data(), y.data(), 9);
+    relu.fit_batch(x.data(), y.data(), 16);
+    relu.fit_batch(x.data(), y.data(), 5);
     counting = false;
     CHECK(allocations.load() == 0);
 }
