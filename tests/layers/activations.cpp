@@ -50,3 +50,16 @@ TEST_CASE("Activations keep the shape and have no parameters") {
     static_assert(L::param_count == 0);
     CHECK(LeakyReLU<0.2f>::bind<Shape<3>>::name() == "LeakyReLU<0.2>");
 }
+
+TEST_CASE("The float tanh is within a few ulp of std::tanh everywhere") {
+    double worst = 0;
+    for (float x = -20.0f; x <= 20.0f; x += 0.001f) {
+        const double exact = std::tanh(static_cast<double>(x));
+        worst = std::max(worst, std::abs(static_cast<double>(detail::fast_tanh(x)) - exact));
+    }
+    MESSAGE("max |fast_tanh - tanh| = " << worst);
+    CHECK(worst < 5e-7);
+    CHECK(detail::fast_tanh(1e-5f) == 1e-5f);
+    CHECK(detail::fast_tanh(100.0f) == doctest::Approx(1.0f));
+    CHECK(detail::fast_tanh(-100.0f) == doctest::Approx(-1.0f));
+}

@@ -6,10 +6,34 @@
 #include <cmath>
 #include <cstdio>
 #include <string>
+#include <type_traits>
 
 #include "ctnn/layers/elementwise.hpp"
 
 namespace ctnn {
+
+namespace detail {
+// tanh for float as a branch-free rational function (Eigen's generic_fast_tanh_float: a 13/6
+// minimax approximation on [-7.99, 7.99], within a few ulp of std::tanh). The loops that call
+// it vectorize; libm's tanhf does not, and it dominated LeNet-5's training time.
+constexpr float fast_tanh(float input) {
+    const float x = input < -7.99881172180175781f ? -7.99881172180175781f
+                                                  : (input > 7.99881172180175781f ? 7.99881172180175781f : input);
+    const float x2 = x * x;
+    float p = x2 * -2.76076847742355e-16f + 2.00018790482477e-13f;
+    p = p * x2 + -8.60467152213735e-11f;
+    p = p * x2 + 5.12229709037114e-08f;
+    p = p * x2 + 1.48572235717979e-05f;
+    p = p * x2 + 6.37261928875436e-04f;
+    p = p * x2 + 4.89352455891786e-03f;
+    p = x * p;
+    float q = x2 * 1.19825839466702e-06f + 1.18534705686654e-04f;
+    q = q * x2 + 2.26843463243900e-03f;
+    q = q * x2 + 4.89352518554385e-03f;
+    const float tiny = 0.0004f;
+    return (input < tiny && input > -tiny) ? input : p / q;
+}
+}  // namespace detail
 
 namespace ops {
 struct Relu {
@@ -39,7 +63,12 @@ struct Tanh {
     static constexpr std::string_view kind = "tanh";
     static std::string name() { return "Tanh"; }
     template <class T>
-    static T forward(T x) { return std::tanh(x); }
+    static T forward(T x) {
+        if constexpr (std::is_same_v<T, float>)
+            return detail::fast_tanh(x);
+        else
+            return std::tanh(x);
+    }
     template <class T>
     static constexpr T derivative(T, T y) { return T(1) - y * y; }
 };
