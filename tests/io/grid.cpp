@@ -1,5 +1,5 @@
 // Tests for io/grid.hpp: image_grid layout, value mapping and captions, written as a PNG
-// and read back with stb_image. Leaves digits_grid.png in the scratch dir to look at.
+// and read back with stb_image. Leaves io-grid-captions/digits_grid.png in the test output dir to look at.
 #include <ctnn/io/grid.hpp>
 #include <ctnn/io/png.hpp>
 
@@ -53,7 +53,7 @@ TEST_SUITE("io") {
     }
 
     TEST_CASE("grid: captions are drawn under each tile and widen narrow cells") {
-        const auto dir = scratch_dir("grid-captions");
+        const auto dir = ctnn::io::test::output_dir("grid-captions");  // kept for viewing
         const int n = 20;
         const auto digits = fake_digits(n);
         std::vector<std::string> captions;

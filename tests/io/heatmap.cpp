@@ -1,5 +1,5 @@
 // Tests for io/heatmap.hpp: a confusion matrix as a PNG with annotated cells and a colour
-// scale. Leaves confusion.png in the scratch dir to look at.
+// scale. Leaves io-heatmap/confusion.png in the test output dir to look at.
 #include <ctnn/io/heatmap.hpp>
 
 #include <doctest/doctest.h>
@@ -16,7 +16,7 @@ using ctnn::io::test::scratch_dir;
 
 TEST_SUITE("io") {
     TEST_CASE("heatmap: a 10x10 confusion matrix with counts") {
-        const auto dir = scratch_dir("heatmap");
+        const auto dir = ctnn::io::test::output_dir("heatmap");  // kept for viewing
         std::vector<std::vector<std::int64_t>> cm(10, std::vector<std::int64_t>(10, 0));
         for (int i = 0; i < 10; ++i) {
             cm[i][i] = 950 + 9 * i;

@@ -1,6 +1,6 @@
 // Tests for io/plot.hpp and io/chart.hpp: nice ticks and labels, and line charts written
-// as PNGs of the requested size with the series colours present. Leaves training_curves.png
-// in the scratch dir to look at.
+// as PNGs of the requested size with the series colours present. Leaves
+// io-plot/training_curves.png in the test output dir to look at.
 #include <ctnn/io/plot.hpp>
 
 #include <doctest/doctest.h>
@@ -57,7 +57,7 @@ TEST_SUITE("io") {
     }
 
     TEST_CASE("plot: plot_lines writes a PNG of the requested size with every series drawn") {
-        const auto dir = scratch_dir("plot");
+        const auto dir = ctnn::io::test::output_dir("plot");  // kept for viewing
         Series train{"train loss", {}, {}}, val{"validation loss", {}, {}}, acc{"test accuracy", {}, {}};
         for (int e = 1; e <= 30; ++e) {
             train.y.push_back(2.3 * std::exp(-e / 6.0) + 0.05);

@@ -1,5 +1,6 @@
 // Scratch directories for the io tests: a fresh, empty directory per test under
-// CTNN_TEST_OUTPUT_DIR (set by tests/CMakeLists.txt) or the system temp directory.
+// CTNN_TEST_OUTPUT_DIR (set by tests/CMakeLists.txt) or the system temp directory, and
+// fixed-name output directories for the pictures worth looking at.
 #pragma once
 
 #include <unistd.h>
@@ -21,6 +22,18 @@ inline std::filesystem::path scratch_dir(const std::string& name) {
 #endif
     static std::atomic<int> counter{0};
     auto dir = base / ("io-" + name + "-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
+    std::filesystem::remove_all(dir);
+    std::filesystem::create_directories(dir);
+    return dir;
+}
+
+// A fixed directory (emptied first) for pictures a person may want to open after the run.
+inline std::filesystem::path output_dir(const std::string& name) {
+#ifdef CTNN_TEST_OUTPUT_DIR
+    std::filesystem::path dir = std::filesystem::path(CTNN_TEST_OUTPUT_DIR) / ("io-" + name);
+#else
+    std::filesystem::path dir = std::filesystem::temp_directory_path() / "ctnn-io-tests" / ("io-" + name);
+#endif
     std::filesystem::remove_all(dir);
     std::filesystem::create_directories(dir);
     return dir;
