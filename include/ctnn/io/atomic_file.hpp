@@ -1,7 +1,8 @@
 // write_file_atomic: replace a file so that readers see either the old or the new content.
 // Writes `<path>.tmp-<pid>` in the same directory, fsyncs it, renames it over `path` and
 // fsyncs the directory. On failure the temporary is removed, the old file is untouched and
-// IoError (naming `path` and the failing step with errno text) is thrown. POSIX only.
+// IoError (naming `path` and the failing step with errno text) is thrown. POSIX only;
+// two threads of one process must not write the same path at once (same temp name).
 #pragma once
 
 #include <fcntl.h>

@@ -48,7 +48,8 @@ struct TensorRef {
     }
 };
 
-// A TensorRef over any contiguous range of arithmetic values (vector, array, span), dtype deduced.
+// A TensorRef over any contiguous range of arithmetic values (vector, array, span), dtype
+// deduced. It borrows: the range must outlive the TensorRef (e.g. until save_safetensors returns).
 template <std::ranges::contiguous_range R>
 TensorRef tensor_ref(std::string name, const R& values, std::vector<std::int64_t> shape) {
     using T = std::ranges::range_value_t<R>;
