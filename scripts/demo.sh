@@ -21,9 +21,19 @@ cmake --build build --target lenet5 -j"$jobs"
 
 ./build/examples/lenet5 "$@"
 
+# Where it wrote: lenet5's --out flag, else its default.
+out=runs/lenet5
+args=("$@")
+for ((i = 0; i < ${#args[@]}; ++i)); do
+  case ${args[i]} in
+    --out=*) out=${args[i]#--out=} ;;
+    --out) out=${args[i + 1]:-$out} ;;
+  esac
+done
+[[ $out == /* ]] || out="$root/$out"
+
 echo
-echo "demo: done. Outputs (unless you passed another output directory):"
-echo "  $root/runs/lenet5"
-if [[ -d runs/lenet5 ]]; then
-  ls -l runs/lenet5
+echo "demo: done. Outputs are in $out"
+if [[ -d $out ]]; then
+  ls -l "$out"
 fi
