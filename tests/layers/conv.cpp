@@ -128,6 +128,14 @@ TEST_CASE("Conv: forward matches a direct convolution at LeNet-5 sizes, for any 
     }
 }
 
+TEST_CASE("Conv: a batch in several chunks gives the per-sample results") {
+    // A 3x3 output plane: 14 samples per im2col + GEMM step, so 17 samples take two steps.
+    static_assert(Conv<4, 3>::bind<Shape<3, 5, 5>>::chunk > 1);
+    fixtures::check_batch_consistency<Conv<4, 3>, Shape<3, 5, 5>>(17);
+    fixtures::check_batch_consistency<Conv<5, 3, 2, 1>, Shape<2, 6, 6>>(40);
+    fixtures::check_batch_consistency<Conv<3, 3, 1, 1>, Shape<2, 12, 12>>(3);  // one sample per step
+}
+
 TEST_CASE("Conv: finite-difference gradients (stride and padding variants)") {
     CHECK(testing::check_layer_gradients<Conv<3, 3>, Shape<2, 5, 6>>() < 1e-6);
     CHECK(testing::check_layer_gradients<Conv<2, 3, 1, 1>, Shape<3, 4, 4>>() < 1e-6);

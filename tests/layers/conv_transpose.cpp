@@ -91,6 +91,13 @@ TEST_CASE("ConvTranspose: is the adjoint of Conv with the same weight") {
     CHECK(lhs == doctest::Approx(rhs).epsilon(1e-12));
 }
 
+TEST_CASE("ConvTranspose: a batch in several chunks gives the per-sample results") {
+    static_assert(ConvTranspose<3, 4, 2, 1>::bind<Shape<2, 4, 4>>::chunk > 1);
+    fixtures::check_batch_consistency<ConvTranspose<3, 4, 2, 1>, Shape<2, 4, 4>>(19);
+    fixtures::check_batch_consistency<ConvTranspose<4, 4>, Shape<5, 1, 1>>(300);  // latent: 256 per step
+    fixtures::check_batch_consistency<ConvTranspose<2, 3>, Shape<3, 17, 16>>(3);  // one sample per step
+}
+
 TEST_CASE("ConvTranspose: finite-difference gradients (stride and padding variants)") {
     CHECK(testing::check_layer_gradients<ConvTranspose<3, 3>, Shape<2, 4, 5>>() < 1e-6);
     CHECK(testing::check_layer_gradients<ConvTranspose<3, 4, 2, 1>, Shape<2, 4, 3>>() < 1e-6);

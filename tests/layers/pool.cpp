@@ -68,16 +68,20 @@ TEST_CASE("AvgPool, MaxPool: forward and gradients match PyTorch") {
     check_against_torch<AvgPool<3, 2>, Shape<2, 7, 6>>(CTNN_TORCH_REFERENCE_NO_PARAMS(avgpool_3_s2));
     check_against_torch<MaxPool<2>, Shape<2, 5, 4>>(CTNN_TORCH_REFERENCE_NO_PARAMS(maxpool_2));
     check_against_torch<MaxPool<3, 2>, Shape<2, 7, 6>>(CTNN_TORCH_REFERENCE_NO_PARAMS(maxpool_3_s2));
+    check_against_torch<AvgPool<2, 3>, Shape<2, 8, 7>>(CTNN_TORCH_REFERENCE_NO_PARAMS(avgpool_2_s3));
+    check_against_torch<MaxPool<2, 3>, Shape<2, 8, 7>>(CTNN_TORCH_REFERENCE_NO_PARAMS(maxpool_2_s3));
 }
 
 TEST_CASE("AvgPool, MaxPool: finite-difference gradients") {
     CHECK(testing::check_layer_gradients<AvgPool<2>, Shape<2, 5, 4>>() < 1e-6);
     CHECK(testing::check_layer_gradients<AvgPool<3, 2>, Shape<2, 7, 6>>() < 1e-6);
     CHECK(testing::check_layer_gradients<AvgPool<2, 1>, Shape<1, 4, 5>>() < 1e-6);
+    CHECK(testing::check_layer_gradients<AvgPool<2, 3>, Shape<2, 8, 7>>() < 1e-6);  // gaps
     // Random inputs have no ties, so the max is differentiable at them.
     CHECK(testing::check_layer_gradients<MaxPool<2>, Shape<2, 5, 4>>() < 1e-6);
     CHECK(testing::check_layer_gradients<MaxPool<3, 2>, Shape<2, 7, 6>>() < 1e-6);
     CHECK(testing::check_layer_gradients<MaxPool<2, 1>, Shape<1, 4, 5>>() < 1e-6);
+    CHECK(testing::check_layer_gradients<MaxPool<2, 3>, Shape<2, 8, 7>>() < 1e-6);
 }
 
 TEST_CASE("MaxPool: the argmax cache follows the batch size") {

@@ -3,7 +3,7 @@
 //     compile time) whose impl<B> runs forward(in, out, batch, mode) and
 //     backward(in, out, dout, dinp, batch) on backend B.
 //   Backend<B>: the op set layers call (GEMM, element-wise kernels, reductions, copies,
-//     im2col/col2im for convolutions).
+//     and for convolutions per-channel bias/sums, block transposes, im2col/col2im).
 #pragma once
 
 #include <concepts>
@@ -40,6 +40,9 @@ concept Backend = std::floating_point<typename B::value_type> &&
         { B::sum(x, n) } -> std::convertible_to<typename B::value_type>;
         B::add_row_vector(y, x, n, n);
         B::sum_rows(x, y, n, n);
+        B::add_channel_bias(y, x, n, n, n);
+        B::sum_channels(x, y, n, n, n);
+        B::transpose_blocks(x, y, n, n, n);
         B::im2col(x, y, n, ConvGeometry{});
         B::col2im(x, y, n, ConvGeometry{});
     };

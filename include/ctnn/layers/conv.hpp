@@ -1,11 +1,12 @@
 // Conv<Cout, K, Stride = 1, Padding = 0>: 2-D convolution (cross-correlation, PyTorch's Conv2d).
 // Input (N, Cin, H, W) -> output (N, Cout, Ho, Wo), Ho = (H + 2P - K) / S + 1 (same for Wo).
-// Parameters: weight (Cout, Cin, K, K), bias (Cout). Forward: im2col of the whole batch into
-// (Cin*K*K, N*Ho*Wo), one GEMM with the weight, a permute to NCHW plus bias. Backward reuses
-// the forward's columns for dweight and col2im's the GEMM W^T dout for dinp.
+// Parameters: weight (Cout, Cin, K, K), bias (Cout). Forward, per chunk of samples: im2col into
+// (Cin*K*K, n*Ho*Wo), one GEMM with the weight, a permute to NCHW plus bias. Backward reuses
+// the forward's columns (kept for the whole batch) for dweight and col2im's W^T dout for dinp.
 // N batch, C channels, H height, W width
 #pragma once
 
+#include <algorithm>
 #include <string>
 
 #include "ctnn/core/concepts.hpp"
@@ -34,6 +35,10 @@ struct Conv {
         static constexpr std::size_t Wo = window_output(W, K, S, Padding);
         static constexpr std::size_t plane = Ho * Wo;       // output pixels per channel
         static constexpr std::size_t fan_in = Cin * K * K;  // one output's receptive field
+        // Samples per im2col + GEMM step: about chunk_columns GEMM columns, so that a step's
+        // columns stay in cache while the GEMM reads them (one sample when its plane is large).
+        static constexpr std::size_t chunk_columns = 128;
+        static constexpr std::size_t chunk = plane == 0 || plane >= chunk_columns ? 1 : chunk_columns / plane;
 
         using in_shape = In;
         using out_shape = Shape<Cout, Ho, Wo>;
@@ -63,49 +68,45 @@ struct Conv {
 
             void forward(const T* in, T* out, std::size_t batch, Mode) {
                 reserve(batch);
-                const std::size_t cols = batch * plane;
-                T* col = m_col.data();
-                T* tmp = m_tmp.data();
-                B::im2col(in, col, batch, geometry);
-                // tmp (Cout, N*Ho*Wo) = weight (Cout, Cin*K*K) x col (Cin*K*K, N*Ho*Wo)
-                B::gemm(false, false, Cout, cols, fan_in, T(1), m_weight, fan_in, col, cols, T(0), tmp, cols);
-                // out (N, Cout, Ho*Wo) = tmp permuted + bias
-                const T* bias = m_bias;
-                B::for_each(batch * Cout * plane, [out, tmp, bias, batch](std::size_t i) {
-                    const std::size_t n = i / (Cout * plane), c = i / plane % Cout, p = i % plane;
-                    out[i] = tmp[(c * batch + n) * plane + p] + bias[c];
-                });
+                for (std::size_t n0 = 0; n0 < batch; n0 += chunk) {
+                    const std::size_t nb = std::min(chunk, batch - n0), cols = nb * plane;
+                    T* col = m_col.data() + n0 * fan_in * plane;
+                    T* y = out + n0 * Cout * plane;
+                    B::im2col(in + n0 * In::size, col, nb, geometry);
+                    // (Cout, nb*Ho*Wo) = weight (Cout, Cin*K*K) x col (Cin*K*K, nb*Ho*Wo), then to NCHW
+                    T* y_cm = chunk == 1 ? y : m_tmp.data();
+                    B::gemm(false, false, Cout, cols, fan_in, T(1), m_weight, fan_in, col, cols, T(0), y_cm, cols);
+                    if (chunk > 1) B::transpose_blocks(y_cm, y, Cout, nb, plane);
+                    B::add_channel_bias(y, m_bias, nb, Cout, plane);
+                }
                 m_col_input = in;
                 m_col_batch = batch;
             }
 
             void backward(const T* in, const T*, const T* dout, T* dinp, std::size_t batch) {
                 reserve(batch);
-                const std::size_t cols = batch * plane;
-                T* col = m_col.data();
-                T* tmp = m_tmp.data();
-                // tmp (Cout, N*Ho*Wo) = dout permuted
-                B::for_each(batch * Cout * plane, [dout, tmp, batch](std::size_t i) {
-                    const std::size_t n = i / (Cout * plane), c = i / plane % Cout, p = i % plane;
-                    tmp[(c * batch + n) * plane + p] = dout[i];
-                });
-                // dbias[c] += sum of row c of tmp
-                T* dbias = m_dbias;
-                B::for_each(Cout, [tmp, dbias, cols](std::size_t c) {
-                    const T* row = tmp + c * cols;
-                    T total = 0;
-                    for (std::size_t j = 0; j < cols; ++j) total += row[j];
-                    dbias[c] += total;
-                });
+                B::sum_channels(dout, m_dbias, batch, Cout, plane);
                 // The forward's columns, unless another input ran through since.
-                if (m_col_input != in || m_col_batch != batch) B::im2col(in, col, batch, geometry);
-                // dweight (Cout, Cin*K*K) += tmp (Cout, N*Ho*Wo) x col^T
-                B::gemm(false, true, Cout, fan_in, cols, T(1), tmp, cols, col, cols, T(1), m_dweight, fan_in);
-                if (!dinp) return;
-                m_col_input = nullptr;  // the column buffer now holds dcol
-                // dcol (Cin*K*K, N*Ho*Wo) = weight^T x tmp, into the column buffer; dinp = col2im(dcol)
-                B::gemm(true, false, fan_in, cols, Cout, T(1), m_weight, fan_in, tmp, cols, T(0), col, cols);
-                B::col2im(col, dinp, batch, geometry);
+                const bool cached = m_col_input == in && m_col_batch == batch;
+                if (dinp) m_col_input = nullptr;  // the column buffer will hold dcol
+                for (std::size_t n0 = 0; n0 < batch; n0 += chunk) {
+                    const std::size_t nb = std::min(chunk, batch - n0), cols = nb * plane;
+                    T* col = m_col.data() + n0 * fan_in * plane;
+                    const T* dy = dout + n0 * Cout * plane;
+                    if (!cached) B::im2col(in + n0 * In::size, col, nb, geometry);
+                    // dy as (Cout, nb*Ho*Wo)
+                    const T* dy_cm = dy;
+                    if (chunk > 1) {
+                        B::transpose_blocks(dy, m_tmp.data(), nb, Cout, plane);
+                        dy_cm = m_tmp.data();
+                    }
+                    // dweight (Cout, Cin*K*K) += dy (Cout, nb*Ho*Wo) x col^T
+                    B::gemm(false, true, Cout, fan_in, cols, T(1), dy_cm, cols, col, cols, T(1), m_dweight, fan_in);
+                    if (!dinp) continue;
+                    // dcol = weight^T dy, into the column buffer; dinp = col2im(dcol)
+                    B::gemm(true, false, fan_in, cols, Cout, T(1), m_weight, fan_in, dy_cm, cols, T(0), col, cols);
+                    B::col2im(col, dinp + n0 * In::size, nb, geometry);
+                }
             }
 
         private:
@@ -113,7 +114,7 @@ struct Conv {
             void reserve(std::size_t batch) {
                 if (batch <= m_capacity) return;
                 m_col = B::template allocate<T>(fan_in * batch * plane);
-                m_tmp = B::template allocate<T>(Cout * batch * plane);
+                if (chunk > 1) m_tmp = B::template allocate<T>(Cout * std::min(chunk, batch) * plane);
                 m_capacity = batch;
                 m_col_input = nullptr;
             }

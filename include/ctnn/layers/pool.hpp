@@ -2,6 +2,8 @@
 // (PyTorch's AvgPool2d / MaxPool2d, ceil_mode off). Input (N, C, H, W) -> output (N, C, Ho, Wo),
 // Ho = (H - K) / Stride + 1. No parameters. AvgPool's backward spreads dout / K^2 over each
 // window; MaxPool caches the argmax of every window in forward and routes dout to it.
+// Kernels run one row per body, so the inner loop is over a contiguous row; no two bodies
+// write the same element (no races when they run in parallel).
 // N batch, C channels, H height, W width
 #pragma once
 
@@ -32,6 +34,8 @@ struct PoolShape : NoParams {
     static constexpr std::size_t end_window(std::size_t x, std::size_t count) {
         return x / step + 1 < count ? x / step + 1 : count;
     }
+    // Windows that do not overlap (Stride >= K): each input pixel lies in at most one.
+    static constexpr bool disjoint = step >= K;
 };
 
 }  // namespace detail
@@ -54,28 +58,48 @@ struct AvgPool {
         public:
             using T = typename B::value_type;
             static constexpr std::size_t H = S::H, W = S::W, Ho = S::Ho, Wo = S::Wo;
+            static constexpr T scale = T(1) / T(K * K);
 
             void forward(const T* in, T* out, std::size_t batch, Mode) {
-                B::for_each(batch * S::C * Ho * Wo, [in, out](std::size_t i) {
-                    const std::size_t ow = i % Wo, oh = i / Wo % Ho, plane = i / (Ho * Wo);
-                    const T* window = in + (plane * H + oh * Stride) * W + ow * Stride;
-                    T total = 0;
-                    for (std::size_t kh = 0; kh < K; ++kh)
-                        for (std::size_t kw = 0; kw < K; ++kw) total += window[kh * W + kw];
-                    out[i] = total * (T(1) / T(K * K));
+                B::for_each(batch * S::C * Ho, [in, out](std::size_t r) {  // output row (n, c, oh)
+                    const T* src = in + (r / Ho * H + r % Ho * Stride) * W;
+                    T* dst = out + r * Wo;
+                    for (std::size_t ow = 0; ow < Wo; ++ow) {
+                        T total = 0;
+                        for (std::size_t kh = 0; kh < K; ++kh)
+                            for (std::size_t kw = 0; kw < K; ++kw) total += src[kh * W + ow * Stride + kw];
+                        dst[ow] = total * scale;
+                    }
                 });
             }
 
             void backward(const T*, const T*, const T* dout, T* dinp, std::size_t batch) {
                 if (!dinp) return;
-                B::for_each(batch * S::C * H * W, [dout, dinp](std::size_t i) {
-                    const std::size_t w = i % W, h = i / W % H, plane = i / (H * W);
-                    T total = 0;
-                    for (std::size_t oh = S::first_window(h); oh < S::end_window(h, Ho); ++oh)
-                        for (std::size_t ow = S::first_window(w); ow < S::end_window(w, Wo); ++ow)
-                            total += dout[(plane * Ho + oh) * Wo + ow];
-                    dinp[i] = total * (T(1) / T(K * K));
-                });
+                if constexpr (S::disjoint) {
+                    // One body per window row oh: it owns input rows [oh*S, (oh+1)*S) (the last one
+                    // up to H), zeroes them and spreads each window's dout over the window.
+                    B::for_each(batch * S::C * Ho, [dout, dinp](std::size_t r) {
+                        const std::size_t oh = r % Ho, first = oh * Stride, end = oh + 1 == Ho ? H : first + Stride;
+                        T* plane = dinp + r / Ho * H * W;
+                        for (std::size_t i = first * W; i < end * W; ++i) plane[i] = T(0);
+                        for (std::size_t kh = 0; kh < K; ++kh) {
+                            T* row = plane + (first + kh) * W;
+                            for (std::size_t ow = 0; ow < Wo; ++ow)
+                                for (std::size_t kw = 0; kw < K; ++kw) row[ow * Stride + kw] = dout[r * Wo + ow] * scale;
+                        }
+                    });
+                } else {  // overlapping windows: a gather per input row
+                    B::for_each(batch * S::C * H, [dout, dinp](std::size_t r) {
+                        const std::size_t plane = r / H, h = r % H;
+                        for (std::size_t w = 0; w < W; ++w) {
+                            T total = 0;
+                            for (std::size_t oh = S::first_window(h); oh < S::end_window(h, Ho); ++oh)
+                                for (std::size_t ow = S::first_window(w); ow < S::end_window(w, Wo); ++ow)
+                                    total += dout[(plane * Ho + oh) * Wo + ow];
+                            dinp[r * W + w] = total * scale;
+                        }
+                    });
+                }
             }
         };
     };
@@ -109,35 +133,59 @@ struct MaxPool {
                     m_capacity = batch;
                 }
                 index_type* argmax = m_argmax.data();
-                B::for_each(batch * S::C * Ho * Wo, [in, out, argmax](std::size_t i) {
-                    const std::size_t ow = i % Wo, oh = i / Wo % Ho, plane = i / (Ho * Wo);
-                    const T* source = in + plane * H * W;
-                    std::size_t best = oh * Stride * W + ow * Stride;
-                    for (std::size_t kh = 0; kh < K; ++kh)
-                        for (std::size_t kw = 0; kw < K; ++kw) {
-                            const std::size_t at = (oh * Stride + kh) * W + ow * Stride + kw;
-                            if (source[at] > source[best] || source[at] != source[at]) best = at;
-                        }
-                    out[i] = source[best];
-                    argmax[i] = static_cast<index_type>(best);
+                B::for_each(batch * S::C * Ho, [in, out, argmax](std::size_t r) {  // output row (n, c, oh)
+                    const std::size_t top = r % Ho * Stride;
+                    const T* src = in + r / Ho * H * W;
+                    for (std::size_t ow = 0; ow < Wo; ++ow) {
+                        std::size_t best_at = top * W + ow * Stride;
+                        T best = src[best_at];
+                        for (std::size_t kh = 0; kh < K; ++kh)
+                            for (std::size_t kw = 0; kw < K; ++kw) {
+                                const std::size_t at = (top + kh) * W + ow * Stride + kw;
+                                const T value = src[at];
+                                if (value != value) {  // NaN: rare, so a predictable branch
+                                    best = value;
+                                    best_at = at;
+                                    continue;
+                                }
+                                // Branch-free on random data: a mask for the index, a max for the value.
+                                const std::size_t mask = std::size_t(0) - std::size_t(value > best);
+                                best_at = (at & mask) | (best_at & ~mask);
+                                best = value > best ? value : best;
+                            }
+                        out[r * Wo + ow] = best;
+                        argmax[r * Wo + ow] = static_cast<index_type>(best_at);
+                    }
                 });
             }
 
-            // A gather: each input element sums dout over the windows whose argmax it is.
+            // Each input pixel gets the sum of dout over the windows whose argmax it is.
             void backward(const T*, const T*, const T* dout, T* dinp, std::size_t batch) {
                 if (!dinp) return;
                 const index_type* argmax = m_argmax.data();
-                B::for_each(batch * S::C * H * W, [dout, dinp, argmax](std::size_t i) {
-                    const std::size_t w = i % W, h = i / W % H, plane = i / (H * W);
-                    const auto self = static_cast<index_type>(h * W + w);
-                    T total = 0;
-                    for (std::size_t oh = S::first_window(h); oh < S::end_window(h, Ho); ++oh)
-                        for (std::size_t ow = S::first_window(w); ow < S::end_window(w, Wo); ++ow) {
-                            const std::size_t o = (plane * Ho + oh) * Wo + ow;
-                            if (argmax[o] == self) total += dout[o];
+                if constexpr (S::disjoint) {
+                    // One body per window row oh: it owns input rows [oh*S, (oh+1)*S) (the last one
+                    // up to H), zeroes them and writes each window's dout at its argmax.
+                    B::for_each(batch * S::C * Ho, [dout, dinp, argmax](std::size_t r) {
+                        const std::size_t oh = r % Ho, first = oh * Stride, end = oh + 1 == Ho ? H : first + Stride;
+                        T* plane = dinp + r / Ho * H * W;
+                        for (std::size_t i = first * W; i < end * W; ++i) plane[i] = T(0);
+                        for (std::size_t o = r * Wo; o < (r + 1) * Wo; ++o) plane[argmax[o]] = dout[o];
+                    });
+                } else {  // overlapping windows: a gather per input row
+                    B::for_each(batch * S::C * H, [dout, dinp, argmax](std::size_t r) {
+                        const std::size_t plane = r / H, h = r % H;
+                        for (std::size_t w = 0; w < W; ++w) {
+                            T total = 0;
+                            for (std::size_t oh = S::first_window(h); oh < S::end_window(h, Ho); ++oh)
+                                for (std::size_t ow = S::first_window(w); ow < S::end_window(w, Wo); ++ow) {
+                                    const std::size_t o = (plane * Ho + oh) * Wo + ow;
+                                    if (argmax[o] == h * W + w) total += dout[o];
+                                }
+                            dinp[r * W + w] = total;
                         }
-                    dinp[i] = total;
-                });
+                    });
+                }
             }
 
         private:

@@ -85,6 +85,39 @@ struct BasicBlas {
         }
     }
 
+    // Per-channel bias of an (N, C, P) tensor: y[n, c, p] += bias[c].
+    static void add_channel_bias(T* y, const T* bias, std::size_t batch, std::size_t channels, std::size_t plane) {
+        for (std::size_t n = 0; n < batch; ++n)
+            for (std::size_t c = 0; c < channels; ++c) {
+                T* row = y + (n * channels + c) * plane;
+                const T b = bias[c];
+                for (std::size_t p = 0; p < plane; ++p) row[p] += b;
+            }
+    }
+
+    // Its gradient: y[c] += sum over n and p of x[n, c, p].
+    static void sum_channels(const T* x, T* y, std::size_t batch, std::size_t channels, std::size_t plane) {
+        for (std::size_t c = 0; c < channels; ++c) {
+            T total = 0;
+            for (std::size_t n = 0; n < batch; ++n) {
+                const T* row = x + (n * channels + c) * plane;
+                for (std::size_t p = 0; p < plane; ++p) total += row[p];
+            }
+            y[c] += total;
+        }
+    }
+
+    // x is a rows x cols matrix of contiguous blocks of `block` elements; y = its transpose
+    // (cols x rows blocks). (N, C, P) <-> (C, N, P) around a convolution's batch GEMM.
+    static void transpose_blocks(const T* x, T* y, std::size_t rows, std::size_t cols, std::size_t block) {
+        for (std::size_t r = 0; r < rows; ++r)
+            for (std::size_t c = 0; c < cols; ++c) {
+                const T* from = x + (r * cols + c) * block;
+                T* to = y + (c * rows + r) * block;
+                for (std::size_t i = 0; i < block; ++i) to[i] = from[i];
+            }
+    }
+
     // Image (N, C, H, W) -> columns (C*K*K, N*Ho*Wo), and its adjoint (overwrites the image).
     static void im2col(const T* im, T* col, std::size_t batch, const ConvGeometry& geometry) {
         cpu::im2col(im, col, batch, geometry);

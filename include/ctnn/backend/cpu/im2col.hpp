@@ -54,19 +54,21 @@ inline void im2col(const T* im, T* col, std::size_t batch, const ConvGeometry& g
                                               detail::TapRange rows, detail::TapRange span) {
         const T* src = im + plane * g.height * g.width;
         T* dst = col + row * cols + (plane / g.channels) * ho * wo;
+        // Plain loops, not std::fill/copy: rows are short (often < 32) and a call per row costs more.
         for (std::size_t oh = 0; oh < ho; ++oh, dst += wo) {
             if (oh < rows.lo || oh >= rows.hi || span.lo == span.hi) {
-                std::fill(dst, dst + wo, T(0));
+                for (std::size_t ow = 0; ow < wo; ++ow) dst[ow] = T(0);
                 continue;
             }
-            const T* line = src + (oh * s + kh - p) * g.width;
-            const std::size_t first = span.lo * s + kw - p;  // input column of ow = span.lo
-            std::fill(dst, dst + span.lo, T(0));
+            const T* line = src + (oh * s + kh - p) * g.width + (span.lo * s + kw - p);  // tap of ow = span.lo
+            for (std::size_t ow = 0; ow < span.lo; ++ow) dst[ow] = T(0);
+            T* inner = dst + span.lo;
+            const std::size_t count = span.hi - span.lo;
             if (s == 1)
-                std::copy(line + first, line + first + (span.hi - span.lo), dst + span.lo);
+                for (std::size_t i = 0; i < count; ++i) inner[i] = line[i];
             else
-                for (std::size_t ow = span.lo; ow < span.hi; ++ow) dst[ow] = line[first + (ow - span.lo) * s];
-            std::fill(dst + span.hi, dst + wo, T(0));
+                for (std::size_t i = 0; i < count; ++i) inner[i] = line[i * s];
+            for (std::size_t ow = span.hi; ow < wo; ++ow) dst[ow] = T(0);
         }
     });
 }
