@@ -10,9 +10,9 @@ using namespace ctnn;
 namespace {
 
 // Direct convolution, the textbook loop: out[n][o][y][x] = b[o] + sum w[o][c][i][j] in[n][c][yS-P+i][xS-P+j].
-std::vector<double> direct_conv(const std::vector<double>& in, const double* w, const double* b, std::size_t batch,
-                                std::size_t cin, std::size_t h, std::size_t wd, std::size_t cout, std::size_t k,
-                                std::size_t s, std::size_t p) {
+std::vector<double> direct_conv(const std::vector<double>& in, const double* w, const double* b,
+                                std::size_t batch, std::size_t cin, std::size_t h, std::size_t wd,
+                                std::size_t cout, std::size_t k, std::size_t s, std::size_t p) {
     const std::size_t ho = (h + 2 * p - k) / s + 1, wo = (wd + 2 * p - k) / s + 1;
     std::vector<double> out(batch * cout * ho * wo);
     for (std::size_t n = 0; n < batch; ++n)
@@ -86,7 +86,8 @@ TEST_CASE("Conv: forward matches hand-computed values") {
     }
     SUBCASE("stride 2, padding 1, two output channels") {
         Model<Sequential<Input<1, 3, 3>, Conv<2, 2, 2, 1>>, cpu::Blas> model;
-        const float params[] = {1, 2, 3, 4, 0, 0, 0, 1, 0.5f, -1};  // second kernel picks the bottom-right tap
+        // Kernel 0 as above, kernel 1 picks the bottom-right tap; biases 0.5 and -1.
+        const float params[] = {1, 2, 3, 4, 0, 0, 0, 1, 0.5f, -1};
         std::copy(std::begin(params), std::end(params), model.parameters());
         const float* y = model.forward(x, 1);
         // Windows at padded (0,0), (0,2), (2,0), (2,2).
@@ -171,6 +172,31 @@ TEST_CASE("Conv: backward after another forward recomputes the columns of its ow
     reference.backward(dout.data(), d_ref.data());
     reference.backward(dout.data(), d_ref.data());
     CHECK(std::equal(model.gradients(), model.gradients() + Net::param_count, reference.gradients()));
+    // An eval-mode forward keeps no columns: same output, and backward makes them again.
+    model.zero_grad();
+    reference.zero_grad();
+    std::vector<double> eval_out(n_out);
+    layer.forward(x1.data(), eval_out.data(), batch, Mode::eval);
+    CHECK(std::equal(eval_out.begin(), eval_out.end(), reference.forward(x1.data(), batch)));
+    layer.backward(x1.data(), eval_out.data(), dout.data(), d_model.data(), batch);
+    reference.backward(dout.data(), d_ref.data());
+    CHECK(d_model == d_ref);
+    CHECK(std::equal(model.gradients(), model.gradients() + Net::param_count, reference.gradients()));
+}
+
+TEST_CASE("Conv: eval mode in several chunks matches training mode") {
+    using Net = Sequential<Input<3, 5, 5>, Conv<4, 3>>;  // 14 samples per chunk
+    const std::size_t batch = 31;
+    std::vector<double> x(batch * 75);
+    Rng rng(6);
+    for (auto& v : x) v = rng.uniform(-1, 1);
+    Model<Net, cpu::Blas64> model(2);
+    model.eval();
+    const double* y = model.forward(x.data(), batch);
+    const std::vector<double> eval_out(y, y + batch * Net::output_shape::size);
+    model.train();
+    y = model.forward(x.data(), batch);
+    CHECK(std::equal(eval_out.begin(), eval_out.end(), y));
 }
 
 TEST_CASE("Conv: initialisation bound is 1/sqrt(Cin*K*K), as PyTorch") {
@@ -178,7 +204,8 @@ TEST_CASE("Conv: initialisation bound is 1/sqrt(Cin*K*K), as PyTorch") {
     Model<Net, cpu::Blas> model(1);
     const float bound = 1.0f / std::sqrt(150.0f);
     float max_abs = 0;
-    for (std::size_t i = 0; i < Net::param_count; ++i) max_abs = std::max(max_abs, std::abs(model.parameters()[i]));
+    for (std::size_t i = 0; i < Net::param_count; ++i)
+        max_abs = std::max(max_abs, std::abs(model.parameters()[i]));
     CHECK(max_abs <= bound);
     CHECK(max_abs > 0.95f * bound);
 }

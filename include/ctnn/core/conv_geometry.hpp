@@ -19,7 +19,7 @@ struct ConvGeometry {
 
     constexpr std::size_t out_height() const { return window_output(height, kernel, stride, padding); }
     constexpr std::size_t out_width() const { return window_output(width, kernel, stride, padding); }
-    constexpr std::size_t image_size() const { return channels * height * width; }   // per sample
+    constexpr std::size_t image_size() const { return channels * height * width; }  // per sample
     constexpr std::size_t col_rows() const { return channels * kernel * kernel; }
     constexpr std::size_t col_cols(std::size_t batch) const { return batch * out_height() * out_width(); }
 };
@@ -55,7 +55,8 @@ constexpr std::ptrdiff_t im2col_source(const ConvGeometry& g, std::size_t batch,
     const std::size_t kw = row % g.kernel, kh = row / g.kernel % g.kernel, c = row / (g.kernel * g.kernel);
     const std::size_t ow = column % wo, oh = column / wo % ho, n = column / (ho * wo);
     const std::size_t ih = oh * g.stride + kh, iw = ow * g.stride + kw;  // in padded coordinates
-    if (ih < g.padding || iw < g.padding || ih - g.padding >= g.height || iw - g.padding >= g.width) return -1;
+    if (ih < g.padding || iw < g.padding || ih - g.padding >= g.height || iw - g.padding >= g.width)
+        return -1;
     return static_cast<std::ptrdiff_t>(((n * g.channels + c) * g.height + ih - g.padding) * g.width + iw -
                                        g.padding);
 }

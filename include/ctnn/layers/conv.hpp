@@ -2,7 +2,8 @@
 // Input (N, Cin, H, W) -> output (N, Cout, Ho, Wo), Ho = (H + 2P - K) / S + 1 (same for Wo).
 // Parameters: weight (Cout, Cin, K, K), bias (Cout). Forward, per chunk of samples: im2col into
 // (Cin*K*K, n*Ho*Wo), one GEMM with the weight, a permute to NCHW plus bias. Backward reuses
-// the forward's columns (kept for the whole batch) for dweight and col2im's W^T dout for dinp.
+// the training forward's columns (cached for the whole batch) for dweight and col2im's
+// W^T dout for dinp. Eval-mode forward keeps one chunk's columns only.
 // N batch, C channels, H height, W width
 #pragma once
 
@@ -19,7 +20,8 @@ struct Conv {
     static_assert(Cout > 0, "Conv<Cout, K, Stride, Padding>: Cout (output channels) must be positive");
     static_assert(K > 0, "Conv<Cout, K, Stride, Padding>: the kernel size K must be positive");
     static_assert(Stride > 0, "Conv<Cout, K, Stride, Padding>: Stride must be positive");
-    static_assert(K == 0 || Padding < K, "Conv<Cout, K, Stride, Padding>: Padding must be smaller than the kernel size");
+    static_assert(K == 0 || Padding < K,
+                  "Conv<Cout, K, Stride, Padding>: Padding must be smaller than the kernel size");
 
     static constexpr std::size_t S = Stride ? Stride : 1;  // keeps Stride = 0 to its one error
 
@@ -66,32 +68,36 @@ struct Conv {
                 m_dbias = grads + Cout * fan_in;
             }
 
-            void forward(const T* in, T* out, std::size_t batch, Mode) {
-                reserve(batch);
+            // Training keeps every chunk's columns for backward; eval needs only one chunk's.
+            void forward(const T* in, T* out, std::size_t batch, Mode mode) {
+                const bool keep = mode == Mode::train;
+                reserve(keep ? batch : std::min(chunk, batch));
                 for (std::size_t n0 = 0; n0 < batch; n0 += chunk) {
                     const std::size_t nb = std::min(chunk, batch - n0), cols = nb * plane;
-                    T* col = m_col.data() + n0 * fan_in * plane;
+                    T* col = m_col.data() + (keep ? n0 * fan_in * plane : 0);
                     T* y = out + n0 * Cout * plane;
                     B::im2col(in + n0 * In::size, col, nb, geometry);
                     // (Cout, nb*Ho*Wo) = weight (Cout, Cin*K*K) x col (Cin*K*K, nb*Ho*Wo), then to NCHW
                     T* y_cm = chunk == 1 ? y : m_tmp.data();
-                    B::gemm(false, false, Cout, cols, fan_in, T(1), m_weight, fan_in, col, cols, T(0), y_cm, cols);
+                    B::gemm(false, false, Cout, cols, fan_in, T(1), m_weight, fan_in, col, cols, T(0), y_cm,
+                            cols);
                     if (chunk > 1) B::transpose_blocks(y_cm, y, Cout, nb, plane);
                     B::add_channel_bias(y, m_bias, nb, Cout, plane);
                 }
-                m_col_input = in;
+                m_col_input = keep ? in : nullptr;
                 m_col_batch = batch;
             }
 
             void backward(const T* in, const T*, const T* dout, T* dinp, std::size_t batch) {
-                reserve(batch);
                 B::sum_channels(dout, m_dbias, batch, Cout, plane);
-                // The forward's columns, unless another input ran through since.
+                // The training forward's columns, unless another input ran through since (then
+                // each chunk's columns are made again, in one chunk's space).
                 const bool cached = m_col_input == in && m_col_batch == batch;
+                if (!cached) reserve(std::min(chunk, batch));
                 if (dinp) m_col_input = nullptr;  // the column buffer will hold dcol
                 for (std::size_t n0 = 0; n0 < batch; n0 += chunk) {
                     const std::size_t nb = std::min(chunk, batch - n0), cols = nb * plane;
-                    T* col = m_col.data() + n0 * fan_in * plane;
+                    T* col = m_col.data() + (cached ? n0 * fan_in * plane : 0);
                     const T* dy = dout + n0 * Cout * plane;
                     if (!cached) B::im2col(in + n0 * In::size, col, nb, geometry);
                     // dy as (Cout, nb*Ho*Wo)
@@ -101,21 +107,24 @@ struct Conv {
                         dy_cm = m_tmp.data();
                     }
                     // dweight (Cout, Cin*K*K) += dy (Cout, nb*Ho*Wo) x col^T
-                    B::gemm(false, true, Cout, fan_in, cols, T(1), dy_cm, cols, col, cols, T(1), m_dweight, fan_in);
+                    B::gemm(false, true, Cout, fan_in, cols, T(1), dy_cm, cols, col, cols, T(1), m_dweight,
+                            fan_in);
                     if (!dinp) continue;
                     // dcol = weight^T dy, into the column buffer; dinp = col2im(dcol)
-                    B::gemm(true, false, fan_in, cols, Cout, T(1), m_weight, fan_in, dy_cm, cols, T(0), col, cols);
+                    B::gemm(true, false, fan_in, cols, Cout, T(1), m_weight, fan_in, dy_cm, cols, T(0), col,
+                            cols);
                     B::col2im(col, dinp + n0 * In::size, nb, geometry);
                 }
             }
 
         private:
-            // Workspaces for up to m_capacity samples, grown only for a larger batch.
-            void reserve(std::size_t batch) {
-                if (batch <= m_capacity) return;
-                m_col = B::template allocate<T>(fan_in * batch * plane);
-                if (chunk > 1) m_tmp = B::template allocate<T>(Cout * std::min(chunk, batch) * plane);
-                m_capacity = batch;
+            // Columns for `samples` samples (and one chunk's GEMM output), grown only when more
+            // are asked for: a steady state allocates nothing.
+            void reserve(std::size_t samples) {
+                if (samples <= m_capacity) return;
+                m_col = B::template allocate<T>(fan_in * samples * plane);
+                if (chunk > 1) m_tmp = B::template allocate<T>(Cout * std::min(chunk, samples) * plane);
+                m_capacity = samples;
                 m_col_input = nullptr;
             }
 

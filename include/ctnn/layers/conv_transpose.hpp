@@ -16,7 +16,8 @@ namespace ctnn {
 
 template <std::size_t Cout, std::size_t K, std::size_t Stride = 1, std::size_t Padding = 0>
 struct ConvTranspose {
-    static_assert(Cout > 0, "ConvTranspose<Cout, K, Stride, Padding>: Cout (output channels) must be positive");
+    static_assert(Cout > 0,
+                  "ConvTranspose<Cout, K, Stride, Padding>: Cout (output channels) must be positive");
     static_assert(K > 0, "ConvTranspose<Cout, K, Stride, Padding>: the kernel size K must be positive");
     static_assert(Stride > 0, "ConvTranspose<Cout, K, Stride, Padding>: Stride must be positive");
     static_assert(K == 0 || Padding < K,
@@ -33,8 +34,8 @@ struct ConvTranspose {
                       "ConvTranspose: the padding crops away the whole output");
         static constexpr std::size_t Ho = (H - 1) * Stride + K - 2 * Padding;
         static constexpr std::size_t Wo = (W - 1) * Stride + K - 2 * Padding;
-        static constexpr std::size_t plane = H * W;         // input pixels per channel
-        static constexpr std::size_t taps = Cout * K * K;   // what one input pixel writes to
+        static constexpr std::size_t plane = H * W;        // input pixels per channel
+        static constexpr std::size_t taps = Cout * K * K;  // what one input pixel writes to
         // Samples per GEMM + col2im step: about chunk_columns GEMM columns, so that a step's
         // columns stay in cache (one sample when its plane is large).
         static constexpr std::size_t chunk_columns = 256;
@@ -51,7 +52,8 @@ struct ConvTranspose {
         static constexpr std::size_t param_count = total_count(params);
         static constexpr std::size_t flops = Cin * plane * taps;
         static std::string name() {
-            return detail::window_layer_name("ConvTranspose", std::to_string(Cout) + ", ", K, Stride, 1, Padding);
+            return detail::window_layer_name("ConvTranspose", std::to_string(Cout) + ", ", K, Stride, 1,
+                                             Padding);
         }
         // The convolution this layer is the transpose of: its image is our output.
         static constexpr ConvGeometry geometry{Cout, Ho, Wo, K, Stride, Padding};
@@ -75,7 +77,8 @@ struct ConvTranspose {
                     const std::size_t nb = std::min(chunk, batch - n0), cols = nb * plane;
                     const T* x = channel_major(in + n0 * In::size, nb);
                     // col (Cout*K*K, nb*H*W) = weight^T (Cout*K*K, Cin) x x (Cin, nb*H*W); out = col2im(col)
-                    B::gemm(true, false, taps, cols, Cin, T(1), m_weight, taps, x, cols, T(0), m_col.data(), cols);
+                    B::gemm(true, false, taps, cols, Cin, T(1), m_weight, taps, x, cols, T(0), m_col.data(),
+                            cols);
                     T* y = out + n0 * Cout * Ho * Wo;
                     B::col2im(m_col.data(), y, nb, geometry);
                     B::add_channel_bias(y, m_bias, nb, Cout, Ho * Wo);
@@ -91,11 +94,13 @@ struct ConvTranspose {
                     B::im2col(dout + n0 * Cout * Ho * Wo, m_col.data(), nb, geometry);
                     // dweight (Cin, Cout*K*K) += x (Cin, nb*H*W) x dcol^T
                     const T* x = channel_major(in + n0 * In::size, nb);
-                    B::gemm(false, true, Cin, taps, cols, T(1), x, cols, m_col.data(), cols, T(1), m_dweight, taps);
+                    B::gemm(false, true, Cin, taps, cols, T(1), x, cols, m_col.data(), cols, T(1), m_dweight,
+                            taps);
                     if (!dinp) continue;
                     // dx (Cin, nb*H*W) = weight (Cin, Cout*K*K) x dcol, then to (nb, Cin, H*W)
                     T* dx = chunk == 1 ? dinp + n0 * In::size : m_x.data();
-                    B::gemm(false, false, Cin, cols, taps, T(1), m_weight, taps, m_col.data(), cols, T(0), dx, cols);
+                    B::gemm(false, false, Cin, cols, taps, T(1), m_weight, taps, m_col.data(), cols, T(0), dx,
+                            cols);
                     if (chunk > 1) B::transpose_blocks(dx, dinp + n0 * In::size, Cin, nb, plane);
                 }
             }

@@ -17,7 +17,8 @@ struct Pad {
 
     template <class In>
     struct bind : NoParams {
-        static_assert(In::rank == 3, "Pad: input must be (C, H, W); put Reshape<C, H, W> before Pad for flat data");
+        static_assert(In::rank == 3,
+                      "Pad: input must be (C, H, W); put Reshape<C, H, W> before Pad for flat data");
         static constexpr std::size_t C = detail::image_dim<In>(0), H = detail::image_dim<In>(1),
                                      W = detail::image_dim<In>(2);
         static constexpr std::size_t Ho = H + 2 * P, Wo = W + 2 * P;

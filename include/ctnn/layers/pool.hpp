@@ -79,13 +79,15 @@ struct AvgPool {
                     // One body per window row oh: it owns input rows [oh*S, (oh+1)*S) (the last one
                     // up to H), zeroes them and spreads each window's dout over the window.
                     B::for_each(batch * S::C * Ho, [dout, dinp](std::size_t r) {
-                        const std::size_t oh = r % Ho, first = oh * Stride, end = oh + 1 == Ho ? H : first + Stride;
+                        const std::size_t oh = r % Ho, first = oh * Stride,
+                                          end = oh + 1 == Ho ? H : first + Stride;
                         T* plane = dinp + r / Ho * H * W;
                         for (std::size_t i = first * W; i < end * W; ++i) plane[i] = T(0);
                         for (std::size_t kh = 0; kh < K; ++kh) {
                             T* row = plane + (first + kh) * W;
                             for (std::size_t ow = 0; ow < Wo; ++ow)
-                                for (std::size_t kw = 0; kw < K; ++kw) row[ow * Stride + kw] = dout[r * Wo + ow] * scale;
+                                for (std::size_t kw = 0; kw < K; ++kw)
+                                    row[ow * Stride + kw] = dout[r * Wo + ow] * scale;
                         }
                     });
                 } else {  // overlapping windows: a gather per input row
@@ -167,7 +169,8 @@ struct MaxPool {
                     // One body per window row oh: it owns input rows [oh*S, (oh+1)*S) (the last one
                     // up to H), zeroes them and writes each window's dout at its argmax.
                     B::for_each(batch * S::C * Ho, [dout, dinp, argmax](std::size_t r) {
-                        const std::size_t oh = r % Ho, first = oh * Stride, end = oh + 1 == Ho ? H : first + Stride;
+                        const std::size_t oh = r % Ho, first = oh * Stride,
+                                          end = oh + 1 == Ho ? H : first + Stride;
                         T* plane = dinp + r / Ho * H * W;
                         for (std::size_t i = first * W; i < end * W; ++i) plane[i] = T(0);
                         for (std::size_t o = r * Wo; o < (r + 1) * Wo; ++o) plane[argmax[o]] = dout[o];

@@ -23,7 +23,8 @@ std::vector<double> naive_im2col(const std::vector<double>& im, std::size_t batc
                         for (std::size_t ow = 0; ow < wo; ++ow) {
                             const long ih = long(oh * g.stride + kh) - long(g.padding);
                             const long iw = long(ow * g.stride + kw) - long(g.padding);
-                            const bool inside = ih >= 0 && iw >= 0 && ih < long(g.height) && iw < long(g.width);
+                            const bool inside =
+                                ih >= 0 && iw >= 0 && ih < long(g.height) && iw < long(g.width);
                             col[((c * k + kh) * k + kw) * g.col_cols(batch) + (n * ho + oh) * wo + ow] =
                                 inside ? im[((n * g.channels + c) * g.height + std::size_t(ih)) * g.width +
                                             std::size_t(iw)]
@@ -40,14 +41,14 @@ std::vector<double> random_vector(std::size_t n, std::uint64_t seed) {
 }
 
 const ConvGeometry geometries[] = {
-    {1, 5, 5, 3, 1, 0},   // plain
-    {2, 6, 7, 3, 1, 1},   // padding, non-square
-    {3, 7, 6, 3, 2, 1},   // stride 2 with padding
-    {2, 8, 8, 4, 2, 1},   // DCGAN-like
-    {1, 9, 7, 2, 3, 0},   // stride larger than the kernel (skipped pixels)
-    {2, 4, 4, 3, 2, 2},   // padding wider than a stride
-    {3, 1, 1, 5, 1, 4},   // 1x1 image, everything else padding (ConvTranspose of a latent)
-    {2, 7, 7, 7, 1, 0},   // kernel as large as the image: one window
+    {1, 5, 5, 3, 1, 0},  // plain
+    {2, 6, 7, 3, 1, 1},  // padding, non-square
+    {3, 7, 6, 3, 2, 1},  // stride 2 with padding
+    {2, 8, 8, 4, 2, 1},  // DCGAN-like
+    {1, 9, 7, 2, 3, 0},  // stride larger than the kernel (skipped pixels)
+    {2, 4, 4, 3, 2, 2},  // padding wider than a stride
+    {3, 1, 1, 5, 1, 4},  // 1x1 image, everything else padding (ConvTranspose of a latent)
+    {2, 7, 7, 7, 1, 0},  // kernel as large as the image: one window
 };
 
 }  // namespace
@@ -78,7 +79,8 @@ TEST_CASE("im2col: matches a naive loop for every geometry") {
 TEST_CASE("col2im: is the adjoint of im2col, <im2col(x), c> == <x, col2im(c)>") {
     for (const ConvGeometry& g : geometries) {
         const std::size_t batch = 2;
-        INFO("C ", g.channels, " H ", g.height, " W ", g.width, " K ", g.kernel, " S ", g.stride, " P ", g.padding);
+        INFO("C ", g.channels, " H ", g.height, " W ", g.width, " K ", g.kernel, " S ", g.stride, " P ",
+             g.padding);
         const auto x = random_vector(batch * g.image_size(), 3);
         const auto c = random_vector(g.col_rows() * g.col_cols(batch), 4);
         std::vector<double> col(c.size()), im(x.size(), 42.0);

@@ -86,7 +86,8 @@ struct BasicBlas {
     }
 
     // Per-channel bias of an (N, C, P) tensor: y[n, c, p] += bias[c].
-    static void add_channel_bias(T* y, const T* bias, std::size_t batch, std::size_t channels, std::size_t plane) {
+    static void add_channel_bias(T* y, const T* bias, std::size_t batch, std::size_t channels,
+                                 std::size_t plane) {
         for (std::size_t n = 0; n < batch; ++n)
             for (std::size_t c = 0; c < channels; ++c) {
                 T* row = y + (n * channels + c) * plane;

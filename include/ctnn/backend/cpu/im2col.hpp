@@ -50,8 +50,8 @@ template <class T>
 inline void im2col(const T* im, T* col, std::size_t batch, const ConvGeometry& g) {
     const std::size_t ho = g.out_height(), wo = g.out_width(), cols = batch * ho * wo;
     const std::size_t s = g.stride, p = g.padding;
-    detail::for_each_window_row(g, batch, [&](std::size_t row, std::size_t plane, std::size_t kh, std::size_t kw,
-                                              detail::TapRange rows, detail::TapRange span) {
+    const auto copy_windows = [&](std::size_t row, std::size_t plane, std::size_t kh, std::size_t kw,
+                                  detail::TapRange rows, detail::TapRange span) {
         const T* src = im + plane * g.height * g.width;
         T* dst = col + row * cols + (plane / g.channels) * ho * wo;
         // Plain loops, not std::fill/copy: rows are short (often < 32) and a call per row costs more.
@@ -60,7 +60,8 @@ inline void im2col(const T* im, T* col, std::size_t batch, const ConvGeometry& g
                 for (std::size_t ow = 0; ow < wo; ++ow) dst[ow] = T(0);
                 continue;
             }
-            const T* line = src + (oh * s + kh - p) * g.width + (span.lo * s + kw - p);  // tap of ow = span.lo
+            // The tap of ow = span.lo.
+            const T* line = src + (oh * s + kh - p) * g.width + (span.lo * s + kw - p);
             for (std::size_t ow = 0; ow < span.lo; ++ow) dst[ow] = T(0);
             T* inner = dst + span.lo;
             const std::size_t count = span.hi - span.lo;
@@ -70,7 +71,8 @@ inline void im2col(const T* im, T* col, std::size_t batch, const ConvGeometry& g
                 for (std::size_t i = 0; i < count; ++i) inner[i] = line[i * s];
             for (std::size_t ow = span.hi; ow < wo; ++ow) dst[ow] = T(0);
         }
-    });
+    };
+    detail::for_each_window_row(g, batch, copy_windows);
 }
 
 template <class T>
@@ -78,8 +80,8 @@ inline void col2im(const T* col, T* im, std::size_t batch, const ConvGeometry& g
     const std::size_t ho = g.out_height(), wo = g.out_width(), cols = batch * ho * wo;
     const std::size_t s = g.stride, p = g.padding;
     std::fill(im, im + batch * g.image_size(), T(0));
-    detail::for_each_window_row(g, batch, [&](std::size_t row, std::size_t plane, std::size_t kh, std::size_t kw,
-                                              detail::TapRange rows, detail::TapRange span) {
+    const auto add_windows = [&](std::size_t row, std::size_t plane, std::size_t kh, std::size_t kw,
+                                 detail::TapRange rows, detail::TapRange span) {
         T* dst = im + plane * g.height * g.width;
         const T* src = col + row * cols + (plane / g.channels) * ho * wo;
         for (std::size_t oh = rows.lo; oh < rows.hi && span.lo < span.hi; ++oh) {
@@ -91,7 +93,8 @@ inline void col2im(const T* col, T* im, std::size_t batch, const ConvGeometry& g
             else
                 for (std::size_t i = 0; i < count; ++i) line[i * s] += values[i];
         }
-    });
+    };
+    detail::for_each_window_row(g, batch, add_windows);
 }
 
 }  // namespace ctnn::cpu
