@@ -184,6 +184,22 @@ int with_generator(const fs::path& path, F&& f) {
 // ---------------------------------------------------------------------------- train
 struct History {
     std::vector<double> epoch, d_loss, g_loss, d_real, d_fake;
+
+    void add(double e, double d, double g, double real, double fake) {
+        epoch.push_back(e), d_loss.push_back(d), g_loss.push_back(g), d_real.push_back(real), d_fake.push_back(fake);
+    }
+    // The rows of an earlier run's metrics.csv up to `epochs`, so a resumed run's curves start at epoch 1.
+    void load(const fs::path& csv, std::size_t epochs) {
+        std::ifstream in(csv);
+        std::string line;
+        std::getline(in, line);  // header
+        while (std::getline(in, line)) {
+            double v[5];
+            if (std::sscanf(line.c_str(), "%lf,%lf,%lf,%lf,%lf", &v[0], &v[1], &v[2], &v[3], &v[4]) == 5 &&
+                v[0] <= double(epochs))
+                add(v[0], v[1], v[2], v[3], v[4]);
+        }
+    }
 };
 
 template <class A>
@@ -240,6 +256,7 @@ int train(TrainConfig config) {
                    {"epoch", "d_loss", "g_loss", "d_real", "d_fake", "noise_std", "seconds", "images_per_second"},
                    /*append=*/!config.resume.empty());
     History history;
+    if (!config.resume.empty()) history.load(fs::path(config.resume) / "metrics.csv", gan->epoch());
     std::vector<double> epoch_seconds;
     const bool terminal = on_terminal();
     if (gan->epoch() == 0) write_samples(out / "samples" / "epoch_000.png");
@@ -256,9 +273,7 @@ int train(TrainConfig config) {
                     s.skipped_steps ? (" " + std::to_string(s.skipped_steps) + " steps skipped").c_str() : "");
         std::fflush(stdout);
         log.row(s.epoch + 1, s.d_loss, s.g_loss, s.d_real, s.d_fake, s.noise_std, s.seconds, s.images_per_second);
-        history.epoch.push_back(double(s.epoch + 1));
-        history.d_loss.push_back(s.d_loss), history.g_loss.push_back(s.g_loss);
-        history.d_real.push_back(s.d_real), history.d_fake.push_back(s.d_fake);
+        history.add(double(s.epoch + 1), s.d_loss, s.g_loss, s.d_real, s.d_fake);
         epoch_seconds.push_back(s.seconds);
         save();
         if (config.sample_every && gan->epoch() % config.sample_every == 0) {
