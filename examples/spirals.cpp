@@ -3,11 +3,10 @@
 // accuracy. Hyperparameters are flags:  ./build/examples/spirals --steps 1500 --lr 0.01
 #include <CLI/CLI.hpp>
 
-#include <cmath>
 #include <cstdio>
-#include <vector>
 
 #include <ctnn/ctnn.hpp>
+#include <ctnn/data/spirals.hpp>
 
 using namespace ctnn;
 
@@ -26,27 +25,13 @@ int main(int argc, char** argv) {
     app.add_option("--seed", seed, "seed of the weights and the data");
     CLI11_PARSE(app, argc, argv);
 
-    std::vector<float> points;
-    std::vector<std::int32_t> labels;
-    Rng rng(seed);
-    for (std::int32_t c = 0; c < 3; ++c)
-        for (std::size_t i = 0; i < points_per_class; ++i) {
-            const double r = double(i) / double(points_per_class);
-            const double t = c * 4.0 + 4.0 * r + rng.normal() * 0.2;
-            points.push_back(static_cast<float>(r * std::sin(t)));
-            points.push_back(static_cast<float>(r * std::cos(t)));
-            labels.push_back(c);
-        }
-
+    const data::Dataset set = data::make_spirals(points_per_class, seed);
     std::printf("%s", summary<Mlp>().c_str());
     Classifier<Mlp, SoftmaxCrossEntropy, Adam> clf(Adam{.lr = lr}, seed);
     for (int step = 1; step <= steps; ++step) {
-        const double loss = clf.fit_batch(points.data(), labels.data(), labels.size());
+        const double loss = clf.fit_batch(set.images.data(), set.labels.data(), set.size());
         if (step == 1 || step % (steps / 10 > 0 ? steps / 10 : 1) == 0) std::printf("step %5d  loss %.4f\n", step, loss);
     }
-    data::Dataset set;
-    set.images = xt::adapt(points, std::array<std::size_t, 4>{labels.size(), 2, 1, 1});
-    set.labels = xt::adapt(labels, std::array<std::size_t, 1>{labels.size()});
     const auto report = clf.evaluate(set);
     std::printf("accuracy %.2f%% on %zu points\n", 100 * report.accuracy, report.count);
     return report.accuracy > 0.95 ? 0 : 1;
