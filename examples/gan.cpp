@@ -11,9 +11,9 @@
 //   ./build/examples/gan train --arch mlp-bn --epochs 30 --out runs/gan-mlp-bn
 //   ./build/examples/gan eval --generator runs/gan-mlp-bn/generator.safetensors
 //       --classifier runs/lenet5/model.safetensors --out runs/gan-mlp-bn/eval
+#include <unistd.h>
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
-#include <unistd.h>
 
 #include <bit>
 #include <cmath>
@@ -41,12 +41,12 @@ namespace fs = std::filesystem;
 using namespace ctnn;
 
 struct TrainConfig {
-    std::string arch = "mlp-bn";   // mlp | mlp-bn | mlp-bn-relu | dcgan
+    std::string arch = "mlp-bn";  // mlp | mlp-bn | mlp-bn-relu | dcgan
     std::string data_dir = "data/mnist";
     std::size_t epochs = 30;
     // Per-architecture defaults (set_arch_defaults) unless given as flags:
-    std::size_t batch = 64;        // seed 002: 64; seed 001 and DCGAN: 128
-    double lr_g = 2e-4;            // seed 001: G 1e-4, D 3e-4; seed 002 and DCGAN: 2e-4 both
+    std::size_t batch = 64;  // seed 002: 64; seed 001 and DCGAN: 128
+    double lr_g = 2e-4;      // seed 001: G 1e-4, D 3e-4; seed 002 and DCGAN: 2e-4 both
     double lr_d = 2e-4;
     double beta1 = 0.5;            // Adam beta1 (DCGAN's 0.5; beta2 stays 0.999)
     std::size_t latent = 100;      // seed 001: 128
@@ -57,18 +57,30 @@ struct TrainConfig {
     std::size_t d_steps = 1;       // D steps per G step
     std::size_t sample_every = 5;  // epochs between progress grids
     std::uint64_t seed = 42;
-    int threads = 0;               // 0: every core
-    std::size_t train_limit = 0;   // 0: all 60,000 training digits
+    int threads = 0;              // 0: every core
+    std::size_t train_limit = 0;  // 0: all 60,000 training digits
     std::string out_dir = "runs/gan";
-    std::string resume;            // a run directory holding generator/discriminator.safetensors
+    std::string resume;  // a run directory holding generator/discriminator.safetensors
 
     nlohmann::json to_json() const {
-        return {{"arch", arch},          {"data", data_dir},         {"epochs", epochs},
-                {"batch", batch},        {"lr_g", lr_g},             {"lr_d", lr_d},
-                {"beta1", beta1},        {"latent", latent},         {"label_real", label_real},
-                {"label_fake", label_fake}, {"noise", noise},        {"noise_anneal", noise_anneal},
-                {"d_steps", d_steps},    {"sample_every", sample_every}, {"seed", seed},
-                {"threads", get_num_threads()}, {"train_limit", train_limit}, {"out", out_dir},
+        return {{"arch", arch},
+                {"data", data_dir},
+                {"epochs", epochs},
+                {"batch", batch},
+                {"lr_g", lr_g},
+                {"lr_d", lr_d},
+                {"beta1", beta1},
+                {"latent", latent},
+                {"label_real", label_real},
+                {"label_fake", label_fake},
+                {"noise", noise},
+                {"noise_anneal", noise_anneal},
+                {"d_steps", d_steps},
+                {"sample_every", sample_every},
+                {"seed", seed},
+                {"threads", get_num_threads()},
+                {"train_limit", train_limit},
+                {"out", out_dir},
                 {"resume", resume}};
     }
 };
@@ -86,7 +98,8 @@ template <std::size_t Z, class F>
 int with_arch(const std::string& arch, F&& f) {
     if (arch == "mlp") return f(Arch<models::MlpGenerator<Z>, models::MlpDiscriminator>{});
     if (arch == "mlp-bn") return f(Arch<models::MlpGeneratorBN<Z>, models::MlpDiscriminator>{});
-    if (arch == "mlp-bn-relu") return f(Arch<models::MlpGeneratorBNRelu<Z>, models::MlpDiscriminatorDropout>{});
+    if (arch == "mlp-bn-relu")
+        return f(Arch<models::MlpGeneratorBNRelu<Z>, models::MlpDiscriminatorDropout>{});
     if (arch == "dcgan") return f(Arch<models::DcganGenerator<Z>, models::DcganDiscriminator>{});
     throw std::invalid_argument("unknown architecture '" + arch + "' (mlp, mlp-bn, mlp-bn-relu, dcgan)");
 }
@@ -94,10 +107,15 @@ int with_arch(const std::string& arch, F&& f) {
 template <class F>
 int with_arch(const std::string& arch, std::size_t latent, F&& f) {
     switch (latent) {  // the latent size is a template parameter: these are compiled in
-        case 64: return with_arch<64>(arch, f);
-        case 100: return with_arch<100>(arch, f);
-        case 128: return with_arch<128>(arch, f);
-        default: throw std::invalid_argument("--latent " + std::to_string(latent) + ": this build has 64, 100, 128");
+        case 64:
+            return with_arch<64>(arch, f);
+        case 100:
+            return with_arch<100>(arch, f);
+        case 128:
+            return with_arch<128>(arch, f);
+        default:
+            throw std::invalid_argument("--latent " + std::to_string(latent) +
+                                        ": this build has 64, 100, 128");
     }
 }
 
@@ -113,7 +131,9 @@ void set_arch_defaults(TrainConfig& c, const CLI::App& app) {
     if (unset("--noise")) c.noise = seed001 ? 0.1f : 0.0f;
 }
 
-bool on_terminal() { return ::isatty(::fileno(stderr)) != 0; }
+bool on_terminal() {
+    return ::isatty(::fileno(stderr)) != 0;
+}
 
 std::string metadata(const io::SafetensorsFile& file, const std::string& key) {
     const auto it = file.metadata.find(key);
@@ -124,14 +144,15 @@ std::string metadata(const io::SafetensorsFile& file, const std::string& key) {
 void write_grid(const fs::path& path, const float* images, std::size_t count, float lo, float hi,
                 const std::vector<std::string>& captions = {}) {
     const auto cols = static_cast<std::size_t>(std::ceil(std::sqrt(static_cast<double>(count))));
-    io::write_png(path, io::image_grid(images, count, 28, 28, cols, lo, hi, captions.empty() ? 2 : 3, 2, captions));
+    io::write_png(path,
+                  io::image_grid(images, count, 28, 28, cols, lo, hi, captions.empty() ? 2 : 3, 2, captions));
 }
 
 // N x 28 x 28 float32 as NumPy .npy (format 1.0): magic, version, header length, a dict
 // padded with spaces to a multiple of 64 bytes and ended by '\n', then the raw little-endian data.
 void write_npy(const fs::path& path, const std::vector<float>& images, std::size_t count) {
-    std::string header = "{'descr': '<f4', 'fortran_order': False, 'shape': (" + std::to_string(count) +
-                         ", 28, 28), }";
+    std::string header =
+        "{'descr': '<f4', 'fortran_order': False, 'shape': (" + std::to_string(count) + ", 28, 28), }";
     const std::size_t preamble = 10;  // magic (6) + version (2) + header length (2)
     header.append(63 - (preamble + header.size()) % 64, ' ');
     header += '\n';
@@ -141,10 +162,11 @@ void write_npy(const fs::path& path, const std::vector<float>& images, std::size
     bytes += static_cast<char>(header.size() & 0xFF);
     bytes += static_cast<char>(header.size() >> 8);
     bytes += header;
-    static_assert(std::endian::native == std::endian::little, "write_npy writes the host's float bytes as '<f4'");
+    static_assert(std::endian::native == std::endian::little,
+                  "write_npy writes the host's float bytes as '<f4'");
     const auto* raw = reinterpret_cast<const std::byte*>(images.data());
     const std::span<const std::byte> chunks[] = {std::as_bytes(std::span(bytes)),
-                                                  std::span(raw, count * 784 * sizeof(float))};
+                                                 std::span(raw, count * 784 * sizeof(float))};
     io::write_file_atomic(path, std::span<const std::span<const std::byte>>(chunks));
 }
 
@@ -170,13 +192,15 @@ int with_generator(const fs::path& path, F&& f) {
     const auto file = io::load_safetensors(path);
     const std::string arch = metadata(file, "gan.arch"), latent = metadata(file, "gan.latent");
     if (metadata(file, "gan.role") != "generator" || arch.empty() || latent.empty())
-        throw std::runtime_error(path.string() + ": not a generator checkpoint of `gan train` (metadata gan.role, "
-                                                 "gan.arch, gan.latent missing)");
+        throw std::runtime_error(path.string() +
+                                 ": not a generator checkpoint of `gan train` (metadata gan.role, "
+                                 "gan.arch, gan.latent missing)");
     return with_arch(arch, std::stoul(latent), [&]<class A>(A) {
         auto g = std::make_unique<Model<typename A::generator, cpu::Blas>>();
         io::load_checkpoint(path, *g);
         std::printf("generator %s (%s, latent %s, %zu parameters) from %s\n", arch.c_str(),
-                    A::generator::fingerprint().c_str(), latent.c_str(), A::generator::param_count, path.c_str());
+                    A::generator::fingerprint().c_str(), latent.c_str(), A::generator::param_count,
+                    path.c_str());
         return f(*g);
     });
 }
@@ -186,7 +210,8 @@ struct History {
     std::vector<double> epoch, d_loss, g_loss, d_real, d_fake;
 
     void add(double e, double d, double g, double real, double fake) {
-        epoch.push_back(e), d_loss.push_back(d), g_loss.push_back(g), d_real.push_back(real), d_fake.push_back(fake);
+        epoch.push_back(e), d_loss.push_back(d), g_loss.push_back(g), d_real.push_back(real),
+            d_fake.push_back(fake);
     }
     // The rows of an earlier run's metrics.csv up to `epochs`, so a resumed run's curves start at epoch 1.
     void load(const fs::path& csv, std::size_t epochs) {
@@ -210,17 +235,20 @@ int train(TrainConfig config) {
     fs::create_directories(out / "samples");
     if (::access(out.c_str(), W_OK) != 0) throw std::runtime_error("cannot write to --out " + out.string());
     data::Mnist mnist = data::mnist::load(config.data_dir, data::Normalize::symmetric);
-    data::Dataset train = config.train_limit ? data::take(mnist.train, config.train_limit) : std::move(mnist.train);
+    data::Dataset train =
+        config.train_limit ? data::take(mnist.train, config.train_limit) : std::move(mnist.train);
     std::printf("MNIST from %s: %zu training digits in [-1, 1]\n", config.data_dir.c_str(), train.size());
 
-    const GanOptions options{.label_real = config.label_real,
-                             .label_fake = config.label_fake,
-                             .noise_std = config.noise,
-                             .noise_anneal_epochs = config.noise_anneal > 0 ? config.noise_anneal : double(config.epochs),
-                             .d_steps = config.d_steps};
+    const GanOptions options{
+        .label_real = config.label_real,
+        .label_fake = config.label_fake,
+        .noise_std = config.noise,
+        .noise_anneal_epochs = config.noise_anneal > 0 ? config.noise_anneal : double(config.epochs),
+        .d_steps = config.d_steps};
     const float beta1 = static_cast<float>(config.beta1);
-    auto gan = std::make_unique<Gan<G, D>>(Adam{.lr = float(config.lr_g), .beta1 = beta1},
-                                           Adam{.lr = float(config.lr_d), .beta1 = beta1}, config.seed, options);
+    auto gan =
+        std::make_unique<Gan<G, D>>(Adam{.lr = float(config.lr_g), .beta1 = beta1},
+                                    Adam{.lr = float(config.lr_d), .beta1 = beta1}, config.seed, options);
     std::printf("generator\n%sdiscriminator\n%s", summary<G>().c_str(), summary<D>().c_str());
 
     const fs::path g_path = out / "generator.safetensors", d_path = out / "discriminator.safetensors";
@@ -232,7 +260,8 @@ int train(TrainConfig config) {
                             &gan->discriminator_optimizer_state());
         gan->set_epoch(info.epoch);
         gan->set_step(info.step);
-        std::printf("resumed from %s after epoch %llu\n", dir.c_str(), static_cast<unsigned long long>(info.epoch));
+        std::printf("resumed from %s after epoch %llu\n", dir.c_str(),
+                    static_cast<unsigned long long>(info.epoch));
     }
     const auto save = [&] {
         const std::map<std::string, std::string> extra = {{"gan.arch", config.arch},
@@ -252,27 +281,34 @@ int train(TrainConfig config) {
         write_grid(path, samples.data(), samples.size() / 784, -1.0f, 1.0f);
     };
 
-    io::CsvLog log(out / "metrics.csv",
-                   {"epoch", "d_loss", "g_loss", "d_real", "d_fake", "noise_std", "seconds", "images_per_second"},
-                   /*append=*/!config.resume.empty());
+    io::CsvLog log(
+        out / "metrics.csv",
+        {"epoch", "d_loss", "g_loss", "d_real", "d_fake", "noise_std", "seconds", "images_per_second"},
+        /*append=*/!config.resume.empty());
     History history;
     if (!config.resume.empty()) history.load(fs::path(config.resume) / "metrics.csv", gan->epoch());
     std::vector<double> epoch_seconds;
     const bool terminal = on_terminal();
     if (gan->epoch() == 0) write_samples(out / "samples" / "epoch_000.png");
     while (gan->epoch() < config.epochs) {
-        const auto s = gan->fit_epoch(train, config.batch, [&](std::size_t done, std::size_t total, const GanEpochStats& r) {
-            if (terminal)
-                std::fprintf(stderr, "\r  epoch %zu/%zu  %6zu/%zu  D %.3f  G %.3f  D(x) %.2f  D(G(z)) %.2f  %5.0f img/s ",
-                             gan->epoch() + 1, config.epochs, done, total, r.d_loss, r.g_loss, r.d_real, r.d_fake,
-                             r.images_per_second);
-        });
+        const auto s = gan->fit_epoch(
+            train, config.batch, [&](std::size_t done, std::size_t total, const GanEpochStats& r) {
+                if (terminal)
+                    std::fprintf(
+                        stderr,
+                        "\r  epoch %zu/%zu  %6zu/%zu  D %.3f  G %.3f  D(x) %.2f  D(G(z)) %.2f  %5.0f img/s ",
+                        gan->epoch() + 1, config.epochs, done, total, r.d_loss, r.g_loss, r.d_real, r.d_fake,
+                        r.images_per_second);
+            });
         if (terminal) std::fprintf(stderr, "\r%100s\r", "");
-        std::printf("epoch %2zu  D loss %.4f  G loss %.4f  D(x) %.3f  D(G(z)) %.3f  noise %.3f  %.1f s (%.0f img/s)%s\n",
-                    s.epoch + 1, s.d_loss, s.g_loss, s.d_real, s.d_fake, s.noise_std, s.seconds, s.images_per_second,
-                    s.skipped_steps ? (" " + std::to_string(s.skipped_steps) + " steps skipped").c_str() : "");
+        std::printf(
+            "epoch %2zu  D loss %.4f  G loss %.4f  D(x) %.3f  D(G(z)) %.3f  noise %.3f  %.1f s (%.0f "
+            "img/s)%s\n",
+            s.epoch + 1, s.d_loss, s.g_loss, s.d_real, s.d_fake, s.noise_std, s.seconds, s.images_per_second,
+            s.skipped_steps ? (" " + std::to_string(s.skipped_steps) + " steps skipped").c_str() : "");
         std::fflush(stdout);
-        log.row(s.epoch + 1, s.d_loss, s.g_loss, s.d_real, s.d_fake, s.noise_std, s.seconds, s.images_per_second);
+        log.row(s.epoch + 1, s.d_loss, s.g_loss, s.d_real, s.d_fake, s.noise_std, s.seconds,
+                s.images_per_second);
         history.add(double(s.epoch + 1), s.d_loss, s.g_loss, s.d_real, s.d_fake);
         epoch_seconds.push_back(s.seconds);
         save();
@@ -285,11 +321,11 @@ int train(TrainConfig config) {
     write_samples(out / "samples.png");
     if (!history.epoch.empty()) {
         io::plot_lines(out / "losses.png", "GAN losses (" + config.arch + ")",
-                       {{"D loss", history.epoch, history.d_loss}, {"G loss", history.epoch, history.g_loss}}, "epoch",
-                       "BCE");
+                       {{"D loss", history.epoch, history.d_loss}, {"G loss", history.epoch, history.g_loss}},
+                       "epoch", "BCE");
         io::plot_lines(out / "probabilities.png", "Discriminator outputs (" + config.arch + ")",
-                       {{"D(x)", history.epoch, history.d_real}, {"D(G(z))", history.epoch, history.d_fake}}, "epoch",
-                       "mean probability");
+                       {{"D(x)", history.epoch, history.d_real}, {"D(G(z))", history.epoch, history.d_fake}},
+                       "epoch", "mean probability");
     }
     double mean_seconds = 0;
     for (double s : epoch_seconds) mean_seconds += s / double(epoch_seconds.size());
@@ -303,14 +339,18 @@ int train(TrainConfig config) {
                                                          {"g_loss", history.g_loss.back()},
                                                          {"d_real", history.d_real.back()},
                                                          {"d_fake", history.d_fake.back()}}},
-        {"generator", {{"architecture", G::fingerprint()}, {"param_count", G::param_count}, {"flops", G::flops}}},
-        {"discriminator", {{"architecture", D::fingerprint()}, {"param_count", D::param_count}, {"flops", D::flops}}},
+        {"generator",
+         {{"architecture", G::fingerprint()}, {"param_count", G::param_count}, {"flops", G::flops}}},
+        {"discriminator",
+         {{"architecture", D::fingerprint()}, {"param_count", D::param_count}, {"flops", D::flops}}},
         {"skipped_steps", gan->skipped_steps()},
         {"config", config.to_json()},
     };
     std::ofstream(out / "summary.json") << summary_json.dump(2) << '\n';
-    std::printf("outputs in %s: metrics.csv summary.json generator.safetensors discriminator.safetensors "
-                "samples.png samples/ losses.png probabilities.png\n", out.c_str());
+    std::printf(
+        "outputs in %s: metrics.csv summary.json generator.safetensors discriminator.safetensors "
+        "samples.png samples/ losses.png probabilities.png\n",
+        out.c_str());
     return 0;
 }
 
@@ -354,14 +394,16 @@ int evaluate(const EvalConfig& config, const fs::path& classifier_path) {
     // generated ones map from [-1, 1].
     const data::Mnist mnist = data::mnist::load(config.data_dir, data::Normalize::unit);
     const std::size_t count = config.count;
-    const auto reference_set = data::split(mnist.train, std::min(count, mnist.train.size()), config.seed).second;
+    const auto reference_set =
+        data::split(mnist.train, std::min(count, mnist.train.size()), config.seed).second;
     const auto real_set = data::take(mnist.test, count);
     constexpr std::size_t layer = models::lenet5_feature_layer;
-    const auto reference = gaussian_stats(read_classifier<layer>(*clf, reference_set.images.data(), reference_set.size()));
-    const auto real = sample_quality(read_classifier<layer>(*clf, real_set.images.data(), real_set.size()), reference,
-                                     config.splits);
-    std::printf("reference: %zu training digits; real: %zu test digits, FID %.3f, IS %.3f\n", reference_set.size(),
-                real_set.size(), real.fid, real.inception.mean);
+    const auto reference =
+        gaussian_stats(read_classifier<layer>(*clf, reference_set.images.data(), reference_set.size()));
+    const auto real = sample_quality(read_classifier<layer>(*clf, real_set.images.data(), real_set.size()),
+                                     reference, config.splits);
+    std::printf("reference: %zu training digits; real: %zu test digits, FID %.3f, IS %.3f\n",
+                reference_set.size(), real_set.size(), real.fid, real.inception.mean);
 
     return with_generator(config.generator, [&]<class G>(Model<G, cpu::Blas>& g) {
         auto images = generate(g, count, config.seed);
@@ -372,12 +414,14 @@ int evaluate(const EvalConfig& config, const fs::path& classifier_path) {
 
         std::ofstream csv(out / "predictions.csv");
         csv << "index,predicted,confidence\n";
-        for (std::size_t i = 0; i < count; ++i) csv << i << ',' << readout.predicted[i] << ',' << readout.confidence[i] << '\n';
+        for (std::size_t i = 0; i < count; ++i)
+            csv << i << ',' << readout.predicted[i] << ',' << readout.confidence[i] << '\n';
         std::vector<std::string> captions;
         const std::size_t shown = std::min<std::size_t>(25, count);
         for (std::size_t i = 0; i < shown; ++i) {
             char text[32];
-            std::snprintf(text, sizeof text, "%d (%.2f)", readout.predicted[i], double(readout.confidence[i]));
+            std::snprintf(text, sizeof text, "%d (%.2f)", readout.predicted[i],
+                          double(readout.confidence[i]));
             captions.push_back(text);
         }
         write_grid(out / "digits.png", images.data(), shown, -1.0f, 1.0f, captions);
@@ -396,8 +440,8 @@ int evaluate(const EvalConfig& config, const fs::path& classifier_path) {
         result["seed"] = config.seed;
         std::ofstream(out / "eval.json") << result.dump(2) << '\n';
 
-        std::printf("generated: %zu digits  FID %.3f  IS %.3f +- %.3f  mean confidence %.3f\n", count, gen.fid,
-                    gen.inception.mean, gen.inception.std, gen.mean_confidence);
+        std::printf("generated: %zu digits  FID %.3f  IS %.3f +- %.3f  mean confidence %.3f\n", count,
+                    gen.fid, gen.inception.mean, gen.inception.std, gen.mean_confidence);
         std::printf("class histogram:");
         for (std::size_t c = 0; c < gen.class_histogram.size(); ++c)
             std::printf(" %zu:%.1f%%", c, 100.0 * double(gen.class_histogram[c]) / double(count));
@@ -414,8 +458,8 @@ int eval_command(EvalConfig config) {
     const std::string arch = metadata(io::load_safetensors(classifier), "architecture");
     if (arch == models::LeNet5::fingerprint()) return evaluate<models::LeNet5>(config, classifier);
     if (arch == models::LeNet5Relu::fingerprint()) return evaluate<models::LeNet5Relu>(config, classifier);
-    throw std::runtime_error(classifier.string() + ": not a LeNet-5 checkpoint of examples/lenet5 (architecture '" +
-                             arch + "')");
+    throw std::runtime_error(classifier.string() +
+                             ": not a LeNet-5 checkpoint of examples/lenet5 (architecture '" + arch + "')");
 }
 
 }  // namespace
@@ -432,26 +476,38 @@ int main(int argc, char** argv) {
     train_cmd->add_option("--data", tc.data_dir, "MNIST directory (IDX, .gz IDX or CSV files)");
     train_cmd->add_option("--epochs", tc.epochs, "epochs to train (in all, a resumed run included)")
         ->check(CLI::PositiveNumber);
-    train_cmd->add_option("--batch", tc.batch, "mini-batch size (default by arch: 64, or 128 for mlp-bn-relu/dcgan)")
+    train_cmd
+        ->add_option("--batch", tc.batch,
+                     "mini-batch size (default by arch: 64, or 128 for mlp-bn-relu/dcgan)")
         ->check(CLI::Range(std::size_t{2}, std::size_t{1} << 20));
-    train_cmd->add_option("--lr-g", tc.lr_g, "generator learning rate (default by arch)")->check(CLI::PositiveNumber);
-    train_cmd->add_option("--lr-d", tc.lr_d, "discriminator learning rate (default by arch)")->check(CLI::PositiveNumber);
-    train_cmd->add_option("--beta1", tc.beta1, "Adam beta1 for both networks")->check(CLI::Range(0.0, 0.9999));
+    train_cmd->add_option("--lr-g", tc.lr_g, "generator learning rate (default by arch)")
+        ->check(CLI::PositiveNumber);
+    train_cmd->add_option("--lr-d", tc.lr_d, "discriminator learning rate (default by arch)")
+        ->check(CLI::PositiveNumber);
+    train_cmd->add_option("--beta1", tc.beta1, "Adam beta1 for both networks")
+        ->check(CLI::Range(0.0, 0.9999));
     train_cmd->add_option("--latent", tc.latent, "latent size: 64, 100 or 128 (default by arch)")
         ->check(CLI::IsMember({std::size_t{64}, std::size_t{100}, std::size_t{128}}));
-    train_cmd->add_option("--label-real", tc.label_real, "D's target for real digits")->check(CLI::Range(0.0f, 1.0f));
-    train_cmd->add_option("--label-fake", tc.label_fake, "D's target for generated digits")->check(CLI::Range(0.0f, 1.0f));
+    train_cmd->add_option("--label-real", tc.label_real, "D's target for real digits")
+        ->check(CLI::Range(0.0f, 1.0f));
+    train_cmd->add_option("--label-fake", tc.label_fake, "D's target for generated digits")
+        ->check(CLI::Range(0.0f, 1.0f));
     train_cmd->add_option("--noise", tc.noise, "instance noise std on D's inputs, decaying to 0")
         ->check(CLI::Range(0.0f, 10.0f));
-    train_cmd->add_option("--noise-anneal", tc.noise_anneal, "epochs over which the noise decays (0: --epochs)")
+    train_cmd
+        ->add_option("--noise-anneal", tc.noise_anneal, "epochs over which the noise decays (0: --epochs)")
         ->check(CLI::NonNegativeNumber);
     train_cmd->add_option("--d-steps", tc.d_steps, "D steps per G step")->check(CLI::PositiveNumber);
-    train_cmd->add_option("--sample-every", tc.sample_every, "epochs between sample grids (0: only at the end)");
+    train_cmd->add_option("--sample-every", tc.sample_every,
+                          "epochs between sample grids (0: only at the end)");
     train_cmd->add_option("--seed", tc.seed, "seed of weights, shuffling, latents and noise");
-    train_cmd->add_option("--threads", tc.threads, "CPU threads (0: all cores)")->check(CLI::NonNegativeNumber);
+    train_cmd->add_option("--threads", tc.threads, "CPU threads (0: all cores)")
+        ->check(CLI::NonNegativeNumber);
     train_cmd->add_option("--train-limit", tc.train_limit, "train on the first N digits only (0: all)");
     train_cmd->add_option("--out", tc.out_dir, "output directory");
-    train_cmd->add_option("--resume", tc.resume, "run directory to resume (its generator/discriminator.safetensors)")
+    train_cmd
+        ->add_option("--resume", tc.resume,
+                     "run directory to resume (its generator/discriminator.safetensors)")
         ->check(CLI::ExistingDirectory);
 
     std::string checkpoint, gen_out = "digits.png";
@@ -459,24 +515,32 @@ int main(int argc, char** argv) {
     std::uint64_t gen_seed = 1;
     CLI::App* generate_cmd = app.add_subcommand("generate", "draw digits with a trained generator");
     generate_cmd->add_option("--checkpoint", checkpoint, "generator.safetensors of `gan train`")
-        ->required()->check(CLI::ExistingFile);
+        ->required()
+        ->check(CLI::ExistingFile);
     generate_cmd->add_option("--count", gen_count, "how many digits")->check(CLI::PositiveNumber);
-    generate_cmd->add_option("--out", gen_out, "FILE.png (a grid) or FILE.npy (float32 N x 28 x 28 in [-1, 1])");
+    generate_cmd->add_option("--out", gen_out,
+                             "FILE.png (a grid) or FILE.npy (float32 N x 28 x 28 in [-1, 1])");
     generate_cmd->add_option("--seed", gen_seed, "seed of the latents");
 
     EvalConfig ec;
-    CLI::App* eval_cmd = app.add_subcommand("eval", "score a generator with a trained LeNet-5 (FID, IS, classes)");
+    CLI::App* eval_cmd =
+        app.add_subcommand("eval", "score a generator with a trained LeNet-5 (FID, IS, classes)");
     eval_cmd->add_option("--generator", ec.generator, "generator.safetensors of `gan train`")
-        ->required()->check(CLI::ExistingFile);
-    eval_cmd->add_option("--classifier", ec.classifier, "model.safetensors of examples/lenet5 (classic or relu)")
-        ->required()->check(CLI::ExistingFile);
-    eval_cmd->add_option("--data", ec.data_dir, "MNIST directory (real digits: the reference and the ceiling)");
+        ->required()
+        ->check(CLI::ExistingFile);
+    eval_cmd
+        ->add_option("--classifier", ec.classifier, "model.safetensors of examples/lenet5 (classic or relu)")
+        ->required()
+        ->check(CLI::ExistingFile);
+    eval_cmd->add_option("--data", ec.data_dir,
+                         "MNIST directory (real digits: the reference and the ceiling)");
     eval_cmd->add_option("--count", ec.count, "generated digits (and real ones) to score")
         ->check(CLI::Range(std::size_t{2}, std::size_t{1} << 20));
     eval_cmd->add_option("--out", ec.out_dir, "output directory (default: <generator dir>/eval)");
     eval_cmd->add_option("--seed", ec.seed, "seed of the latents and of the reference sample");
     eval_cmd->add_option("--splits", ec.splits, "Inception Score splits")->check(CLI::PositiveNumber);
-    eval_cmd->add_option("--threads", tc.threads, "CPU threads (0: all cores)")->check(CLI::NonNegativeNumber);
+    eval_cmd->add_option("--threads", tc.threads, "CPU threads (0: all cores)")
+        ->check(CLI::NonNegativeNumber);
 
     CLI11_PARSE(app, argc, argv);
     try {
@@ -488,7 +552,8 @@ int main(int argc, char** argv) {
             const auto file = io::load_safetensors(fs::path(tc.resume) / "generator.safetensors");
             const std::string arch = metadata(file, "gan.arch");
             if (train_cmd->count("--arch") && arch != tc.arch)
-                throw std::runtime_error("--arch " + tc.arch + " but " + tc.resume + " holds a " + arch + " GAN");
+                throw std::runtime_error("--arch " + tc.arch + " but " + tc.resume + " holds a " + arch +
+                                         " GAN");
             tc.arch = arch;
             resumed_latent = metadata(file, "gan.latent");
         }

@@ -85,9 +85,9 @@ TEST_CASE("DCGAN: ConvTranspose generator 7 -> 14 -> 28, strided Conv discrimina
 }
 
 TEST_CASE("GAN architectures have distinct fingerprints (checkpoints tell them apart)") {
-    const std::vector<std::string> prints = {MlpGenerator<>::fingerprint(), MlpGeneratorBN<>::fingerprint(),
-                                             MlpGeneratorBNRelu<>::fingerprint(), MlpGenerator<128>::fingerprint(),
-                                             DcganGenerator<>::fingerprint()};
+    const std::vector<std::string> prints = {
+        MlpGenerator<>::fingerprint(), MlpGeneratorBN<>::fingerprint(), MlpGeneratorBNRelu<>::fingerprint(),
+        MlpGenerator<128>::fingerprint(), DcganGenerator<>::fingerprint()};
     for (std::size_t i = 0; i < prints.size(); ++i)
         for (std::size_t j = i + 1; j < prints.size(); ++j) CHECK(prints[i] != prints[j]);
 }

@@ -38,12 +38,15 @@ data::Dataset digits(std::size_t count) {
         float* image = d.images.data() + i * 784;
         std::fill(image, image + 784, -1.0f);
         const std::size_t column = 6 + rng.below(16);
-        for (std::size_t row = 4; row < 24; ++row) image[row * 28 + column] = image[row * 28 + column + 1] = 1.0f;
+        for (std::size_t row = 4; row < 24; ++row)
+            image[row * 28 + column] = image[row * 28 + column + 1] = 1.0f;
     }
     return d;
 }
 
-bool in_open_unit(double p) { return p > 0.0 && p < 1.0; }
+bool in_open_unit(double p) {
+    return p > 0.0 && p < 1.0;
+}
 
 template <class M>
 std::vector<float> parameters_of(M& model) {
@@ -62,7 +65,8 @@ std::vector<float> tiny_images(std::size_t n) {
 }
 }  // namespace
 
-TEST_CASE("Gan: a few iterations of the MLP-BN GAN on real digits: finite losses, G moves, D outputs in (0, 1)") {
+TEST_CASE(
+    "Gan: a few iterations of the MLP-BN GAN on real digits: finite losses, G moves, D outputs in (0, 1)") {
     const auto train = digits(256);
     Gan<models::MlpGeneratorBN<>, models::MlpDiscriminator> gan(Adam{.lr = 2e-4f, .beta1 = 0.5f},
                                                                 Adam{.lr = 2e-4f, .beta1 = 0.5f}, /*seed=*/1);
@@ -73,8 +77,8 @@ TEST_CASE("Gan: a few iterations of the MLP-BN GAN on real digits: finite losses
     const auto d_before = parameters_of(gan.discriminator());
 
     const auto stats = gan.fit_epoch(train, 32);
-    MESSAGE("D loss " << stats.d_loss << ", G loss " << stats.g_loss << ", D(x) " << stats.d_real << ", D(G(z)) "
-                      << stats.d_fake);
+    MESSAGE("D loss " << stats.d_loss << ", G loss " << stats.g_loss << ", D(x) " << stats.d_real
+                      << ", D(G(z)) " << stats.d_fake);
     CHECK(stats.d_steps == 8);
     CHECK(stats.g_steps == 8);
     CHECK(std::isfinite(stats.d_loss));
@@ -93,16 +97,19 @@ TEST_CASE("Gan: a few iterations of the MLP-BN GAN on real digits: finite losses
 
     gan.sample_fixed(after_samples);
     CHECK(after_samples != before_samples);
-    CHECK(std::all_of(after_samples.begin(), after_samples.end(), [](float v) { return v >= -1.0f && v <= 1.0f; }));
+    CHECK(std::all_of(after_samples.begin(), after_samples.end(),
+                      [](float v) { return v >= -1.0f && v <= 1.0f; }));
     CHECK(gan.generator().mode() == Mode::train);  // sampling restores the mode
 }
 
-TEST_CASE("Gan: seed 001's recipe (BN-ReLU G, Dropout D, 0.9/0.1 labels, instance noise), 2 D steps per G step") {
+TEST_CASE(
+    "Gan: seed 001's recipe (BN-ReLU G, Dropout D, 0.9/0.1 labels, instance noise), 2 D steps per G step") {
     const auto train = digits(128);
-    GanOptions options{.label_real = 0.9f, .label_fake = 0.1f, .noise_std = 0.2f, .noise_anneal_epochs = 2,
-                       .d_steps = 2};
-    Gan<models::MlpGeneratorBNRelu<>, models::MlpDiscriminatorDropout> gan(Adam{.lr = 1e-4f}, Adam{.lr = 3e-4f},
-                                                                            /*seed=*/3, options);
+    GanOptions options{
+        .label_real = 0.9f, .label_fake = 0.1f, .noise_std = 0.2f, .noise_anneal_epochs = 2, .d_steps = 2};
+    Gan<models::MlpGeneratorBNRelu<>, models::MlpDiscriminatorDropout> gan(Adam{.lr = 1e-4f},
+                                                                           Adam{.lr = 3e-4f},
+                                                                           /*seed=*/3, options);
     CHECK(gan.noise_std() == doctest::Approx(0.2));
     const auto first = gan.fit_epoch(train, 32);
     CHECK(first.noise_std == doctest::Approx(0.2));
@@ -163,7 +170,8 @@ TEST_CASE("Gan: a NaN loss stops training naming the network, or skips the step"
     auto x = tiny_images(16);
     x[5] = std::numeric_limits<float>::quiet_NaN();
     Gan<TinyG, TinyD> gan(Adam{}, Adam{}, 1);
-    CHECK_THROWS_WITH_AS(gan.fit_batch(x.data(), 16), doctest::Contains("discriminator loss is NaN"), NonFiniteError);
+    CHECK_THROWS_WITH_AS(gan.fit_batch(x.data(), 16), doctest::Contains("discriminator loss is NaN"),
+                         NonFiniteError);
     Gan<TinyG, TinyD> skipping(Adam{}, Adam{}, 1);
     skipping.set_non_finite_policy(NonFinitePolicy::skip);
     const auto d_before = parameters_of(skipping.discriminator());

@@ -33,8 +33,8 @@ double diagonal_closed_form(const std::vector<double>& mu1, const std::vector<do
     return total;
 }
 // n samples of N(mu, diag(var)), row-major n x d.
-std::vector<float> gaussian_samples(std::size_t n, const std::vector<double>& mu, const std::vector<double>& var,
-                                    std::uint64_t seed) {
+std::vector<float> gaussian_samples(std::size_t n, const std::vector<double>& mu,
+                                    const std::vector<double>& var, std::uint64_t seed) {
     Rng rng(seed);
     std::vector<float> x(n * mu.size());
     for (std::size_t i = 0; i < n; ++i)
@@ -87,8 +87,10 @@ TEST_CASE("FID with non-commuting covariances: the 2x2 trace-of-square-root iden
     // Tr M = Tr(S1 S2) and det M = det S1 det S2: an answer that needs no matrix square root.
     xt::xtensor<double, 2> s1 = {{2.0, 0.5}, {0.5, 1.0}}, s2 = {{1.0, -0.3}, {-0.3, 3.0}};
     xt::xtensor<double, 1> mu1 = {0.5, 0.0}, mu2 = {0.0, 2.0};
-    const double tr_s1s2 = s1(0, 0) * s2(0, 0) + s1(0, 1) * s2(1, 0) + s1(1, 0) * s2(0, 1) + s1(1, 1) * s2(1, 1);
-    const double det1 = s1(0, 0) * s1(1, 1) - s1(0, 1) * s1(1, 0), det2 = s2(0, 0) * s2(1, 1) - s2(0, 1) * s2(1, 0);
+    const double tr_s1s2 =
+        s1(0, 0) * s2(0, 0) + s1(0, 1) * s2(1, 0) + s1(1, 0) * s2(0, 1) + s1(1, 1) * s2(1, 1);
+    const double det1 = s1(0, 0) * s1(1, 1) - s1(0, 1) * s1(1, 0),
+                 det2 = s2(0, 0) * s2(1, 1) - s2(0, 1) * s2(1, 0);
     const double expected = 0.25 + 4.0 + 3.0 + 4.0 - 2 * std::sqrt(tr_s1s2 + 2 * std::sqrt(det1 * det2));
     CHECK(frechet_distance(mu1, s1, mu2, s2) == doctest::Approx(expected).epsilon(1e-10));
     // sqrt_psd is a true square root.
@@ -145,7 +147,8 @@ TEST_CASE("read_classifier: LeNet-5's 84-d features and softmax probabilities; s
     lenet.eval();
     lenet.forward(images.data() + 9 * 784, 1);
     const float* direct = lenet.layer_output<models::lenet5_feature_layer>();
-    for (std::size_t k = 0; k < 84; ++k) CHECK(r.features[9 * 84 + k] == doctest::Approx(direct[k]).epsilon(1e-5));
+    for (std::size_t k = 0; k < 84; ++k)
+        CHECK(r.features[9 * 84 + k] == doctest::Approx(direct[k]).epsilon(1e-5));
 
     const auto q = sample_quality(r, gaussian_stats(r));
     CHECK(q.fid < 1e-6);

@@ -16,6 +16,9 @@
 
 namespace ctnn::models {
 
+// One line per block of layers, as the architecture reads:
+// clang-format off
+
 // Dense + Reshape instead of ConvTranspose<128, 7> on a (Latent, 1, 1) input: the same map
 // (a 1x1 input touches every output pixel once), with a bias per pixel, as one GEMM.
 template <std::size_t Latent = 100>
@@ -30,6 +33,8 @@ using DcganDiscriminator = Sequential<Input<1, 28, 28>,
                                       Flatten, Dense<1>>;
 
 static_assert(std::is_same_v<DcganGenerator<>::output_shape, DigitShape>);
+// clang-format on
+
 static_assert(std::is_same_v<DcganDiscriminator::output_shape, Shape<1>>);
 static_assert(DcganGenerator<100>::param_count == 766'017);
 static_assert(DcganDiscriminator::param_count == 138'817);

@@ -13,6 +13,9 @@
 
 namespace ctnn::models {
 
+// One line per block of layers, as the architecture reads:
+// clang-format off
+
 // The image every GAN of models/ draws and judges: one 28x28 gray channel.
 using DigitShape = Shape<1, 28, 28>;
 
@@ -55,6 +58,8 @@ using MlpDiscriminatorDropout = Sequential<Input<1, 28, 28>, Flatten,
                                            Dense<1>>;
 
 static_assert(std::is_same_v<MlpGenerator<>::output_shape, DigitShape>);
+// clang-format on
+
 static_assert(std::is_same_v<MlpDiscriminator::output_shape, Shape<1>>);
 static_assert(MlpGenerator<100>::param_count == 1'486'352);
 static_assert(MlpDiscriminator::param_count == 1'460'225);

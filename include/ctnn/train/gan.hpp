@@ -30,28 +30,28 @@
 namespace ctnn {
 
 struct GanOptions {
-    float label_real = 1.0f;          // D's target for real images (0.9: one-sided label smoothing)
-    float label_fake = 0.0f;          // D's target for generated images (seed 001 uses 0.1)
-    float label_generator = 1.0f;     // G's target for its own images (the non-saturating loss)
-    float noise_std = 0.0f;           // instance noise: std of N(0, s) added to every D input ...
-    double noise_anneal_epochs = 0;   // ... decaying linearly to 0 over this many epochs (0: constant)
-    std::size_t d_steps = 1;          // k: D steps per G step
-    std::size_t sample_count = 64;    // the fixed latent batch (progress grids)
+    float label_real = 1.0f;         // D's target for real images (0.9: one-sided label smoothing)
+    float label_fake = 0.0f;         // D's target for generated images (seed 001 uses 0.1)
+    float label_generator = 1.0f;    // G's target for its own images (the non-saturating loss)
+    float noise_std = 0.0f;          // instance noise: std of N(0, s) added to every D input ...
+    double noise_anneal_epochs = 0;  // ... decaying linearly to 0 over this many epochs (0: constant)
+    std::size_t d_steps = 1;         // k: D steps per G step
+    std::size_t sample_count = 64;   // the fixed latent batch (progress grids)
 };
 
 struct GanStepStats {
-    double d_loss = 0;       // BCE on real + BCE on fake
-    double g_loss = 0;       // BCE(D(G(z)), label_generator); 0 when no G step was taken
-    double d_real = 0;       // mean D(x), a probability
-    double d_fake = 0;       // mean D(G(z)) before D's step, a probability
-    bool g_step = false;     // whether this iteration also stepped G (every d_steps-th)
-    bool skipped = false;    // a NaN/Inf was met and NonFinitePolicy::skip dropped a step
+    double d_loss = 0;     // BCE on real + BCE on fake
+    double g_loss = 0;     // BCE(D(G(z)), label_generator); 0 when no G step was taken
+    double d_real = 0;     // mean D(x), a probability
+    double d_fake = 0;     // mean D(G(z)) before D's step, a probability
+    bool g_step = false;   // whether this iteration also stepped G (every d_steps-th)
+    bool skipped = false;  // a NaN/Inf was met and NonFinitePolicy::skip dropped a step
 };
 
 struct GanEpochStats {
-    std::size_t epoch = 0;   // 0-based index of the epoch just trained
+    std::size_t epoch = 0;                                  // 0-based index of the epoch just trained
     double d_loss = 0, g_loss = 0, d_real = 0, d_fake = 0;  // means over the epoch's steps
-    double noise_std = 0;    // instance noise std at the epoch's start
+    double noise_std = 0;                                   // instance noise std at the epoch's start
     double seconds = 0;
     double images_per_second = 0;
     std::size_t d_steps = 0, g_steps = 0, skipped_steps = 0;
@@ -74,12 +74,14 @@ template <class G, class D, class Loss = BCEWithLogits, class OptG = Adam, class
 class Gan : detail::GanShapes<typename G::output_shape, typename D::input_shape> {
     static_assert(is_sequential<G>::value && is_sequential<D>::value,
                   "Gan<G, D, ...>: G and D must be Sequential<Input<...>, ...> architectures");
-    static_assert(G::input_shape::rank == 1, "Gan: the generator's input must be a flat latent vector Shape<Z>");
-    static_assert(std::is_same_v<typename D::output_shape, Shape<1>>,
-                  "Gan: the discriminator must end in Shape<1>, one logit per image (use Dense<1>, no Sigmoid, "
-                  "with BCEWithLogits)");
+    static_assert(G::input_shape::rank == 1,
+                  "Gan: the generator's input must be a flat latent vector Shape<Z>");
+    static_assert(
+        std::is_same_v<typename D::output_shape, Shape<1>>,
+        "Gan: the discriminator must end in Shape<1>, one logit per image (use Dense<1>, no Sigmoid, "
+        "with BCEWithLogits)");
 
-public:
+  public:
     using generator_model = Model<G, B>;
     using discriminator_model = Model<D, B>;
     using T = typename B::value_type;
@@ -91,9 +93,16 @@ public:
     static constexpr std::size_t image_size = D::input_shape::size;
 
     Gan(OptG opt_g, OptD opt_d, std::uint64_t seed = 0, GanOptions options = {}, Loss loss = {})
-        : m_g(seed), m_d(seed + 1), m_opt_g(opt_g, G::param_count), m_opt_d(opt_d, D::param_count),
-          m_loss(loss), m_options(options), m_seed(seed), m_latent_rng(latent_seed(0)) {
-        if (options.d_steps == 0) throw std::invalid_argument("Gan: d_steps (D steps per G step) must be >= 1");
+        : m_g(seed),
+          m_d(seed + 1),
+          m_opt_g(opt_g, G::param_count),
+          m_opt_d(opt_d, D::param_count),
+          m_loss(loss),
+          m_options(options),
+          m_seed(seed),
+          m_latent_rng(latent_seed(0)) {
+        if (options.d_steps == 0)
+            throw std::invalid_argument("Gan: d_steps (D steps per G step) must be >= 1");
         Rng fixed(seed ^ 0xF17EDB47C4ull);  // the progress grid's latents: fixed by the seed alone
         m_fixed_z.resize(options.sample_count * latent_size);
         for (auto& z : m_fixed_z) z = static_cast<T>(fixed.normal());
@@ -139,7 +148,8 @@ public:
         m_g.zero_grad();
         m_g.backward(m_dfake.data());
         stats.g_step = true;
-        if (finite_step("generator", stats.g_loss, m_g, stats)) m_opt_g.step(m_g.parameters(), m_g.gradients());
+        if (finite_step("generator", stats.g_loss, m_g, stats))
+            m_opt_g.step(m_g.parameters(), m_g.gradients());
         return stats;
     }
 
@@ -150,8 +160,8 @@ public:
                             const GanProgressCallback& progress = {}) {
         if (train.sample_size() != image_size)
             throw std::invalid_argument("Gan: images hold " + std::to_string(train.sample_size()) +
-                                        " values but the discriminator's input " + D::input_shape::to_string() +
-                                        " needs " + std::to_string(image_size));
+                                        " values but the discriminator's input " +
+                                        D::input_shape::to_string() + " needs " + std::to_string(image_size));
         batch_size = std::min(batch_size, train.size());
         if (batch_size < 2) throw std::invalid_argument("Gan: an epoch needs at least 2 images per batch");
         GanEpochStats stats;
@@ -173,12 +183,13 @@ public:
             stats.images_per_second = static_cast<double>(seen) / std::max(stats.seconds, 1e-9);
         };
         while (batches.next()) {
-            m_progress = static_cast<double>(m_epoch) + static_cast<double>(index++) /
-                                                            static_cast<double>(batches.batches_per_epoch());
+            m_progress = static_cast<double>(m_epoch) +
+                         static_cast<double>(index++) / static_cast<double>(batches.batches_per_epoch());
             const GanStepStats step = fit_batch(batches.images(), batches.size());
             seen += batches.size();
             stats.skipped_steps += step.skipped;
-            if (std::isfinite(step.d_loss)) d_loss += step.d_loss, d_real += step.d_real, d_fake += step.d_fake;
+            if (std::isfinite(step.d_loss))
+                d_loss += step.d_loss, d_real += step.d_real, d_fake += step.d_fake;
             ++stats.d_steps;
             if (step.g_step && std::isfinite(step.g_loss)) g_loss += step.g_loss;
             stats.g_steps += step.g_step;
@@ -225,7 +236,8 @@ public:
     const GanOptions& options() const { return m_options; }
     void set_options(const GanOptions& options) {
         if (options.sample_count != m_options.sample_count || options.d_steps == 0)
-            throw std::invalid_argument("Gan::set_options: sample_count is fixed at construction; d_steps >= 1");
+            throw std::invalid_argument(
+                "Gan::set_options: sample_count is fixed at construction; d_steps >= 1");
         m_options = options;
         fill_targets();
     }
@@ -245,8 +257,10 @@ public:
     std::uint64_t seed() const { return m_seed; }
     std::size_t skipped_steps() const { return m_skipped; }
 
-private:
-    std::uint64_t latent_seed(std::uint64_t stream) const { return detail::dropout_key(m_seed ^ 0x1A7E47ull, stream); }
+  private:
+    std::uint64_t latent_seed(std::uint64_t stream) const {
+        return detail::dropout_key(m_seed ^ 0x1A7E47ull, stream);
+    }
     std::uint64_t noise_key(std::uint64_t which) const {
         return detail::dropout_key(m_seed ^ 0x401CEull, m_step * 3 + which);
     }
@@ -310,7 +324,8 @@ private:
         fill(m_targets_gen.data(), m_capacity, static_cast<target_type>(m_options.label_generator));
     }
     void reserve_sampling(std::size_t n) {
-        if (n > m_sample_capacity) m_sample_z = B::template allocate<T>(n * latent_size), m_sample_capacity = n;
+        if (n > m_sample_capacity)
+            m_sample_z = B::template allocate<T>(n * latent_size), m_sample_capacity = n;
     }
 
     generator_model m_g;

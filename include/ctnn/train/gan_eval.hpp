@@ -25,12 +25,15 @@ struct ClassifierReadout {
 
 // n images (host, n x input size, in the classifier's own pixel normalisation), in batches.
 template <std::size_t FeatureLayer, class Net, class B>
-ClassifierReadout read_classifier(Model<Net, B>& model, const float* images, std::size_t n, std::size_t batch = 500) {
-    static_assert(FeatureLayer < Net::depth, "read_classifier: FeatureLayer is past the network's last layer");
+ClassifierReadout read_classifier(Model<Net, B>& model, const float* images, std::size_t n,
+                                  std::size_t batch = 500) {
+    static_assert(FeatureLayer < Net::depth,
+                  "read_classifier: FeatureLayer is past the network's last layer");
     static_assert(Net::output_shape::rank == 1 && Net::output_shape::size >= 2,
                   "read_classifier: the network must end in Shape<K> class scores");
     using T = typename B::value_type;
-    constexpr std::size_t in_size = Net::input_shape::size, d = Net::template layer<FeatureLayer>::out_shape::size,
+    constexpr std::size_t in_size = Net::input_shape::size,
+                          d = Net::template layer<FeatureLayer>::out_shape::size,
                           classes = Net::output_shape::size;
     ClassifierReadout r;
     r.count = n, r.feature_size = d, r.classes = classes;
@@ -45,16 +48,20 @@ ClassifierReadout read_classifier(Model<Net, B>& model, const float* images, std
     model.eval();
     for (std::size_t first = 0; first < n; first += batch) {
         const std::size_t m = std::min(batch, n - first);
-        for (std::size_t i = 0; i < m * in_size; ++i) host_in[i] = static_cast<T>(images[first * in_size + i]);
+        for (std::size_t i = 0; i < m * in_size; ++i)
+            host_in[i] = static_cast<T>(images[first * in_size + i]);
         B::from_host(host_in.data(), input.data(), m * in_size);
         B::to_host(model.forward(input.data(), m), host_logits.data(), m * classes);
         B::to_host(model.template layer_output<FeatureLayer>(), host_features.data(), m * d);
-        for (std::size_t i = 0; i < m * d; ++i) r.features[first * d + i] = static_cast<float>(host_features[i]);
+        for (std::size_t i = 0; i < m * d; ++i)
+            r.features[first * d + i] = static_cast<float>(host_features[i]);
         for (std::size_t i = 0; i < m; ++i) {
             const T* logits = host_logits.data() + i * classes;
-            const std::size_t best = static_cast<std::size_t>(std::max_element(logits, logits + classes) - logits);
+            const std::size_t best =
+                static_cast<std::size_t>(std::max_element(logits, logits + classes) - logits);
             double total = 0;
-            for (std::size_t k = 0; k < classes; ++k) total += std::exp(double(logits[k]) - double(logits[best]));
+            for (std::size_t k = 0; k < classes; ++k)
+                total += std::exp(double(logits[k]) - double(logits[best]));
             float* p = r.probabilities.data() + (first + i) * classes;
             for (std::size_t k = 0; k < classes; ++k)
                 p[k] = static_cast<float>(std::exp(double(logits[k]) - double(logits[best])) / total);
@@ -71,10 +78,10 @@ inline GaussianStats gaussian_stats(const ClassifierReadout& r) {
 }
 
 struct SampleQuality {
-    double fid = 0;                             // against the reference statistics
-    InceptionScore inception;                   // with the classifier's probabilities
-    std::vector<std::size_t> class_histogram;   // predicted classes
-    double mean_confidence = 0;                 // mean probability of the predicted class
+    double fid = 0;                            // against the reference statistics
+    InceptionScore inception;                  // with the classifier's probabilities
+    std::vector<std::size_t> class_histogram;  // predicted classes
+    double mean_confidence = 0;                // mean probability of the predicted class
 };
 
 inline SampleQuality sample_quality(const ClassifierReadout& r, const GaussianStats& reference,

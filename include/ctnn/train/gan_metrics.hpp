@@ -46,8 +46,7 @@ GaussianStats gaussian_stats(const T* features, std::size_t n, std::size_t d) {
             for (std::size_t b = a; b < d; ++b) stats.cov(a, b) += row[a] * row[b];
     }
     for (std::size_t a = 0; a < d; ++a)
-        for (std::size_t b = a; b < d; ++b)
-            stats.cov(b, a) = stats.cov(a, b) /= static_cast<double>(n - 1);
+        for (std::size_t b = a; b < d; ++b) stats.cov(b, a) = stats.cov(a, b) /= static_cast<double>(n - 1);
     return stats;
 }
 
@@ -107,7 +106,8 @@ inline double frechet_distance(const xt::xtensor<double, 1>& mu_a, const xt::xte
     const xt::xtensor<double, 2> root_a = sqrt_psd(s_a);
     const auto values = detail::symmetric_eigen(detail::matmul(detail::matmul(root_a, s_b), root_a)).values;
     const double trace_root = xt::sum(xt::sqrt(xt::maximum(values, 0.0)))();
-    const double distance = mean_term + xt::sum(xt::diagonal(s_a))() + xt::sum(xt::diagonal(s_b))() - 2 * trace_root;
+    const double distance =
+        mean_term + xt::sum(xt::diagonal(s_a))() + xt::sum(xt::diagonal(s_b))() - 2 * trace_root;
     return std::max(distance, 0.0);
 }
 
@@ -131,7 +131,8 @@ InceptionScore inception_score(const T* probs, std::size_t n, std::size_t classe
         const std::size_t begin = s * (n / splits), end = s + 1 == splits ? n : begin + n / splits;
         std::fill(marginal.begin(), marginal.end(), 0.0);
         for (std::size_t i = begin; i < end; ++i)
-            for (std::size_t k = 0; k < classes; ++k) marginal[k] += static_cast<double>(probs[i * classes + k]);
+            for (std::size_t k = 0; k < classes; ++k)
+                marginal[k] += static_cast<double>(probs[i * classes + k]);
         for (double& m : marginal) m /= static_cast<double>(end - begin);
         double kl = 0;
         for (std::size_t i = begin; i < end; ++i)
