@@ -1,5 +1,6 @@
 // read_mnist_csv: the MNIST CSV layout (one image per line: label, then 784 pixels 0-255;
-// an optional header row, recognised by a first field that is not a number). Raw or gzip.
+// an optional header row, recognised by a first field that is not a number). Raw or gzip,
+// from a file or from bytes in memory (read_mnist_csv_bytes).
 // Returns N x 1 x 28 x 28 images normalised as asked; every problem throws DataError naming
 // the file and the line (and column) at fault.
 #pragma once
@@ -9,6 +10,7 @@
 #include <cstdint>
 #include <cstring>
 #include <filesystem>
+#include <span>
 #include <string>
 #include <string_view>
 #include <system_error>
@@ -46,11 +48,12 @@ inline std::string quoted(std::string_view s) {
 
 }  // namespace detail
 
-inline Dataset read_mnist_csv(const std::filesystem::path& path, Normalize normalize = Normalize::unit,
-                              std::size_t max_bytes = max_file_bytes) {
+namespace detail {
+
+inline Dataset parse_mnist_csv(const FileBytes& f, const std::filesystem::path& path, Normalize normalize) {
     constexpr std::size_t columns = 1 + mnist::pixels;
-    const FileBytes f = read_bytes(path, max_bytes);
-    if (f.bytes.empty()) throw detail::data_error(path, "file is empty (after gzip decompression)");
+    if (f.bytes.empty())
+        throw detail::data_error(path, f.gzip ? "file is empty (after gzip decompression)" : "file is empty");
     const char* p = reinterpret_cast<const char*>(f.bytes.data());
     const char* const end = p + f.bytes.size();
 
@@ -122,6 +125,20 @@ inline Dataset read_mnist_csv(const std::filesystem::path& path, Normalize norma
     float* out = d.images.data();
     for (std::size_t i = 0; i < pixels.size(); ++i) out[i] = table[pixels[i]];
     return d;
+}
+
+}  // namespace detail
+
+inline Dataset read_mnist_csv(const std::filesystem::path& path, Normalize normalize = Normalize::unit,
+                              std::size_t max_bytes = max_file_bytes) {
+    return detail::parse_mnist_csv(read_bytes(path, max_bytes), path, normalize);
+}
+
+// As read_mnist_csv, from a file image in memory (raw or gzip); `name` labels the DataError.
+inline Dataset read_mnist_csv_bytes(std::span<const std::uint8_t> bytes, const std::filesystem::path& name,
+                                    Normalize normalize = Normalize::unit,
+                                    std::size_t max_bytes = max_file_bytes) {
+    return detail::parse_mnist_csv(decode_bytes({bytes.begin(), bytes.end()}, name, max_bytes), name, normalize);
 }
 
 }  // namespace ctnn::data

@@ -1,6 +1,7 @@
 // read_bytes: a whole file in memory, transparently gunzipped when it starts with the gzip
-// magic 1f 8b. Sizes are capped (max_bytes, default 1 GiB) before and while reading, so a
-// hostile or corrupt file cannot make us allocate more; every problem throws DataError.
+// magic 1f 8b (decode_bytes does the same for bytes already in memory). Sizes are capped
+// (max_bytes, default 1 GiB) before and while reading, so a hostile or corrupt file cannot
+// make us allocate more; every problem throws DataError.
 #pragma once
 
 #include <zlib.h>
@@ -14,6 +15,7 @@
 #include <fstream>
 #include <string>
 #include <system_error>
+#include <utility>
 #include <vector>
 
 #include <ctnn/data/error.hpp>
@@ -115,15 +117,26 @@ inline std::vector<std::uint8_t> gunzip(const std::vector<std::uint8_t>& in,
 
 }  // namespace detail
 
-// The contents of `path`, gunzipped if the file starts with 1f 8b.
-inline FileBytes read_bytes(const std::filesystem::path& path, std::size_t max_bytes = max_file_bytes) {
+// A file image already in memory, gunzipped if it starts with 1f 8b; `name` labels errors.
+// May be empty (the format parsers say so). The parsers' in-memory entry points use this.
+inline FileBytes decode_bytes(std::vector<std::uint8_t> bytes, const std::filesystem::path& name,
+                              std::size_t max_bytes = max_file_bytes) {
+    if (bytes.size() > max_bytes) {
+        throw detail::data_error(name, "file is " + std::to_string(bytes.size()) +
+                                           " bytes, over the limit of " + std::to_string(max_bytes) + " bytes");
+    }
     FileBytes f;
-    f.bytes = detail::read_raw(path, max_bytes);
+    f.bytes = std::move(bytes);
     if (detail::has_gzip_magic(f.bytes.data(), f.bytes.size())) {
-        f.bytes = detail::gunzip(f.bytes, path, max_bytes);
+        f.bytes = detail::gunzip(f.bytes, name, max_bytes);
         f.gzip = true;
     }
     return f;
+}
+
+// The contents of `path`, gunzipped if the file starts with 1f 8b.
+inline FileBytes read_bytes(const std::filesystem::path& path, std::size_t max_bytes = max_file_bytes) {
+    return decode_bytes(detail::read_raw(path, max_bytes), path, max_bytes);
 }
 
 }  // namespace ctnn::data

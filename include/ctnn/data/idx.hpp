@@ -1,7 +1,8 @@
 // IDX files (the format MNIST ships in): read_idx_images -> N x rows x cols bytes and
-// read_idx_labels -> N bytes, from raw or gzip files (detected by the magic 1f 8b). The
-// header is checked (magic 0x00000803 / 0x00000801: unsigned-byte data of rank 3 / 1) and its
-// dimensions are checked against the bytes actually present before anything is allocated.
+// read_idx_labels -> N bytes, from raw or gzip files (detected by the magic 1f 8b), or from
+// bytes in memory (read_idx_*_bytes). The header is checked (magic 0x00000803 / 0x00000801:
+// unsigned-byte data of rank 3 / 1) and its dimensions are checked against the bytes
+// actually present before anything is allocated.
 #pragma once
 
 #include <algorithm>
@@ -11,6 +12,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <limits>
+#include <span>
 #include <string>
 
 #include <ctnn/data/error.hpp>
@@ -123,24 +125,47 @@ std::array<std::size_t, Rank> check_idx(const FileBytes& f, const std::filesyste
 
 }  // namespace detail
 
-// An IDX rank-3 unsigned-byte file (magic 0x00000803): N x rows x cols pixels.
-inline xt::xtensor<std::uint8_t, 3> read_idx_images(const std::filesystem::path& path,
-                                                    std::size_t max_bytes = max_file_bytes) {
-    const FileBytes f = read_bytes(path, max_bytes);
-    const auto dims = detail::check_idx<3>(f, path);
+namespace detail {
+
+inline xt::xtensor<std::uint8_t, 3> idx_images(const FileBytes& f, const std::filesystem::path& name) {
+    const auto dims = check_idx<3>(f, name);
     auto out = xt::xtensor<std::uint8_t, 3>::from_shape({dims[0], dims[1], dims[2]});
     std::copy(f.bytes.begin() + 16, f.bytes.end(), out.data());
     return out;
 }
 
-// An IDX rank-1 unsigned-byte file (magic 0x00000801): N labels.
-inline xt::xtensor<std::uint8_t, 1> read_idx_labels(const std::filesystem::path& path,
-                                                    std::size_t max_bytes = max_file_bytes) {
-    const FileBytes f = read_bytes(path, max_bytes);
-    const auto dims = detail::check_idx<1>(f, path);
+inline xt::xtensor<std::uint8_t, 1> idx_labels(const FileBytes& f, const std::filesystem::path& name) {
+    const auto dims = check_idx<1>(f, name);
     auto out = xt::xtensor<std::uint8_t, 1>::from_shape({dims[0]});
     std::copy(f.bytes.begin() + 8, f.bytes.end(), out.data());
     return out;
+}
+
+}  // namespace detail
+
+// An IDX rank-3 unsigned-byte file (magic 0x00000803): N x rows x cols pixels.
+inline xt::xtensor<std::uint8_t, 3> read_idx_images(const std::filesystem::path& path,
+                                                    std::size_t max_bytes = max_file_bytes) {
+    return detail::idx_images(read_bytes(path, max_bytes), path);
+}
+
+// An IDX rank-1 unsigned-byte file (magic 0x00000801): N labels.
+inline xt::xtensor<std::uint8_t, 1> read_idx_labels(const std::filesystem::path& path,
+                                                    std::size_t max_bytes = max_file_bytes) {
+    return detail::idx_labels(read_bytes(path, max_bytes), path);
+}
+
+// As read_idx_images / read_idx_labels, from a file image in memory (raw or gzip);
+// `name` labels the DataError (the fuzzers and callers with their own I/O use these).
+inline xt::xtensor<std::uint8_t, 3> read_idx_images_bytes(std::span<const std::uint8_t> bytes,
+                                                          const std::filesystem::path& name,
+                                                          std::size_t max_bytes = max_file_bytes) {
+    return detail::idx_images(decode_bytes({bytes.begin(), bytes.end()}, name, max_bytes), name);
+}
+inline xt::xtensor<std::uint8_t, 1> read_idx_labels_bytes(std::span<const std::uint8_t> bytes,
+                                                          const std::filesystem::path& name,
+                                                          std::size_t max_bytes = max_file_bytes) {
+    return detail::idx_labels(decode_bytes({bytes.begin(), bytes.end()}, name, max_bytes), name);
 }
 
 }  // namespace ctnn::data
