@@ -1,8 +1,9 @@
 // Checkpoints of a bound model (and optionally its optimizer) as safetensors files that
 // Python's safetensors/numpy can read: parameters under their layer names ("conv1.weight"),
-// state tensors ("batchnorm1.running_mean"), optimizer state as "optimizer.<state>.<param>";
-// __metadata__ holds the architecture fingerprint, optimizer name/step, epoch, step, extras.
-// Writes are atomic; loading into a different architecture names the file and the tensor.
+// state tensors ("batchnorm1.running_mean"), layer counters as U64 scalars ("dropout1.counter"),
+// optimizer state as "optimizer.<state>.<param>"; __metadata__ holds the architecture
+// fingerprint, optimizer name/step, epoch, step, extras. Writes are atomic; loading into a
+// different architecture, or a file with a tensor missing or extra, names the file and the tensor.
 #pragma once
 
 #include <algorithm>
@@ -10,6 +11,7 @@
 #include <filesystem>
 #include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "ctnn/io/safetensors.hpp"
@@ -49,6 +51,8 @@ void save_checkpoint(const std::filesystem::path& path, const Model<Net, B>& mod
     using T = typename M::T;
     const auto params = detail::host_copy<B>(model.parameters(), M::param_count);
     const auto state = detail::host_copy<B>(model.state(), M::state_count);
+    const std::vector<std::string> counter_names = M::counter_names();
+    const std::vector<std::uint64_t> counters = model.counters();
     std::vector<std::vector<T>> optimizer_state;
     std::vector<TensorRef> tensors;
     for (const auto& slot : M::parameter_slots())
@@ -57,6 +61,8 @@ void save_checkpoint(const std::filesystem::path& path, const Model<Net, B>& mod
     for (const auto& slot : M::state_slots())
         tensors.push_back(tensor_ref(slot.name, std::span(state).subspan(slot.offset, slot.count),
                                      detail::dims_of<T>(slot)));
+    for (std::size_t k = 0; k < counters.size(); ++k)
+        tensors.push_back(tensor_ref(counter_names[k], std::span(counters).subspan(k, 1), {}));
     std::map<std::string, std::string> metadata = info.extra;
     metadata["format"] = checkpoint_format;
     metadata["architecture"] = Net::fingerprint();
@@ -106,17 +112,37 @@ CheckpointInfo load_checkpoint(const std::filesystem::path& path, Model<Net, B>&
     std::vector<TensorSlot> slots = M::parameter_slots();
     const std::size_t param_slot_count = slots.size();
     for (auto& slot : M::state_slots()) slots.push_back(slot);
+    const auto missing = [&](const std::string& name) {
+        return IoError(path, "tensor '" + name + "' of this model is missing" +
+                                 (meta("architecture") == Net::fingerprint()
+                                      ? std::string(" (the file is incomplete or was edited)")
+                                      : ": the checkpoint was saved from a different architecture ('" +
+                                            meta("architecture") + "'; this model is '" + Net::fingerprint() +
+                                            "')"));
+    };
     for (std::size_t i = 0; i < slots.size(); ++i) {
         const auto& slot = slots[i];
-        if (!file.contains(slot.name))
-            throw IoError(path, "tensor '" + slot.name + "' of this model is missing: the checkpoint was saved from " +
-                                    "a different architecture ('" + meta("architecture") + "'; this model is '" +
-                                    Net::fingerprint() + "')");
+        if (!file.contains(slot.name)) throw missing(slot.name);
         file.at(slot.name, detail::dims_of<T>(slot));  // throws naming the tensor on a shape mismatch
     }
+    const std::vector<std::string> counter_names = M::counter_names();
+    std::vector<std::uint64_t> counters(counter_names.size());
+    for (std::size_t k = 0; k < counter_names.size(); ++k) {
+        if (!file.contains(counter_names[k])) throw missing(counter_names[k]);
+        const TensorData& t = file.at(counter_names[k], std::span<const std::int64_t>());
+        if (t.dtype != "U64")
+            throw IoError(path, "tensor '" + counter_names[k] + "': dtype " + t.dtype + ", expected U64 (a counter)");
+        file.copy_to(counter_names[k], std::span<std::uint64_t>(&counters[k], 1));
+    }
     std::vector<std::pair<std::string, typename B::template buffer<T>*>> optimizer_tensors;
+    bool with_optimizer = false;
     if constexpr (!std::is_same_v<Optimizer, std::nullptr_t>) {
         if (optimizer) {
+            with_optimizer = true;
+            if (meta("optimizer").empty())
+                throw IoError(path, std::string("holds no optimizer state (saved without an optimizer), so training "
+                                                "cannot resume with '") +
+                                        std::remove_cvref_t<decltype(optimizer->config)>::name + "'");
             if (meta("optimizer") != std::remove_cvref_t<decltype(optimizer->config)>::name)
                 throw IoError(path, "optimizer state is for '" + meta("optimizer") + "', not '" +
                                         std::remove_cvref_t<decltype(optimizer->config)>::name + "'");
@@ -126,14 +152,35 @@ CheckpointInfo load_checkpoint(const std::filesystem::path& path, Model<Net, B>&
                     file.at("optimizer." + state_name + "." + slots[i].name, detail::dims_of<T>(slots[i]));
         }
     }
+    // Every tensor in the file must be one of ours: a parameter, state or counter, or optimizer
+    // state "optimizer.<state>.<parameter>" (of this optimizer, when one is being loaded).
+    const auto is_slot = [&](std::string_view name, std::size_t end) {
+        return std::any_of(slots.begin(), slots.begin() + static_cast<std::ptrdiff_t>(end),
+                           [&](const TensorSlot& s) { return s.name == name; });
+    };
+    const auto is_optimizer_state = [&](std::string_view name) {
+        if (!name.starts_with("optimizer.")) return false;
+        name.remove_prefix(10);
+        const auto dot = name.find('.');
+        if (dot == std::string_view::npos || !is_slot(name.substr(dot + 1), param_slot_count)) return false;
+        return !with_optimizer ||
+               std::any_of(optimizer_tensors.begin(), optimizer_tensors.end(),
+                           [&](const auto& named) { return named.first == name.substr(0, dot); });
+    };
     for (const auto& [name, tensor] : file.tensors) {
-        const bool known = std::any_of(slots.begin(), slots.end(), [&](const TensorSlot& s) { return s.name == name; });
-        if (!known && name.rfind("optimizer.", 0) != 0)
-            throw IoError(path, "tensor '" + name + "' does not belong to this model (" + Net::fingerprint() + ")");
+        const bool known = is_slot(name, slots.size()) || is_optimizer_state(name) ||
+                           std::find(counter_names.begin(), counter_names.end(), name) != counter_names.end();
+        if (!known)
+            throw IoError(path, "tensor '" + name + "' does not belong to this model (" + Net::fingerprint() +
+                                    (with_optimizer ? ", with its optimizer)" : ")"));
     }
     if (meta("architecture") != Net::fingerprint())
         throw IoError(path, "architecture differs: checkpoint '" + meta("architecture") + "', this model '" +
                                 Net::fingerprint() + "'");
+    CheckpointInfo info;  // parsed before anything is copied, so a bad count changes nothing
+    info.epoch = count("epoch");
+    info.step = count("step");
+    const std::uint64_t optimizer_steps = with_optimizer ? count("optimizer.steps") : 0;
 
     std::vector<T> params(M::param_count), state(M::state_count), values;
     for (std::size_t i = 0; i < slots.size(); ++i) {
@@ -149,15 +196,13 @@ CheckpointInfo load_checkpoint(const std::filesystem::path& path, Model<Net, B>&
                                  std::span<T>(values.data() + slots[i].offset, slots[i].count));
                 B::from_host(values.data(), buffer->data(), M::param_count);
             }
-            optimizer->set_steps(count("optimizer.steps"));
+            optimizer->set_steps(optimizer_steps);
         }
     }
     B::from_host(params.data(), model.parameters(), M::param_count);
     B::from_host(state.data(), model.state(), M::state_count);
+    model.set_counters(counters);
 
-    CheckpointInfo info;
-    info.epoch = count("epoch");
-    info.step = count("step");
     for (const auto& [key, value] : file.metadata) info.extra[key] = value;
     return info;
 }

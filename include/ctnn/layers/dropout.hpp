@@ -2,7 +2,8 @@
 // survivors are scaled by 1 / (1 - P); eval: identity. Shape (N, ...) -> (N, ...), no parameters.
 // The mask is a counter-based hash of (seed, train-forward counter, element index): the same for
 // a model seed on every platform, one independent body per element (GPU-friendly). Backward
-// recomputes the last forward's mask from its key; nothing else is cached.
+// recomputes the last forward's mask from its key; nothing else is cached. The counter is a
+// Model counter ("dropout1.counter"): checkpoints save it, so a resumed run draws the same masks.
 #pragma once
 
 #include <cstdint>

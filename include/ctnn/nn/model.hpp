@@ -3,10 +3,13 @@
 // (BatchNorm running statistics) in a third, and one output and one gradient buffer per
 // layer, sized on the first call for a batch size and reused (a steady-state step allocates
 // nothing). forward(x, N) -> (N, output_shape); backward(dout[, dinput]) accumulates gradients.
+// Layers' integer counters (Dropout's mask count) are named and settable, for checkpoints.
 #pragma once
 
 #include <array>
+#include <concepts>
 #include <cstdint>
+#include <span>
 #include <string>
 #include <tuple>
 #include <vector>
@@ -160,6 +163,33 @@ public:
     static std::vector<TensorSlot> parameter_slots() { return slots(false); }
     static std::vector<TensorSlot> state_slots() { return slots(true); }
 
+    // Integer counters of the layers that keep one (a layer impl with counter() and
+    // set_counter(); Dropout counts its masks): "dropout1.counter", in layer order. They are
+    // training state like the parameters: checkpoints save and restore them, so a resumed
+    // run draws the masks an uninterrupted one would.
+    static std::vector<std::string> counter_names() {
+        std::vector<std::string> names;
+        const auto prefixes = layer_prefixes();
+        for_each_index([&]<std::size_t I>() {
+            if constexpr (has_counter<I>) names.push_back(prefixes[I] + "counter");
+        });
+        return names;
+    }
+    std::vector<std::uint64_t> counters() const {
+        std::vector<std::uint64_t> values;
+        for_each_index([&]<std::size_t I>() {
+            if constexpr (has_counter<I>) values.push_back(std::get<I>(m_layers).counter());
+        });
+        return values;
+    }
+    // Sets every counter, in counter_names() order; `values` must hold exactly that many.
+    void set_counters(std::span<const std::uint64_t> values) {
+        std::size_t k = 0;
+        for_each_index([&]<std::size_t I>() {
+            if constexpr (has_counter<I>) std::get<I>(m_layers).set_counter(values[k++]);
+        });
+    }
+
 private:
     template <class F>
     static void for_each_index(F&& f) {
@@ -172,6 +202,25 @@ private:
         [&]<std::size_t... I>(std::index_sequence<I...>) {
             (f.template operator()<depth - 1 - I>(), ...);
         }(std::make_index_sequence<depth>{});
+    }
+
+    template <std::size_t I>
+    static constexpr bool has_counter = requires(typename Net::template layer<I>::template impl<B>& impl) {
+        { impl.counter() } -> std::convertible_to<std::uint64_t>;
+        impl.set_counter(std::uint64_t{0});
+    };
+
+    // "dense1.", "relu1.", "dense2.", ...: the name prefix of each layer, as slots() numbers them.
+    static std::vector<std::string> layer_prefixes() {
+        std::vector<std::string> result;
+        std::vector<std::string_view> kinds;
+        Net::for_each_layer([&]<class L>() {
+            std::size_t ordinal = 1;
+            for (auto kind : kinds) ordinal += kind == L::kind;
+            kinds.push_back(L::kind);
+            result.push_back(std::string(L::kind) + std::to_string(ordinal) + ".");
+        });
+        return result;
     }
 
     static std::vector<TensorSlot> slots(bool state) {
