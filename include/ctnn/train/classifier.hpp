@@ -2,7 +2,8 @@
 // Shape<K> class scores (logits) on integer labels. fit_batch is one optimisation step,
 // fit_epoch one shuffled pass over a data::Dataset (order fixed by seed and epoch), evaluate
 // runs in eval mode and returns loss, accuracy, per-class accuracy and the confusion matrix.
-// A NaN/Inf loss or gradient stops training (or skips the step) naming the step and tensor.
+// A NaN/Inf loss or gradient stops training (or skips the step: no update, BatchNorm running
+// statistics restored) naming the step and tensor.
 #pragma once
 
 #include <chrono>
@@ -51,7 +52,7 @@ public:
     explicit Classifier(Optimizer optimizer = {}, std::uint64_t seed = 0, InitScheme init = InitScheme::pytorch,
                         Loss loss = {})
         : m_model(seed, init), m_optimizer(optimizer, Net::param_count), m_loss(loss), m_seed(seed),
-          m_base_lr(optimizer.lr) {}
+          m_base_lr(optimizer.lr), m_saved_state(B::template allocate<T>(model_type::state_count)) {}
 
     // One optimisation step on n samples (host memory). Returns the batch's mean loss.
     double fit_batch(const float* images, const std::int32_t* labels, std::size_t n) {
@@ -59,6 +60,9 @@ public:
         B::from_host(images, m_input.data(), n * sample_size);
         B::from_host(labels, m_labels.data(), n);
         m_model.train();
+        // A skipped step must not leave the NaN batch in BatchNorm's running statistics either.
+        if (m_policy == NonFinitePolicy::skip && model_type::state_count > 0)
+            B::copy(m_model.state(), m_saved_state.data(), model_type::state_count);
         const T* logits = m_model.forward(m_input.data(), n);
         const double loss = static_cast<double>(m_loss.compute(logits, m_labels.data(), m_dlogits.data(), n));
         ++m_step;
@@ -205,6 +209,7 @@ private:
         if (m_policy == NonFinitePolicy::stop) throw NonFiniteError(message);
         ++m_skipped;
         m_model.zero_grad();
+        if (model_type::state_count > 0) B::copy(m_saved_state.data(), m_model.state(), model_type::state_count);
         return true;
     }
 
@@ -220,6 +225,7 @@ private:
     std::size_t m_skipped = 0;
     std::size_t m_last_correct = 0;
     std::size_t m_capacity = 0;
+    typename B::template buffer<T> m_saved_state;  // state before the step (skip policy)
     typename B::template buffer<T> m_input, m_dlogits;
     typename B::template buffer<std::int32_t> m_labels;
     std::vector<float> m_host_logits;
