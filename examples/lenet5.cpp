@@ -43,13 +43,14 @@ struct Config {
     std::string out_dir = "runs/lenet5";
     std::string resume;
     bool eval_only = false;
+    std::string non_finite = "stop";  // stop | skip: what a NaN/Inf loss or gradient does
 
     nlohmann::json to_json() const {
         return {{"data", data_dir},     {"epochs", epochs},       {"batch", batch},
                 {"lr", lr},             {"optimizer", optimizer}, {"arch", arch},
                 {"schedule", schedule}, {"seed", seed},           {"threads", get_num_threads()},
                 {"validation", validation}, {"train_limit", train_limit}, {"out", out_dir},
-                {"resume", resume},     {"eval_only", eval_only}};
+                {"resume", resume},     {"eval_only", eval_only},  {"non_finite", non_finite}};
     }
 };
 
@@ -108,10 +109,31 @@ void write_curves(const fs::path& dir, const History& h) {
                    "epoch", "accuracy");
 }
 
+// A resumed run continues exactly only with the settings that shaped the original's trajectory.
+void warn_if_config_differs(const Config& config, const io::CheckpointInfo& info) {
+    const auto it = info.extra.find("config");
+    if (it == info.extra.end()) return;
+    const auto saved = nlohmann::json::parse(it->second, nullptr, /*allow_exceptions=*/false);
+    if (!saved.is_object()) return;
+    const auto now = config.to_json();
+    for (const std::string key : {"epochs", "batch", "lr", "optimizer", "schedule", "seed", "validation",
+                                  "train_limit", "non_finite"}) {
+        if (key == "epochs" && config.schedule == "constant") continue;  // only a schedule depends on it
+        if (saved.contains(key) && saved[key] != now[key])
+            std::fprintf(stderr, "warning: --%s is %s but %s was trained with %s; the run will not continue "
+                                 "exactly as an uninterrupted one would\n",
+                         key.c_str(), now[key].dump().c_str(), config.resume.c_str(), saved[key].dump().c_str());
+    }
+}
+
 template <class Net, class Optimizer>
 int run(const Config& config, Optimizer optimizer) {
     const fs::path out = config.out_dir;
-    fs::create_directories(out);
+    std::error_code ec;
+    fs::create_directories(out, ec);
+    if (ec || !fs::is_directory(out))
+        throw std::runtime_error("cannot create the --out directory " + out.string() + ": " +
+                                 (ec ? ec.message() : std::string("a file of that name exists")));
     if (::access(out.c_str(), W_OK) != 0) throw std::runtime_error("cannot write to --out " + out.string());
 
     const auto load_start = std::chrono::steady_clock::now();
@@ -123,6 +145,7 @@ int run(const Config& config, Optimizer optimizer) {
                 std::chrono::duration<double>(std::chrono::steady_clock::now() - load_start).count());
 
     Classifier<Net, SoftmaxCrossEntropy, Optimizer> clf(optimizer, config.seed);
+    clf.set_non_finite_policy(config.non_finite == "skip" ? NonFinitePolicy::skip : NonFinitePolicy::stop);
     if (config.schedule == "cosine") clf.set_schedule(LrSchedule::cosine(config.epochs));
     if (config.schedule == "step") clf.set_schedule(LrSchedule::step(std::max<std::size_t>(1, config.epochs / 3), 0.3));
     std::printf("%s", summary<Net>().c_str());
@@ -130,10 +153,11 @@ int run(const Config& config, Optimizer optimizer) {
     const fs::path checkpoint = out / "model.safetensors";
     if (!config.resume.empty()) {
         const auto info = io::load_checkpoint(config.resume, clf.model(), config.eval_only ? nullptr : &clf.optimizer());
-        clf.set_epoch(info.epoch);
+        clf.set_epoch(info.epoch);  // the shuffle order and learning rate follow the epoch
         clf.set_step(info.step);
-        std::printf("resumed from %s after epoch %llu\n", config.resume.c_str(),
-                    static_cast<unsigned long long>(info.epoch));
+        std::printf("resumed from %s after epoch %llu (step %llu)\n", config.resume.c_str(),
+                    static_cast<unsigned long long>(info.epoch), static_cast<unsigned long long>(info.step));
+        if (!config.eval_only) warn_if_config_differs(config, info);
     }
 
     History history;
@@ -158,6 +182,8 @@ int run(const Config& config, Optimizer optimizer) {
         std::printf("epoch %2zu  lr %.2e  train loss %.4f acc %.2f%%  val acc %.2f%%  test acc %.2f%%  %.1f s (%.0f img/s)\n",
                     stats.epoch + 1, stats.learning_rate, stats.loss, 100 * stats.accuracy, 100 * val.accuracy,
                     100 * test.accuracy, stats.seconds, stats.images_per_second);
+        if (stats.skipped_steps)
+            std::printf("  %zu steps skipped (NaN/Inf loss or gradient, --non-finite skip)\n", stats.skipped_steps);
         std::fflush(stdout);
         log.row(stats.epoch + 1, stats.learning_rate, stats.loss, stats.accuracy, val.loss, val.accuracy, test.loss,
                 test.accuracy, stats.seconds, stats.images_per_second);
@@ -196,7 +222,8 @@ int run(const Config& config, Optimizer optimizer) {
         {"per_class_accuracy", test.per_class_accuracy},
         {"config", config.to_json()},
     };
-    std::ofstream(out / "summary.json") << summary_json.dump(2) << '\n';
+    const std::string summary_text = summary_json.dump(2) + '\n';  // written last, atomically: it means "done"
+    io::write_file_atomic(out / "summary.json", std::as_bytes(std::span(summary_text)));
     std::printf("outputs in %s: metrics.csv summary.json model.safetensors confusion.csv confusion.png "
                 "misclassified.png loss.png accuracy.png\n", out.c_str());
     return 0;
@@ -232,6 +259,8 @@ int main(int argc, char** argv) {
     app.add_option("--out", config.out_dir, "output directory");
     app.add_option("--resume", config.resume, "checkpoint to resume from (or to evaluate)")->check(CLI::ExistingFile);
     app.add_flag("--eval-only", config.eval_only, "evaluate the --resume checkpoint on the test set, no training");
+    app.add_option("--non-finite", config.non_finite, "on a NaN/Inf loss or gradient: stop (exit 1) | skip the step")
+        ->check(CLI::IsMember({"stop", "skip"}));
     CLI11_PARSE(app, argc, argv);
     if (config.eval_only && config.resume.empty()) {
         std::fprintf(stderr, "error: --eval-only needs --resume FILE\n");
@@ -246,6 +275,11 @@ int main(int argc, char** argv) {
         }
         const Adam adam{.lr = lr};
         return config.arch == "classic" ? run<models::LeNet5>(config, adam) : run<models::LeNet5Relu>(config, adam);
+    } catch (const NonFiniteError& e) {
+        std::fprintf(stderr, "error: %s\nstopped before saving this epoch: %s/model.safetensors, if present, "
+                             "holds the last good epoch (--non-finite skip skips such steps instead)\n",
+                     e.what(), config.out_dir.c_str());
+        return 1;
     } catch (const std::exception& e) {
         std::fprintf(stderr, "error: %s\n", e.what());
         return 1;
