@@ -110,6 +110,12 @@ TEST_CASE("reliability/bad input: the in-memory IDX readers name their source li
     CHECK_DATA_ERROR(
         data::read_idx_images_bytes(idx_bytes(0x803, {0x7fffffff, 0x7fffffff, 28}, {}), "absurd-mem"),
         "absurd-mem: truncated data", "2147483647 x 2147483647 x 28 need");
+    // Zero images of an absurd size: no data is needed, but the shape itself must be sane
+    // (found by fuzz/idx.cpp: xtensor's strides overflowed).
+    CHECK_DATA_ERROR(
+        data::read_idx_images_bytes(idx_bytes(0x803, {0, 0xffffffff, 0xfef10007}, {}), "zero-mem"),
+        "zero-mem: absurd dimensions 0 x 4294967295 x 4277207047: one item of 4294967295 x "
+        "4277207047 bytes is over the limit of 1073741824 bytes");
     Bytes bad_gzip = gzip_bytes(good);
     bad_gzip.resize(bad_gzip.size() / 2);
     CHECK_DATA_ERROR(data::read_idx_images_bytes(bad_gzip, "half.gz"), "half.gz: truncated gzip stream");

@@ -55,9 +55,12 @@ inline const char* idx_rank_meaning(std::size_t rank) {
 }
 
 // Checks an IDX header of unsigned-byte data of rank Rank and that the data after it is exactly
-// the size the dimensions say. Returns the dimensions; the data starts at byte 4 + 4 * Rank.
+// the size the dimensions say. One item (an image: dims 1..Rank-1) must fit in max_bytes even
+// when there are 0 items, so the tensor's strides cannot overflow. Returns the dimensions; the
+// data starts at byte 4 + 4 * Rank.
 template <std::size_t Rank>
-std::array<std::size_t, Rank> check_idx(const FileBytes& f, const std::filesystem::path& path) {
+std::array<std::size_t, Rank> check_idx(const FileBytes& f, const std::filesystem::path& path,
+                                        std::size_t max_bytes) {
     const auto& b = f.bytes;
     const std::string after = f.gzip ? " (after gzip decompression)" : "";
     const std::uint32_t expected_magic = 0x0800u + Rank;
@@ -120,22 +123,28 @@ std::array<std::size_t, Rank> check_idx(const FileBytes& f, const std::filesyste
                                    std::to_string(have) + " bytes follow the " + std::to_string(header) +
                                    "-byte header" + after + " (" + std::to_string(have - need) + " extra)");
     }
+    std::size_t item = 1;  // bytes per item, as the tensor's strides multiply them (0 items pass above)
+    for (std::size_t i = Rank; i-- > 1;) {
+        if (__builtin_mul_overflow(item, dims[i], &item) || item > max_bytes) {
+            throw data_error(path, "absurd dimensions " + shape + ": one item of " +
+                                       shape.substr(shape.find(" x ") + 3) + " bytes is over the limit of " +
+                                       std::to_string(max_bytes) + " bytes");
+        }
+    }
     return dims;
 }
 
-}  // namespace detail
-
-namespace detail {
-
-inline xt::xtensor<std::uint8_t, 3> idx_images(const FileBytes& f, const std::filesystem::path& name) {
-    const auto dims = check_idx<3>(f, name);
+inline xt::xtensor<std::uint8_t, 3> idx_images(const FileBytes& f, const std::filesystem::path& name,
+                                               std::size_t max_bytes) {
+    const auto dims = check_idx<3>(f, name, max_bytes);
     auto out = xt::xtensor<std::uint8_t, 3>::from_shape({dims[0], dims[1], dims[2]});
     std::copy(f.bytes.begin() + 16, f.bytes.end(), out.data());
     return out;
 }
 
-inline xt::xtensor<std::uint8_t, 1> idx_labels(const FileBytes& f, const std::filesystem::path& name) {
-    const auto dims = check_idx<1>(f, name);
+inline xt::xtensor<std::uint8_t, 1> idx_labels(const FileBytes& f, const std::filesystem::path& name,
+                                               std::size_t max_bytes) {
+    const auto dims = check_idx<1>(f, name, max_bytes);
     auto out = xt::xtensor<std::uint8_t, 1>::from_shape({dims[0]});
     std::copy(f.bytes.begin() + 8, f.bytes.end(), out.data());
     return out;
@@ -146,13 +155,13 @@ inline xt::xtensor<std::uint8_t, 1> idx_labels(const FileBytes& f, const std::fi
 // An IDX rank-3 unsigned-byte file (magic 0x00000803): N x rows x cols pixels.
 inline xt::xtensor<std::uint8_t, 3> read_idx_images(const std::filesystem::path& path,
                                                     std::size_t max_bytes = max_file_bytes) {
-    return detail::idx_images(read_bytes(path, max_bytes), path);
+    return detail::idx_images(read_bytes(path, max_bytes), path, max_bytes);
 }
 
 // An IDX rank-1 unsigned-byte file (magic 0x00000801): N labels.
 inline xt::xtensor<std::uint8_t, 1> read_idx_labels(const std::filesystem::path& path,
                                                     std::size_t max_bytes = max_file_bytes) {
-    return detail::idx_labels(read_bytes(path, max_bytes), path);
+    return detail::idx_labels(read_bytes(path, max_bytes), path, max_bytes);
 }
 
 // As read_idx_images / read_idx_labels, from a file image in memory (raw or gzip);
@@ -160,12 +169,12 @@ inline xt::xtensor<std::uint8_t, 1> read_idx_labels(const std::filesystem::path&
 inline xt::xtensor<std::uint8_t, 3> read_idx_images_bytes(std::span<const std::uint8_t> bytes,
                                                           const std::filesystem::path& name,
                                                           std::size_t max_bytes = max_file_bytes) {
-    return detail::idx_images(decode_bytes({bytes.begin(), bytes.end()}, name, max_bytes), name);
+    return detail::idx_images(decode_bytes({bytes.begin(), bytes.end()}, name, max_bytes), name, max_bytes);
 }
 inline xt::xtensor<std::uint8_t, 1> read_idx_labels_bytes(std::span<const std::uint8_t> bytes,
                                                           const std::filesystem::path& name,
                                                           std::size_t max_bytes = max_file_bytes) {
-    return detail::idx_labels(decode_bytes({bytes.begin(), bytes.end()}, name, max_bytes), name);
+    return detail::idx_labels(decode_bytes({bytes.begin(), bytes.end()}, name, max_bytes), name, max_bytes);
 }
 
 }  // namespace ctnn::data
