@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# The unit tests under AddressSanitizer + UndefinedBehaviorSanitizer (+ LeakSanitizer): a
+# separate build in build-asan/ (g++ by default, -O1 -g, examples and benchmarks off), then
+# every CTest test except the compile_fail and packaging labels. Any sanitizer report fails
+# the test that made it (halt_on_error / abort_on_error), so the exit status is ctest's.
+#   scripts/sanitize.sh                 # CXX=clang++ scripts/sanitize.sh for clang
+# Environment: SANITIZE_BUILD_DIR (default build-asan), CTEST_ARGS (extra ctest arguments).
+# No suppressions are needed (OpenBLAS included); if code we do not own ever needs one, add
+# a commented LSan/UBSan suppressions file here rather than weakening the options below.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+build=${SANITIZE_BUILD_DIR:-build-asan}
+jobs=$(nproc 2>/dev/null || echo 2)
+flags="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer"
+
+./scripts/setup-deps.sh
+./scripts/fetch-mnist.sh  # the end-to-end and real-MNIST tests read data/mnist
+
+cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g" \
+  -DCMAKE_CXX_FLAGS="$flags" -DCMAKE_EXE_LINKER_FLAGS="-fsanitize=address,undefined" \
+  -DCTNN_BUILD_TESTS=ON -DCTNN_BUILD_EXAMPLES=OFF -DCTNN_BUILD_BENCH=OFF
+cmake --build "$build" -j"$jobs" --target ctnn_tests
+
+export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1:halt_on_error=1:detect_stack_use_after_return=1:check_initialization_order=1:strict_init_order=1"
+export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1"
+# shellcheck disable=SC2086
+ctest --test-dir "$build" --output-on-failure -j"$jobs" -LE "compile_fail|packaging" ${CTEST_ARGS:-}
