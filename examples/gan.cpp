@@ -4,6 +4,8 @@
 //                8x8 grid of the fixed latent batch every --sample-every epochs (samples/) and at the
 //                end (samples.png), losses.png and probabilities.png, generator.safetensors and
 //                discriminator.safetensors (with optimizer state, every epoch), summary.json.
+//                --device cpu|cuda|auto (a -DCTNN_CUDA=ON build trains on the GPU; generate and eval
+//                run on the CPU, and read GPU-trained checkpoints as they are).
 //   gan generate --checkpoint G.safetensors --count N --out FILE.png|FILE.npy (float32 N x 28 x 28, [-1, 1])
 //   gan eval     --generator G.safetensors --classifier lenet5.safetensors: class histogram, mean
 //                confidence, Inception Score and FID in LeNet-5's 84-d feature space, for generated and
@@ -24,6 +26,7 @@
 #include <memory>
 #include <span>
 
+#include <ctnn/backend/device.hpp>
 #include <ctnn/ctnn.hpp>
 #include <ctnn/data/data.hpp>
 #include <ctnn/io/checkpoint.hpp>
@@ -60,7 +63,8 @@ struct TrainConfig {
     int threads = 0;              // 0: every core
     std::size_t train_limit = 0;  // 0: all 60,000 training digits
     std::string out_dir = "runs/gan";
-    std::string resume;  // a run directory holding generator/discriminator.safetensors
+    std::string resume;           // a run directory holding generator/discriminator.safetensors
+    std::string device = "auto";  // cpu | cuda | auto (the GPU when one is usable); generate/eval: CPU
 
     nlohmann::json to_json() const {
         return {{"arch", arch},
@@ -81,6 +85,7 @@ struct TrainConfig {
                 {"threads", get_num_threads()},
                 {"train_limit", train_limit},
                 {"out", out_dir},
+                {"device", device},
                 {"resume", resume}};
     }
 };
@@ -227,7 +232,7 @@ struct History {
     }
 };
 
-template <class A>
+template <class A, class B>
 int train(TrainConfig config) {
     using G = typename A::generator;
     using D = typename A::discriminator;
@@ -246,9 +251,9 @@ int train(TrainConfig config) {
         .noise_anneal_epochs = config.noise_anneal > 0 ? config.noise_anneal : double(config.epochs),
         .d_steps = config.d_steps};
     const float beta1 = static_cast<float>(config.beta1);
-    auto gan =
-        std::make_unique<Gan<G, D>>(Adam{.lr = float(config.lr_g), .beta1 = beta1},
-                                    Adam{.lr = float(config.lr_d), .beta1 = beta1}, config.seed, options);
+    auto gan = std::make_unique<Gan<G, D, BCEWithLogits, Adam, Adam, B>>(
+        Adam{.lr = float(config.lr_g), .beta1 = beta1}, Adam{.lr = float(config.lr_d), .beta1 = beta1},
+        config.seed, options);
     std::printf("generator\n%sdiscriminator\n%s", summary<G>().c_str(), summary<D>().c_str());
 
     const fs::path g_path = out / "generator.safetensors", d_path = out / "discriminator.safetensors";
@@ -509,6 +514,8 @@ int main(int argc, char** argv) {
         ->add_option("--resume", tc.resume,
                      "run directory to resume (its generator/discriminator.safetensors)")
         ->check(CLI::ExistingDirectory);
+    train_cmd->add_option("--device", tc.device, "cpu | cuda | auto (the GPU when one is usable)")
+        ->check(CLI::IsMember({"cpu", "cuda", "auto"}));
 
     std::string checkpoint, gen_out = "digits.png";
     std::size_t gen_count = 64;
@@ -559,7 +566,11 @@ int main(int argc, char** argv) {
         }
         set_arch_defaults(tc, *train_cmd);
         if (!resumed_latent.empty()) tc.latent = std::stoul(resumed_latent);
-        return with_arch(tc.arch, tc.latent, [&]<class A>(A) { return train<A>(tc); });
+        const DeviceChoice device = select_device(tc.device);  // cuda without a GPU: exits 1, says why
+        std::printf("device: %s\n", device.description.c_str());
+        return with_backend(device.device, [&]<class B>() {
+            return with_arch(tc.arch, tc.latent, [&]<class A>(A) { return train<A, B>(tc); });
+        });
     } catch (const std::exception& e) {
         std::fprintf(stderr, "error: %s\n", e.what());
         return 1;

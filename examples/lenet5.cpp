@@ -6,6 +6,7 @@
 //   ./build/examples/lenet5                      # the default recipe, 10 epochs
 //   ./build/examples/lenet5 --arch classic --optimizer adam --lr 0.001 --batch 64
 //   ./build/examples/lenet5 --resume runs/lenet5/model.safetensors --eval-only
+//   ./build-cuda/examples/lenet5 --device cuda   # built with -DCTNN_CUDA=ON (default --device auto)
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 #include <unistd.h>
@@ -15,6 +16,7 @@
 #include <fstream>
 #include <iostream>
 
+#include <ctnn/backend/device.hpp>
 #include <ctnn/ctnn.hpp>
 #include <ctnn/data/data.hpp>
 #include <ctnn/io/checkpoint.hpp>
@@ -44,13 +46,15 @@ struct Config {
     std::string resume;
     bool eval_only = false;
     std::string non_finite = "stop";  // stop | skip: what a NaN/Inf loss or gradient does
+    std::string device = "auto";      // cpu | cuda | auto (the GPU when one is usable)
 
     nlohmann::json to_json() const {
         return {{"data", data_dir},     {"epochs", epochs},       {"batch", batch},
                 {"lr", lr},             {"optimizer", optimizer}, {"arch", arch},
                 {"schedule", schedule}, {"seed", seed},           {"threads", get_num_threads()},
                 {"validation", validation}, {"train_limit", train_limit}, {"out", out_dir},
-                {"resume", resume},     {"eval_only", eval_only},  {"non_finite", non_finite}};
+                {"resume", resume},     {"eval_only", eval_only},  {"non_finite", non_finite},
+                {"device", device}};
     }
 };
 
@@ -126,7 +130,7 @@ void warn_if_config_differs(const Config& config, const io::CheckpointInfo& info
     }
 }
 
-template <class Net, class Optimizer>
+template <class Net, class B, class Optimizer>
 int run(const Config& config, Optimizer optimizer) {
     const fs::path out = config.out_dir;
     std::error_code ec;
@@ -144,7 +148,7 @@ int run(const Config& config, Optimizer optimizer) {
                 train.size(), validation.size(), mnist.test.size(),
                 std::chrono::duration<double>(std::chrono::steady_clock::now() - load_start).count());
 
-    Classifier<Net, SoftmaxCrossEntropy, Optimizer> clf(optimizer, config.seed);
+    Classifier<Net, SoftmaxCrossEntropy, Optimizer, B> clf(optimizer, config.seed);
     clf.set_non_finite_policy(config.non_finite == "skip" ? NonFinitePolicy::skip : NonFinitePolicy::stop);
     if (config.schedule == "cosine") clf.set_schedule(LrSchedule::cosine(config.epochs));
     if (config.schedule == "step") clf.set_schedule(LrSchedule::step(std::max<std::size_t>(1, config.epochs / 3), 0.3));
@@ -261,6 +265,8 @@ int main(int argc, char** argv) {
     app.add_flag("--eval-only", config.eval_only, "evaluate the --resume checkpoint on the test set, no training");
     app.add_option("--non-finite", config.non_finite, "on a NaN/Inf loss or gradient: stop (exit 1) | skip the step")
         ->check(CLI::IsMember({"stop", "skip"}));
+    app.add_option("--device", config.device, "cpu | cuda | auto (the GPU when one is usable)")
+        ->check(CLI::IsMember({"cpu", "cuda", "auto"}));
     CLI11_PARSE(app, argc, argv);
     if (config.eval_only && config.resume.empty()) {
         std::fprintf(stderr, "error: --eval-only needs --resume FILE\n");
@@ -268,13 +274,19 @@ int main(int argc, char** argv) {
     }
     try {
         set_num_threads(config.threads);
+        const DeviceChoice device = select_device(config.device);  // cuda without a GPU: exits 1, says why
+        std::printf("device: %s\n", device.description.c_str());
         const float lr = static_cast<float>(config.lr);
-        if (config.optimizer == "sgd") {
-            const SGD sgd{.lr = lr, .momentum = 0.9f};
-            return config.arch == "classic" ? run<models::LeNet5>(config, sgd) : run<models::LeNet5Relu>(config, sgd);
-        }
-        const Adam adam{.lr = lr};
-        return config.arch == "classic" ? run<models::LeNet5>(config, adam) : run<models::LeNet5Relu>(config, adam);
+        return with_backend(device.device, [&]<class B>() {
+            if (config.optimizer == "sgd") {
+                const SGD sgd{.lr = lr, .momentum = 0.9f};
+                return config.arch == "classic" ? run<models::LeNet5, B>(config, sgd)
+                                                : run<models::LeNet5Relu, B>(config, sgd);
+            }
+            const Adam adam{.lr = lr};
+            return config.arch == "classic" ? run<models::LeNet5, B>(config, adam)
+                                            : run<models::LeNet5Relu, B>(config, adam);
+        });
     } catch (const NonFiniteError& e) {
         std::fprintf(stderr, "error: %s\nstopped before saving this epoch: %s/model.safetensors, if present, "
                              "holds the last good epoch (--non-finite skip skips such steps instead)\n",

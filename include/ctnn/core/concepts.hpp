@@ -12,6 +12,7 @@
 #include <string_view>
 
 #include "ctnn/core/conv_geometry.hpp"
+#include "ctnn/core/hd.hpp"
 #include "ctnn/core/mode.hpp"
 #include "ctnn/core/param.hpp"
 #include "ctnn/core/shape.hpp"

@@ -63,7 +63,7 @@ struct Tanh {
     static constexpr std::string_view kind = "tanh";
     static std::string name() { return "Tanh"; }
     template <class T>
-    static T forward(T x) {
+    static CTNN_HD T forward(T x) {
         if constexpr (std::is_same_v<T, float>)
             return detail::fast_tanh(x);
         else
@@ -78,7 +78,7 @@ struct Sigmoid {
     static std::string name() { return "Sigmoid"; }
     // Stable for large |x|: never evaluates exp of a large positive number.
     template <class T>
-    static T forward(T x) {
+    static CTNN_HD T forward(T x) {
         if (x >= T(0)) return T(1) / (T(1) + std::exp(-x));
         const T e = std::exp(x);
         return e / (T(1) + e);

@@ -83,7 +83,7 @@ struct BatchNorm {
                     T* running_mean = m_running_mean;
                     T* running_var = m_running_var;
                     B::for_each(channels, [in, batch, count, mean, invstd, scale, gamma, running_mean,
-                                           running_var](std::size_t c) {
+                                           running_var] CTNN_HD(std::size_t c) {
                         // Two passes (mean, then squared deviations) in double for accuracy.
                         double total = 0;
                         for (std::size_t n = 0; n < batch; ++n) {
@@ -114,7 +114,8 @@ struct BatchNorm {
                     const T* running_mean = m_running_mean;
                     const T* running_var = m_running_var;
                     B::for_each(
-                        channels, [mean, invstd, scale, gamma, running_mean, running_var](std::size_t c) {
+                        channels,
+                        [mean, invstd, scale, gamma, running_mean, running_var] CTNN_HD(std::size_t c) {
                             mean[c] = running_mean[c];
                             invstd[c] = static_cast<T>(1.0 / std::sqrt(static_cast<double>(running_var[c]) +
                                                                        static_cast<double>(Eps)));
@@ -122,7 +123,7 @@ struct BatchNorm {
                         });
                 }
                 const T* beta = m_beta;
-                B::for_each(batch * In::size, [in, out, mean, scale, beta](std::size_t i) {
+                B::for_each(batch * In::size, [in, out, mean, scale, beta] CTNN_HD(std::size_t i) {
                     const std::size_t c = i / spatial % channels;
                     out[i] = (in[i] - mean[c]) * scale[c] + beta[c];
                 });
@@ -141,7 +142,7 @@ struct BatchNorm {
                 T* dbeta = m_dbeta;
                 const double count = static_cast<double>(batch * spatial);
                 B::for_each(channels, [in, dout, batch, count, mean, invstd, mean_dout, mean_dout_xhat,
-                                       dgamma, dbeta](std::size_t c) {
+                                       dgamma, dbeta] CTNN_HD(std::size_t c) {
                     double sum_dout = 0, sum_dout_xhat = 0;
                     for (std::size_t n = 0; n < batch; ++n) {
                         const std::size_t base = (n * channels + c) * spatial;
@@ -159,13 +160,13 @@ struct BatchNorm {
                 if (!dinp) return;
                 if (m_mode == Mode::train)
                     B::for_each(batch * In::size, [in, dout, dinp, mean, invstd, scale, mean_dout,
-                                                   mean_dout_xhat](std::size_t i) {
+                                                   mean_dout_xhat] CTNN_HD(std::size_t i) {
                         const std::size_t c = i / spatial % channels;
                         const T xhat = (in[i] - mean[c]) * invstd[c];
                         dinp[i] = scale[c] * (dout[i] - mean_dout[c] - xhat * mean_dout_xhat[c]);
                     });
                 else
-                    B::for_each(batch * In::size, [dout, dinp, scale](std::size_t i) {
+                    B::for_each(batch * In::size, [dout, dinp, scale] CTNN_HD(std::size_t i) {
                         dinp[i] = scale[i / spatial % channels] * dout[i];
                     });
             }

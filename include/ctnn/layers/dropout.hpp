@@ -89,16 +89,17 @@ struct Dropout {
                     apply(dout, dinp, batch);
             }
 
-          private:
-            // y = x * mask / (1 - P) with the mask of m_key.
+            // y = x * mask / (1 - P) with the mask of m_key. (Public: nvcc allows no __host__
+            // __device__ lambda in a private member function.)
             void apply(const T* x, T* y, std::size_t batch) const {
                 const std::uint64_t key = m_key;
                 const T scale = static_cast<T>(1.0 / (1.0 - static_cast<double>(P)));
-                B::for_each(batch * In::size, [x, y, key, scale](std::size_t i) {
+                B::for_each(batch * In::size, [x, y, key, scale] CTNN_HD(std::size_t i) {
                     y[i] = detail::dropout_keep(key, i, threshold) ? x[i] * scale : T(0);
                 });
             }
 
+          private:
             std::uint64_t m_seed = 0;
             std::uint64_t m_counter = 0;
             std::uint64_t m_key = 0;

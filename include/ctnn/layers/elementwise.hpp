@@ -23,12 +23,12 @@ struct ElementwiseLayer : NoParams {
         using T = typename B::value_type;
 
         void forward(const T* in, T* out, std::size_t batch, Mode) {
-            B::for_each(batch * In::size, [in, out](std::size_t i) { out[i] = Op::forward(in[i]); });
+            B::for_each(batch * In::size, [in, out] CTNN_HD(std::size_t i) { out[i] = Op::forward(in[i]); });
         }
 
         void backward(const T* in, const T* out, const T* dout, T* dinp, std::size_t batch) {
             if (!dinp) return;
-            B::for_each(batch * In::size, [in, out, dout, dinp](std::size_t i) {
+            B::for_each(batch * In::size, [in, out, dout, dinp] CTNN_HD(std::size_t i) {
                 dinp[i] = dout[i] * Op::derivative(in[i], out[i]);
             });
         }

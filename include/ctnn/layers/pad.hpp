@@ -35,7 +35,7 @@ struct Pad {
             using T = typename B::value_type;
 
             void forward(const T* in, T* out, std::size_t batch, Mode) {
-                B::for_each(batch * C * Ho * Wo, [in, out](std::size_t i) {
+                B::for_each(batch * C * Ho * Wo, [in, out] CTNN_HD(std::size_t i) {
                     const std::size_t ow = i % Wo, oh = i / Wo % Ho, plane = i / (Ho * Wo);
                     const bool inside = oh >= P && oh < P + H && ow >= P && ow < P + W;
                     out[i] = inside ? in[(plane * H + oh - P) * W + ow - P] : T(0);
@@ -44,7 +44,7 @@ struct Pad {
 
             void backward(const T*, const T*, const T* dout, T* dinp, std::size_t batch) {
                 if (!dinp) return;
-                B::for_each(batch * C * H * W, [dout, dinp](std::size_t i) {
+                B::for_each(batch * C * H * W, [dout, dinp] CTNN_HD(std::size_t i) {
                     const std::size_t w = i % W, h = i / W % H, plane = i / (H * W);
                     dinp[i] = dout[(plane * Ho + h + P) * Wo + w + P];
                 });

@@ -27,7 +27,7 @@ struct Softmax {
             static constexpr std::size_t K = In::size;
 
             void forward(const T* in, T* out, std::size_t batch, Mode) {
-                B::for_each(batch, [in, out](std::size_t n) {
+                B::for_each(batch, [in, out] CTNN_HD(std::size_t n) {
                     const T* x = in + n * K;
                     T* y = out + n * K;
                     T max = x[0];
@@ -40,7 +40,7 @@ struct Softmax {
 
             void backward(const T*, const T* out, const T* dout, T* dinp, std::size_t batch) {
                 if (!dinp) return;
-                B::for_each(batch, [out, dout, dinp](std::size_t n) {
+                B::for_each(batch, [out, dout, dinp] CTNN_HD(std::size_t n) {
                     const T* y = out + n * K;
                     const T* dy = dout + n * K;
                     T dot = 0;

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "ctnn/core/hd.hpp"
 #include "ctnn/core/shape.hpp"
 #include "ctnn/losses/elementwise_loss.hpp"
 
@@ -16,7 +17,7 @@ namespace ctnn {
 namespace ops {
 struct BinaryCrossEntropy {
     template <class T>
-    static void apply(T p, T t, T& loss, T& grad) {
+    static CTNN_HD void apply(T p, T t, T& loss, T& grad) {
         const T log_p = std::max(std::log(p), T(-100));
         const T log_1mp = std::max(std::log1p(-p), T(-100));
         loss = -(t * log_p + (T(1) - t) * log_1mp);
@@ -26,7 +27,7 @@ struct BinaryCrossEntropy {
 };
 struct BinaryCrossEntropyWithLogits {
     template <class T>
-    static void apply(T x, T t, T& loss, T& grad) {
+    static CTNN_HD void apply(T x, T t, T& loss, T& grad) {
         loss = std::max(x, T(0)) - x * t + std::log1p(std::exp(-std::abs(x)));
         const T sigmoid = x >= T(0) ? T(1) / (T(1) + std::exp(-x)) : std::exp(x) / (T(1) + std::exp(x));
         grad = sigmoid - t;

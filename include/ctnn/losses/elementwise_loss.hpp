@@ -5,6 +5,7 @@
 
 #include <cstddef>
 
+#include "ctnn/core/hd.hpp"
 #include "ctnn/losses/reduction.hpp"
 
 namespace ctnn::detail {
@@ -28,7 +29,7 @@ struct ElementwiseLossBind {
                 if (m_losses.size() < n) m_losses = B::template allocate<T>(n);
                 const T scale = m_config.reduction == Reduction::mean ? T(1) / T(n) : T(1);
                 T* losses = m_losses.data();
-                B::for_each(n, [=](std::size_t i) {
+                B::for_each(n, [=] CTNN_HD(std::size_t i) {
                     T loss, grad;
                     Op::apply(output[i], static_cast<T>(targets[i]), loss, grad);
                     losses[i] = loss * scale;

@@ -2,6 +2,7 @@
 // gradient 2 (y - t), divided by N * elements under Reduction::mean.
 #pragma once
 
+#include "ctnn/core/hd.hpp"
 #include "ctnn/losses/elementwise_loss.hpp"
 
 namespace ctnn {
@@ -9,7 +10,7 @@ namespace ctnn {
 namespace ops {
 struct SquaredError {
     template <class T>
-    static void apply(T y, T t, T& loss, T& grad) {
+    static CTNN_HD void apply(T y, T t, T& loss, T& grad) {
         const T diff = y - t;
         loss = diff * diff;
         grad = T(2) * diff;

@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstdint>
 
+#include "ctnn/core/hd.hpp"
 #include "ctnn/core/shape.hpp"
 #include "ctnn/losses/reduction.hpp"
 
@@ -47,7 +48,7 @@ public:
         reserve(batch);
         const T scale = m_config.reduction == Reduction::mean ? T(1) / T(batch) : T(1);
         T* losses = m_losses.data();
-        B::for_each(batch, [=](std::size_t n) {
+        B::for_each(batch, [=] CTNN_HD(std::size_t n) {
             const T* x = logits + n * K;
             T* dx = dlogits + n * K;
             T max = x[0];

@@ -43,9 +43,9 @@ struct BasicAdam {
             const T correction2_sqrt = static_cast<T>(std::sqrt(1.0 - std::pow(static_cast<double>(beta2), t)));
             T* m = m_exp_avg.data();
             T* v = m_exp_avg_sq.data();
-            B::for_each(m_count, [=](std::size_t i) {
+            B::for_each(m_count, [=] CTNN_HD(std::size_t i) {
                 T g = grads[i];
-                if constexpr (Decoupled)
+                if (Decoupled)  // not constexpr: nvcc captures no variable first in one
                     params[i] *= T(1) - lr * decay;
                 else
                     g += decay * params[i];

@@ -43,12 +43,13 @@ public:
         const T decay = config.weight_decay;
         const bool nesterov = config.nesterov, first = m_steps == 1;
         if (momentum == T(0)) {
-            B::for_each(m_count, [=](std::size_t i) { params[i] -= lr * (grads[i] + decay * params[i]); });
+            B::for_each(m_count,
+                        [=] CTNN_HD(std::size_t i) { params[i] -= lr * (grads[i] + decay * params[i]); });
             return;
         }
         if (m_velocity.size() != m_count) m_velocity = B::template allocate<T>(m_count);
         T* velocity = m_velocity.data();
-        B::for_each(m_count, [=](std::size_t i) {
+        B::for_each(m_count, [=] CTNN_HD(std::size_t i) {
             const T g = grads[i] + decay * params[i];
             const T v = first ? g : momentum * velocity[i] + (T(1) - dampening) * g;
             velocity[i] = v;

@@ -271,13 +271,16 @@ class Gan : detail::GanShapes<typename G::output_shape, typename D::input_shape>
         B::from_host(m_z_host.data(), m_z.data(), n * latent_size);
     }
 
+  public:  // (nvcc allows no __host__ __device__ lambda in a private member function)
     // Mean sigmoid of n logits (computed on the backend, summed there).
     double mean_probability(const T* logits, std::size_t n) {
         T* probs = m_probs.data();
-        B::for_each(n, [logits, probs](std::size_t i) { probs[i] = ops::Sigmoid::forward(logits[i]); });
+        B::for_each(n,
+                    [logits, probs] CTNN_HD(std::size_t i) { probs[i] = ops::Sigmoid::forward(logits[i]); });
         return static_cast<double>(B::sum(probs, n)) / static_cast<double>(n);
     }
 
+  private:
     // True when loss and gradients are finite; else throws (stop) or counts a skipped step.
     template <class M>
     bool finite_step(const char* network, double loss, M& model, GanStepStats& stats) {
@@ -297,11 +300,13 @@ class Gan : detail::GanShapes<typename G::output_shape, typename D::input_shape>
         return false;
     }
 
+  public:  // (nvcc allows no __host__ __device__ lambda in a private member function)
     template <class U>
     static void fill(U* x, std::size_t n, U value) {
-        B::for_each(n, [x, value](std::size_t i) { x[i] = value; });
+        B::for_each(n, [x, value] CTNN_HD(std::size_t i) { x[i] = value; });
     }
 
+  private:
     void reserve(std::size_t n) {
         if (n <= m_capacity) return;
         m_real = B::template allocate<T>(n * image_size);

@@ -13,7 +13,7 @@ namespace ctnn {
 
 namespace detail {
 template <class T>
-inline T hashed_normal(std::uint64_t key, std::uint64_t index) {
+inline CTNN_HD T hashed_normal(std::uint64_t key, std::uint64_t index) {
     const std::uint64_t h = dropout_hash(key + index);
     const double u1 = (static_cast<double>(h >> 40) + 1.0) * 0x1.0p-24;  // (0, 1]: log is finite
     const double u2 = static_cast<double>(h & 0xFFFFFFu) * 0x1.0p-24;    // [0, 1)
@@ -25,7 +25,7 @@ inline T hashed_normal(std::uint64_t key, std::uint64_t index) {
 template <class B, class T>
 void add_gaussian_noise(T* x, std::size_t n, T std, std::uint64_t key) {
     if (std == T(0)) return;
-    B::for_each(n, [x, std, key](std::size_t i) { x[i] += std * detail::hashed_normal<T>(key, i); });
+    B::for_each(n, [x, std, key] CTNN_HD(std::size_t i) { x[i] += std * detail::hashed_normal<T>(key, i); });
 }
 
 }  // namespace ctnn
