@@ -15,7 +15,7 @@ static_assert(std::is_same_v<Gpu::buffer<float>, cuda::DeviceBuffer<float>>);
 static_assert(!std::is_copy_constructible_v<cuda::DeviceBuffer<float>>);
 static_assert(std::is_nothrow_move_constructible_v<cuda::DeviceBuffer<float>>);
 
-TEST_CASE("cuda ops: allocate zero-fills; DeviceBuffer moves and owns") {
+TEST_CASE("cuda ops: allocate zero-fills, and a DeviceBuffer moves and owns its memory") {
     CTNN_REQUIRE_GPU();
     auto a = Gpu::allocate<float>(1000);
     CHECK(a.size() == 1000);
