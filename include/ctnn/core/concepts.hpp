@@ -3,7 +3,8 @@
 //     compile time) whose impl<B> runs forward(in, out, batch, mode) and
 //     backward(in, out, dout, dinp, batch) on backend B.
 //   Backend<B>: the op set layers call (GEMM, element-wise kernels, reductions, copies,
-//     and for convolutions per-channel bias/sums, block transposes, im2col/col2im).
+//     and for convolutions per-channel bias/sums, block transposes, im2col/col2im, and the
+//     convolution itself: conv2d forward, backward to the data, backward to the weight).
 #pragma once
 
 #include <concepts>
@@ -46,6 +47,9 @@ concept Backend = std::floating_point<typename B::value_type> &&
         B::transpose_blocks(x, y, n, n, n);
         B::im2col(x, y, n, ConvGeometry{});
         B::col2im(x, y, n, ConvGeometry{});
+        B::conv2d(x, x, x, y, n, n, ConvGeometry{});
+        B::conv2d_backward_data(x, x, y, n, n, ConvGeometry{});
+        B::conv2d_backward_weight(x, x, y, y, n, n, ConvGeometry{});
     };
 
 // A layer already bound to its input shape.

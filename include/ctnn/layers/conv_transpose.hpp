@@ -1,12 +1,13 @@
 // ConvTranspose<Cout, K, Stride = 1, Padding = 0>: transposed 2-D convolution (PyTorch's
 // ConvTranspose2d, no output padding): the gradient of Conv w.r.t. its input, used to upsample.
 // Input (N, Cin, H, W) -> output (N, Cout, Ho, Wo), Ho = (H - 1) S - 2P + K (same for Wo).
-// Parameters: weight (Cin, Cout, K, K), bias (Cout). Forward, per chunk of samples: one GEMM
-// W^T x, then col2im. Backward: im2col of dout, then GEMMs for dweight and dinp (no cache).
+// Parameters: weight (Cin, Cout, K, K), bias (Cout). It is the backend's convolution ops with
+// input and output swapped (the convolution of `geometry` maps our output to our input):
+// forward = conv2d_backward_data, backward to the input = conv2d, dweight =
+// conv2d_backward_weight(dout, input). Nothing is cached between forward and backward.
 // N batch, C channels, H height, W width
 #pragma once
 
-#include <algorithm>
 #include <string>
 
 #include "ctnn/core/concepts.hpp"
@@ -36,10 +37,6 @@ struct ConvTranspose {
         static constexpr std::size_t Wo = (W - 1) * Stride + K - 2 * Padding;
         static constexpr std::size_t plane = H * W;        // input pixels per channel
         static constexpr std::size_t taps = Cout * K * K;  // what one input pixel writes to
-        // Samples per GEMM + col2im step: about chunk_columns GEMM columns, so that a step's
-        // columns stay in cache (one sample when its plane is large).
-        static constexpr std::size_t chunk_columns = 256;
-        static constexpr std::size_t chunk = plane >= chunk_columns ? 1 : chunk_columns / plane;
 
         using in_shape = In;
         using out_shape = Shape<Cout, Ho, Wo>;
@@ -72,62 +69,21 @@ struct ConvTranspose {
             }
 
             void forward(const T* in, T* out, std::size_t batch, Mode) {
-                reserve(batch);
-                for (std::size_t n0 = 0; n0 < batch; n0 += chunk) {
-                    const std::size_t nb = std::min(chunk, batch - n0), cols = nb * plane;
-                    const T* x = channel_major(in + n0 * In::size, nb);
-                    // col (Cout*K*K, nb*H*W) = weight^T (Cout*K*K, Cin) x x (Cin, nb*H*W); out = col2im(col)
-                    B::gemm(true, false, taps, cols, Cin, T(1), m_weight, taps, x, cols, T(0), m_col.data(),
-                            cols);
-                    T* y = out + n0 * Cout * Ho * Wo;
-                    B::col2im(m_col.data(), y, nb, geometry);
-                    B::add_channel_bias(y, m_bias, nb, Cout, Ho * Wo);
-                }
+                B::conv2d_backward_data(in, m_weight, out, batch, Cin, geometry);
+                B::add_channel_bias(out, m_bias, batch, Cout, Ho * Wo);
             }
 
             void backward(const T* in, const T*, const T* dout, T* dinp, std::size_t batch) {
-                reserve(batch);
                 B::sum_channels(dout, m_dbias, batch, Cout, Ho * Wo);
-                for (std::size_t n0 = 0; n0 < batch; n0 += chunk) {
-                    const std::size_t nb = std::min(chunk, batch - n0), cols = nb * plane;
-                    // dcol (Cout*K*K, nb*H*W) = im2col(dout)
-                    B::im2col(dout + n0 * Cout * Ho * Wo, m_col.data(), nb, geometry);
-                    // dweight (Cin, Cout*K*K) += x (Cin, nb*H*W) x dcol^T
-                    const T* x = channel_major(in + n0 * In::size, nb);
-                    B::gemm(false, true, Cin, taps, cols, T(1), x, cols, m_col.data(), cols, T(1), m_dweight,
-                            taps);
-                    if (!dinp) continue;
-                    // dx (Cin, nb*H*W) = weight (Cin, Cout*K*K) x dcol, then to (nb, Cin, H*W)
-                    T* dx = chunk == 1 ? dinp + n0 * In::size : m_x.data();
-                    B::gemm(false, false, Cin, cols, taps, T(1), m_weight, taps, m_col.data(), cols, T(0), dx,
-                            cols);
-                    if (chunk > 1) B::transpose_blocks(dx, dinp + n0 * In::size, Cin, nb, plane);
-                }
+                B::conv2d_backward_weight(dout, in, m_dweight, nullptr, batch, Cin, geometry);
+                if (dinp) B::conv2d(dout, m_weight, nullptr, dinp, batch, Cin, geometry);
             }
 
         private:
-            // nb samples (nb, Cin, H*W) as the matrix (Cin, nb*H*W): as they are for one sample.
-            const T* channel_major(const T* in, std::size_t nb) {
-                if (chunk == 1) return in;
-                B::transpose_blocks(in, m_x.data(), nb, Cin, plane);
-                return m_x.data();
-            }
-
-            // Workspaces for one chunk of samples, sized on the first call.
-            void reserve(std::size_t batch) {
-                const std::size_t samples = std::min(chunk, batch);
-                if (samples <= m_capacity) return;
-                m_col = B::template allocate<T>(taps * samples * plane);
-                if (chunk > 1) m_x = B::template allocate<T>(Cin * samples * plane);
-                m_capacity = samples;
-            }
-
             T* m_weight = nullptr;
             T* m_bias = nullptr;
             T* m_dweight = nullptr;
             T* m_dbias = nullptr;
-            typename B::template buffer<T> m_col, m_x;
-            std::size_t m_capacity = 0;
         };
     };
 };

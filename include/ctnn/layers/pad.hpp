@@ -34,19 +34,27 @@ struct Pad {
         public:
             using T = typename B::value_type;
 
+            // One body per output row (n, c, oh): zeros, or zeros around a copy of an input row.
             void forward(const T* in, T* out, std::size_t batch, Mode) {
-                B::for_each(batch * C * Ho * Wo, [in, out] CTNN_HD(std::size_t i) {
-                    const std::size_t ow = i % Wo, oh = i / Wo % Ho, plane = i / (Ho * Wo);
-                    const bool inside = oh >= P && oh < P + H && ow >= P && ow < P + W;
-                    out[i] = inside ? in[(plane * H + oh - P) * W + ow - P] : T(0);
+                B::for_each(batch * C * Ho, [in, out] CTNN_HD(std::size_t r) {
+                    const std::size_t oh = r % Ho, plane = r / Ho;
+                    T* row = out + r * Wo;
+                    if (oh < P || oh >= P + H) {
+                        for (std::size_t ow = 0; ow < Wo; ++ow) row[ow] = T(0);
+                        return;
+                    }
+                    const T* src = in + (plane * H + oh - P) * W;
+                    for (std::size_t ow = 0; ow < P; ++ow) row[ow] = row[P + W + ow] = T(0);
+                    for (std::size_t w = 0; w < W; ++w) row[P + w] = src[w];
                 });
             }
 
+            // One body per input row (n, c, h): the middle of the matching output row.
             void backward(const T*, const T*, const T* dout, T* dinp, std::size_t batch) {
                 if (!dinp) return;
-                B::for_each(batch * C * H * W, [dout, dinp] CTNN_HD(std::size_t i) {
-                    const std::size_t w = i % W, h = i / W % H, plane = i / (H * W);
-                    dinp[i] = dout[(plane * Ho + h + P) * Wo + w + P];
+                B::for_each(batch * C * H, [dout, dinp] CTNN_HD(std::size_t r) {
+                    const T* src = dout + (r / H * Ho + r % H + P) * Wo + P;
+                    for (std::size_t w = 0; w < W; ++w) dinp[r * W + w] = src[w];
                 });
             }
         };

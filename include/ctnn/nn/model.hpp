@@ -117,11 +117,14 @@ public:
     // Back-propagates dout (gradient of the loss w.r.t. the last forward's output) through
     // every layer, adding into the parameter gradients. If dinput is given, the gradient
     // w.r.t. the input is written there (a GAN's generator needs it from the discriminator).
+    // Without dinput, layers before the first one with parameters are not run backward, and
+    // that one computes no input gradient (LeNet-5's first Conv skips its largest GEMM).
     void backward(const T* dout, T* dinput = nullptr) {
         for_each_index_reversed([&]<std::size_t I>() {
+            if (!dinput && I < first_trainable) return;
             const T* in = I == 0 ? m_input : m_outputs[I - 1].data();
             const T* grad_out = I == depth - 1 ? dout : m_output_grads[I].data();
-            T* grad_in = I == 0 ? dinput : m_output_grads[I - 1].data();
+            T* grad_in = I == 0 ? dinput : (dinput || I > first_trainable ? m_output_grads[I - 1].data() : nullptr);
             std::get<I>(m_layers).backward(in, m_outputs[I].data(), grad_out, grad_in, m_batch);
         });
     }
@@ -203,6 +206,16 @@ private:
             (f.template operator()<depth - 1 - I>(), ...);
         }(std::make_index_sequence<depth>{});
     }
+
+    // Index of the first layer with parameters (depth when none has any).
+    static constexpr std::size_t first_trainable = [] {
+        std::size_t index = 0, first = depth;
+        Net::for_each_layer([&]<class L>() {
+            if (first == depth && L::param_count > 0) first = index;
+            ++index;
+        });
+        return first;
+    }();
 
     template <std::size_t I>
     static constexpr bool has_counter = requires(typename Net::template layer<I>::template impl<B>& impl) {

@@ -1,19 +1,34 @@
-// cpu::Blas: the CPU backend policy. Buffers are xt::xtensor<T, 1>; GEMM goes to OpenBLAS
-// (cblas_sgemm / cblas_dgemm, row-major); element-wise kernels are plain loops over a
-// per-element body the compiler inlines and vectorizes. cpu::Blas64 (double) serves the
-// finite-difference gradient checks.
+// cpu::Blas: the CPU backend policy. Buffers are xt::xtensor<T, 1>; GEMM goes to ctnn's own
+// register-tiled kernel or OpenBLAS, whichever is faster for the product (cpu/gemm.hpp);
+// convolutions are chunked im2col + GEMM (cpu/conv.hpp); element-wise kernels are plain loops
+// over a per-element body the compiler inlines and vectorizes. Large ops are split over ctnn's
+// thread pool (cpu/thread_pool.hpp; OpenBLAS itself runs on one thread). cpu::Blas64 (double)
+// serves the finite-difference gradient checks.
 #pragma once
-
-#include <cblas.h>
 
 #include <algorithm>
 #include <cstddef>
 #include <cstring>
+#include <type_traits>
 
+#include "ctnn/backend/cpu/conv.hpp"
+#include "ctnn/backend/cpu/gemm.hpp"
 #include "ctnn/backend/cpu/im2col.hpp"
+#include "ctnn/backend/cpu/simd.hpp"
+#include "ctnn/backend/cpu/thread_pool.hpp"
 #include "ctnn/detail/xtensor.hpp"
 
 namespace ctnn::cpu {
+
+namespace detail {
+// The loop of for_each, in a function of its own with the body flattened into it: inlined into
+// a large caller (a whole network's forward), GCC may leave the body's math as calls and the
+// loop scalar.
+template <class Kernel>
+[[gnu::noinline, gnu::flatten]] void for_range(std::size_t begin, std::size_t end, const Kernel& kernel) {
+    for (std::size_t i = begin; i < end; ++i) kernel(i);
+}
+}  // namespace detail
 
 template <class T>
 struct BasicBlas {
@@ -34,21 +49,19 @@ struct BasicBlas {
     static void gemm(bool transpose_a, bool transpose_b, std::size_t m, std::size_t n, std::size_t k,
                      T alpha, const T* a, std::size_t lda, const T* b, std::size_t ldb, T beta, T* c,
                      std::size_t ldc) {
-        const auto ta = transpose_a ? CblasTrans : CblasNoTrans;
-        const auto tb = transpose_b ? CblasTrans : CblasNoTrans;
-        const auto im = static_cast<blasint>(m), in = static_cast<blasint>(n), ik = static_cast<blasint>(k);
-        if constexpr (std::is_same_v<T, float>)
-            cblas_sgemm(CblasRowMajor, ta, tb, im, in, ik, alpha, a, static_cast<blasint>(lda), b,
-                        static_cast<blasint>(ldb), beta, c, static_cast<blasint>(ldc));
-        else
-            cblas_dgemm(CblasRowMajor, ta, tb, im, in, ik, alpha, a, static_cast<blasint>(lda), b,
-                        static_cast<blasint>(ldb), beta, c, static_cast<blasint>(ldc));
+        cpu::gemm<T>(transpose_a, transpose_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
     }
 
-    // Runs kernel(i) for every i in [0, n): the per-element body of an element-wise op.
+    // Runs kernel(i) for every i in [0, n): the per-element body of an element-wise op. Bodies
+    // must be independent (no two write one element); from 16k elements the range is split
+    // over the thread pool.
     template <class Kernel>
     static void for_each(std::size_t n, Kernel kernel) {
-        for (std::size_t i = 0; i < n; ++i) kernel(i);
+        const std::size_t parts = parallel_parts(static_cast<double>(n), 16384.0);
+        if (parts <= 1) return detail::for_range(std::size_t{0}, n, kernel);
+        parallel_ranges(n, parts, [&kernel](std::size_t begin, std::size_t end, std::size_t) {
+            detail::for_range(begin, end, kernel);
+        });
     }
 
     static void fill(T* x, std::size_t n, T value) { std::fill(x, x + n, value); }
@@ -63,11 +76,8 @@ struct BasicBlas {
     template <class U>
     static void from_host(const U* host_src, U* dst, std::size_t n) { copy(host_src, dst, n); }
 
-    static T sum(const T* x, std::size_t n) {
-        T total = 0;
-        for (std::size_t i = 0; i < n; ++i) total += x[i];
-        return total;
-    }
+    // Summed in independent lanes (vectors for float), so a long sum is not one add chain.
+    static T sum(const T* x, std::size_t n) { return detail::sum(x, n); }
 
     // y[r, c] += v[c] for a row-major rows x cols matrix y.
     static void add_row_vector(T* y, const T* v, std::size_t rows, std::size_t cols) {
@@ -117,6 +127,23 @@ struct BasicBlas {
                 T* to = y + (c * rows + r) * block;
                 for (std::size_t i = 0; i < block; ++i) to[i] = from[i];
             }
+    }
+
+    // Convolution of x (N, C, H, W) under geometry g with weight (cout, C, K, K): y (N, cout, Ho, Wo)
+    // = conv(x, weight) + bias (bias may be null); backward_data overwrites dx with the adjoint
+    // in x applied to dy; backward_weight adds the gradient in weight to dweight and dy summed
+    // per channel to dbias (if given). ConvTranspose runs them with x and y swapped.
+    static void conv2d(const T* x, const T* weight, const T* bias, T* y, std::size_t batch, std::size_t cout,
+                       const ConvGeometry& g) {
+        cpu::conv2d(x, weight, bias, y, batch, cout, g);
+    }
+    static void conv2d_backward_data(const T* dy, const T* weight, T* dx, std::size_t batch, std::size_t cout,
+                                     const ConvGeometry& g) {
+        cpu::conv2d_backward_data(dy, weight, dx, batch, cout, g);
+    }
+    static void conv2d_backward_weight(const T* x, const T* dy, T* dweight, T* dbias, std::size_t batch,
+                                       std::size_t cout, const ConvGeometry& g) {
+        cpu::conv2d_backward_weight(x, dy, dweight, dbias, batch, cout, g);
     }
 
     // Image (N, C, H, W) -> columns (C*K*K, N*Ho*Wo), and its adjoint (overwrites the image).

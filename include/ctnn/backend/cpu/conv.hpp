@@ -1,0 +1,434 @@
+// CPU convolution ops (cpu::Blas's conv2d, conv2d_backward_data, conv2d_backward_weight):
+// x (N, C, H, W) under ConvGeometry g, weight (Cout, C, K, K), y (N, Cout, Ho, Wo).
+// Each op walks the batch in chunks of about `chunk_columns` GEMM columns: im2col of a chunk
+// into per-thread scratch (it stays in cache for the GEMM that reads it), one GEMM, a permute to
+// NCHW; chunks are split over the thread pool, and the weight gradient is summed per part then
+// reduced (deterministic for a given thread count). A convolution whose kernel covers its whole
+// unpadded input (LeNet-5's Conv<120, 5> on 5x5) is a dense layer: one GEMM over the batch.
+// N batch, C channels, H height, W width
+#pragma once
+
+#include <algorithm>
+#include <array>
+#include <cstddef>
+#include <type_traits>
+
+#include "ctnn/backend/cpu/direct_conv.hpp"
+#include "ctnn/backend/cpu/gemm.hpp"
+#include "ctnn/backend/cpu/im2col.hpp"
+#include "ctnn/backend/cpu/scratch.hpp"
+#include "ctnn/backend/cpu/simd.hpp"
+#include "ctnn/backend/cpu/thread_pool.hpp"
+#include "ctnn/core/conv_geometry.hpp"
+
+namespace ctnn::cpu {
+
+namespace detail {
+
+struct ConvSizes {
+    std::size_t fan_in, plane, in_size, out_size, chunk;
+    bool dense;  // one output pixel from the whole unpadded input: x rows are im2col's columns
+    ConvSizes(const ConvGeometry& g, std::size_t cout)
+        : fan_in(g.col_rows()),
+          plane(g.out_height() * g.out_width()),
+          in_size(g.image_size()),
+          out_size(cout * plane),
+          chunk(std::max<std::size_t>(1, std::min(512 / plane, 65536 / fan_in / plane))),
+          dense(g.padding == 0 && g.kernel == g.height && g.kernel == g.width) {}
+};
+
+// (rows, cols, block) -> (cols, rows, block), as BasicBlas::transpose_blocks; bias[c] added
+// to block c of every row when bias is given (the NCHW result of a (Cout, n*P) GEMM).
+template <class T>
+void transpose_blocks(const T* x, T* y, std::size_t rows, std::size_t cols, std::size_t block, const T* bias) {
+    for (std::size_t r = 0; r < rows; ++r)
+        for (std::size_t c = 0; c < cols; ++c) {
+            const T* from = x + (r * cols + c) * block;
+            T* to = y + (c * rows + r) * block;
+            const T b = bias ? bias[r] : T(0);
+            for (std::size_t i = 0; i < block; ++i) to[i] = from[i] + b;
+        }
+}
+
+// x[0] + ... + x[n - 1] in independent lanes (vectors for float).
+template <class T>
+T sum(const T* x, std::size_t n) {
+    if constexpr (std::is_same_v<T, float>) {
+        constexpr std::size_t w = simd::width;
+        simd::vec a = simd::zero(), b = simd::zero();
+        std::size_t i = 0;
+        for (; i + 2 * w <= n; i += 2 * w) {
+            a = simd::add(a, simd::load(x + i));
+            b = simd::add(b, simd::load(x + i + w));
+        }
+        for (; i < n; i += w) a = simd::add(a, simd::load_partial(x + i, std::min(w, n - i)));
+        return simd::sum(simd::add(a, b));
+    } else {
+        T lanes[4] = {0, 0, 0, 0};
+        std::size_t i = 0;
+        for (; i + 4 <= n; i += 4)
+            for (std::size_t j = 0; j < 4; ++j) lanes[j] += x[i + j];
+        for (; i < n; ++i) lanes[0] += x[i];
+        return (lanes[0] + lanes[1]) + (lanes[2] + lanes[3]);
+    }
+}
+
+// One part per ~256k multiply-adds of the whole op.
+inline std::size_t conv_parts(std::size_t batch, const ConvSizes& s, std::size_t cout) {
+    return parallel_parts(double(batch) * double(cout) * double(s.plane) * double(s.fan_in), 262144.0);
+}
+
+}  // namespace detail
+
+namespace detail {
+
+// y = conv(x, weight) + bias (bias may be null), by chunked im2col + GEMM.
+template <class T>
+void im2col_conv2d(const T* x, const T* weight, const T* bias, T* y, std::size_t batch, std::size_t cout,
+            const ConvGeometry& g) {
+    const ConvSizes s(g, cout);
+    if (s.dense) {  // y (N, Cout) = x (N, C*K*K) weight^T
+        cpu::gemm<T>(false, true, batch, cout, s.fan_in, T(1), x, s.fan_in, weight, s.fan_in, T(0), y, cout);
+        if (bias)
+            for (std::size_t n = 0; n < batch; ++n)
+                for (std::size_t c = 0; c < cout; ++c) y[n * cout + c] += bias[c];
+        return;
+    }
+    parallel_ranges(batch, conv_parts(batch, s, cout), [&](std::size_t begin, std::size_t end, std::size_t) {
+        T* col = scratch<T>(ScratchSlot::conv_columns, s.fan_in * s.chunk * s.plane);
+        T* work = s.chunk > 1 ? scratch<T>(ScratchSlot::conv_work, s.out_size * s.chunk) : nullptr;
+        for (std::size_t n0 = begin; n0 < end; n0 += s.chunk) {
+            const std::size_t nb = std::min(s.chunk, end - n0), cols = nb * s.plane;
+            T* out = y + n0 * s.out_size;
+            im2col(x + n0 * s.in_size, col, nb, g);
+            // (Cout, nb*Ho*Wo) = weight (Cout, C*K*K) x col (C*K*K, nb*Ho*Wo), then to NCHW with the bias
+            gemm_serial<T>(false, false, cout, cols, s.fan_in, T(1), weight, s.fan_in, col, cols, T(0),
+                           nb == 1 ? out : work, cols);
+            if (nb > 1)
+                transpose_blocks(work, out, cout, nb, s.plane, bias);
+            else if (bias)
+                for (std::size_t c = 0; c < cout; ++c)
+                    for (std::size_t p = 0; p < s.plane; ++p) out[c * s.plane + p] += bias[c];
+        }
+    });
+}
+
+}  // namespace detail
+
+// dx = the adjoint of conv2d in x, applied to dy (overwrites dx): GEMM + col2im per chunk.
+template <class T>
+void conv2d_backward_data(const T* dy, const T* weight, T* dx, std::size_t batch, std::size_t cout,
+                          const ConvGeometry& g) {
+    const detail::ConvSizes s(g, cout);
+    if (s.dense) {  // dx (N, C*K*K) = dy (N, Cout) weight
+        cpu::gemm<T>(false, false, batch, s.fan_in, cout, T(1), dy, cout, weight, s.fan_in, T(0), dx, s.fan_in);
+        return;
+    }
+    parallel_ranges(batch, detail::conv_parts(batch, s, cout), [&](std::size_t begin, std::size_t end, std::size_t) {
+        T* dcol = scratch<T>(ScratchSlot::conv_columns, s.fan_in * s.chunk * s.plane);
+        T* work = s.chunk > 1 ? scratch<T>(ScratchSlot::conv_work, s.out_size * s.chunk) : nullptr;
+        for (std::size_t n0 = begin; n0 < end; n0 += s.chunk) {
+            const std::size_t nb = std::min(s.chunk, end - n0), cols = nb * s.plane;
+            const T* dy_cm = dy + n0 * s.out_size;  // as (Cout, nb*Ho*Wo)
+            if (nb > 1) {
+                detail::transpose_blocks<T>(dy_cm, work, nb, cout, s.plane, nullptr);
+                dy_cm = work;
+            }
+            // dcol (C*K*K, nb*Ho*Wo) = weight^T dy; dx = col2im(dcol)
+            gemm_serial<T>(true, false, s.fan_in, cols, cout, T(1), weight, s.fan_in, dy_cm, cols, T(0), dcol, cols);
+            col2im(dcol, dx + n0 * s.in_size, nb, g);
+        }
+    });
+}
+
+namespace detail {
+
+// dweight += the gradient of conv2d in weight for dy; dbias (if given) += dy summed per channel;
+// by chunked im2col + GEMM.
+template <class T>
+void im2col_conv2d_backward_weight(const T* x, const T* dy, T* dweight, T* dbias, std::size_t batch, std::size_t cout,
+                            const ConvGeometry& g) {
+    const ConvSizes s(g, cout);
+    if (s.dense) {  // dweight (Cout, C*K*K) += dy^T (Cout, N) x (N, C*K*K)
+        cpu::gemm<T>(true, false, cout, s.fan_in, batch, T(1), dy, cout, x, s.fan_in, T(1), dweight, s.fan_in);
+        if (dbias)
+            for (std::size_t n = 0; n < batch; ++n)
+                for (std::size_t c = 0; c < cout; ++c) dbias[c] += dy[n * cout + c];
+        return;
+    }
+    constexpr std::size_t max_parts = 64;
+    const std::size_t parts = std::min(max_parts, conv_parts(batch, s, cout));
+    const std::size_t weights = cout * s.fan_in;
+    // Parts > 0 sum into their own block (a block per part, not per thread: a thread may run
+    // two parts), part 0 into dweight.
+    std::array<T*, max_parts> partial{};
+    T* blocks = scratch<T>(ScratchSlot::conv_partial, parts * (weights + cout));
+    parallel_ranges(batch, parts, [&](std::size_t begin, std::size_t end, std::size_t part) {
+        T* dw = dweight;
+        T* db = dbias;
+        if (part > 0) {
+            dw = partial[part] = blocks + part * (weights + cout);
+            db = dw + weights;
+            std::fill(dw, dw + weights + cout, T(0));
+        }
+        T* col = scratch<T>(ScratchSlot::conv_columns, s.fan_in * s.chunk * s.plane);
+        T* work = s.chunk > 1 ? scratch<T>(ScratchSlot::conv_work, s.out_size * s.chunk) : nullptr;
+        for (std::size_t n0 = begin; n0 < end; n0 += s.chunk) {
+            const std::size_t nb = std::min(s.chunk, end - n0), cols = nb * s.plane;
+            const T* dy_cm = dy + n0 * s.out_size;
+            if (nb > 1) {
+                transpose_blocks<T>(dy_cm, work, nb, cout, s.plane, nullptr);
+                dy_cm = work;
+            }
+            im2col(x + n0 * s.in_size, col, nb, g);
+            // dweight (Cout, C*K*K) += dy (Cout, nb*Ho*Wo) col^T
+            gemm_serial<T>(false, true, cout, s.fan_in, cols, T(1), dy_cm, cols, col, cols, T(1), dw, s.fan_in);
+            if (db)
+                for (std::size_t c = 0; c < cout; ++c) db[c] += sum(dy_cm + c * cols, cols);
+        }
+    });
+    for (std::size_t part = 1; part < parts; ++part) {
+        if (!partial[part]) continue;
+        for (std::size_t i = 0; i < weights; ++i) dweight[i] += partial[part][i];
+        if (dbias)
+            for (std::size_t c = 0; c < cout; ++c) dbias[c] += partial[part][weights + c];
+    }
+}
+
+// x (C, H, W) with P zeros around each plane -> out (C, H + 2P, W + 2P).
+inline void pad_sample(const float* x, std::size_t channels, std::size_t height, std::size_t width,
+                       std::size_t padding, float* out) {
+    const std::size_t pw = width + 2 * padding, ph = height + 2 * padding;
+    for (std::size_t c = 0; c < channels; ++c) {
+        float* plane = out + c * ph * pw;
+        zero_row(plane, padding * pw);
+        for (std::size_t h = 0; h < height; ++h) {
+            float* row = plane + (padding + h) * pw;
+            for (std::size_t i = 0; i < padding; ++i) row[i] = row[padding + width + i] = 0.0f;
+            copy_row(row + padding, x + (c * height + h) * width, width);
+        }
+        zero_row(plane + (padding + height) * pw, padding * pw);
+    }
+}
+
+// The kernels' view of one sample: the padded image, the window, the output.
+inline direct::Plane direct_plane(const ConvGeometry& g, std::size_t cout) {
+    return {g.channels, g.height + 2 * g.padding, g.width + 2 * g.padding, g.kernel, g.stride,
+            g.out_height(),  g.out_width(),          cout};
+}
+
+// The sample x (C, H, W) as the kernels read it: x itself, or a padded copy in scratch.
+inline const float* padded(const float* x, const ConvGeometry& g) {
+    if (g.padding == 0) return x;
+    const std::size_t size = g.channels * (g.height + 2 * g.padding) * (g.width + 2 * g.padding);
+    float* out = scratch<float>(ScratchSlot::conv_columns, size);
+    pad_sample(x, g.channels, g.height, g.width, g.padding, out);
+    return out;
+}
+
+// Channel-layout forward tiles: R pixels x V vectors of channels, R from a short menu (the
+// last tile of a row overlaps the one before), within the register file.
+struct ChannelTiling {
+    std::size_t r = 0, v = 0;
+};
+inline ChannelTiling channel_tiling(const ConvGeometry& g, std::size_t cout) {
+    constexpr std::size_t w = simd::width, regs = simd::registers;
+    if (cout % w != 0 || (g.stride != 1 && g.stride != 2)) return {};
+    const std::size_t v = (cout / w) % 2 == 0 && 7 * 2 + 3 <= regs ? 2 : 1;
+    ChannelTiling best;
+    std::size_t best_work = 0;
+    for (const std::size_t r : {4, 7, 10, 14}) {
+        if (r * v + v + 1 > regs || r > g.out_width()) continue;
+        const std::size_t work = (g.out_width() + r - 1) / r * r;  // pixels computed per row
+        if (!best.r || work < best_work || (work == best_work && r > best.r)) best = {r, v}, best_work = work;
+    }
+    return best;
+}
+
+template <std::size_t R, std::size_t V>
+void channel_forward(const float* x, const float* wt, const float* bias, float* y, const direct::Plane& p) {
+    if (p.stride == 1)
+        direct::channel_forward<R, V, 1>(x, wt, bias, y, p);
+    else
+        direct::channel_forward<R, V, 2>(x, wt, bias, y, p);
+}
+
+template <std::size_t V>
+void channel_forward(std::size_t r, const float* x, const float* wt, const float* bias, float* y,
+                     const direct::Plane& p) {
+    switch (r) {
+        case 4: return channel_forward<4, V>(x, wt, bias, y, p);
+        case 7: return channel_forward<7, V>(x, wt, bias, y, p);
+        case 10: if constexpr (10 * V + V + 1 <= simd::registers) return channel_forward<10, V>(x, wt, bias, y, p);
+                 break;
+        case 14: if constexpr (14 * V + V + 1 <= simd::registers) return channel_forward<14, V>(x, wt, bias, y, p);
+                 break;
+    }
+}
+
+template <std::size_t OC>
+void width_forward(std::size_t vectors, const float* x, const float* w, const float* bias, float* y,
+                   const direct::Plane& p) {
+    if (vectors == 1)
+        direct::width_forward<OC, 1>(x, w, bias, y, p);
+    else
+        direct::width_forward<OC, 2>(x, w, bias, y, p);
+}
+
+// Width-layout kernels take Cout <= 8 (all channels in registers), stride 1, rows <= 2 vectors.
+inline bool width_layout(const ConvGeometry& g, std::size_t cout) {
+    return cout <= 8 && g.stride == 1 && g.out_width() <= 2 * simd::width;
+}
+
+template <class F>
+void with_channels(std::size_t cout, F&& f) {
+    switch (cout) {
+        case 1: return f.template operator()<1>();
+        case 2: return f.template operator()<2>();
+        case 3: return f.template operator()<3>();
+        case 4: return f.template operator()<4>();
+        case 5: return f.template operator()<5>();
+        case 6: return f.template operator()<6>();
+        case 7: return f.template operator()<7>();
+        default: return f.template operator()<8>();
+    }
+}
+
+// conv2d by the direct kernels where one fits the shape; false (nothing done) otherwise.
+inline bool direct_conv2d(const float* x, const float* weight, const float* bias, float* y, std::size_t batch,
+                          std::size_t cout, const ConvGeometry& g) {
+    const ConvSizes s(g, cout);
+    if (s.dense) return false;
+    const direct::Plane p = direct_plane(g, cout);
+    const std::size_t parts = conv_parts(batch, s, cout);
+    if (const ChannelTiling t = channel_tiling(g, cout); t.r) {
+        // W^T (C*K*K x Cout), packed once and read by every part
+        float* wt = scratch<float>(ScratchSlot::conv_weights, s.fan_in * cout);
+        for (std::size_t o = 0; o < cout; ++o)
+            for (std::size_t f = 0; f < s.fan_in; ++f) wt[f * cout + o] = weight[o * s.fan_in + f];
+        parallel_ranges(batch, parts, [&](std::size_t begin, std::size_t end, std::size_t) {
+            for (std::size_t n = begin; n < end; ++n) {
+                const float* xs = padded(x + n * s.in_size, g);
+                if (t.v == 1)
+                    channel_forward<1>(t.r, xs, wt, bias, y + n * s.out_size, p);
+                else
+                    channel_forward<2>(t.r, xs, wt, bias, y + n * s.out_size, p);
+            }
+        });
+        return true;
+    }
+    if (width_layout(g, cout)) {
+        const std::size_t vectors = (g.out_width() + simd::width - 1) / simd::width;
+        parallel_ranges(batch, parts, [&](std::size_t begin, std::size_t end, std::size_t) {
+            for (std::size_t n = begin; n < end; ++n) {
+                const float* xs = padded(x + n * s.in_size, g);
+                with_channels(cout, [&]<std::size_t OC>() {
+                    width_forward<OC>(vectors, xs, weight, bias, y + n * s.out_size, p);
+                });
+            }
+        });
+        return true;
+    }
+    return false;
+}
+
+// conv2d_backward_weight by the direct kernels where one fits the shape; false otherwise.
+inline bool direct_conv2d_backward_weight(const float* x, const float* dy, float* dweight, float* dbias,
+                                          std::size_t batch, std::size_t cout, const ConvGeometry& g) {
+    const ConvSizes s(g, cout);
+    if (s.dense) return false;
+    const direct::Plane p = direct_plane(g, cout);
+    constexpr std::size_t max_parts = 64;
+    const std::size_t parts = std::min(max_parts, conv_parts(batch, s, cout));
+    const std::size_t weights = cout * s.fan_in;
+    // Partial sums per part (not per thread: a thread may run two parts).
+    std::array<float*, max_parts> partial{};
+    float* blocks = scratch<float>(ScratchSlot::conv_partial, parts * (weights + cout));
+    if (cout % simd::width == 0) {
+        // Each part sums dW^T (C*K*K x Cout) and dbias in its scratch; then one transposed add.
+        constexpr std::size_t vmax = (simd::registers - 1) / 6;  // KW <= 5 taps x V, + V + 1
+        const std::size_t vectors = cout / simd::width;
+        const std::size_t v = vectors % 4 == 0 && vmax >= 4 ? 4 : vectors % 2 == 0 && vmax >= 2 ? 2 : 1;
+        parallel_ranges(batch, parts, [&](std::size_t begin, std::size_t end, std::size_t part) {
+            float* dwt = partial[part] = blocks + part * (weights + cout);
+            float* db = dwt + weights;
+            std::fill(dwt, dwt + weights + cout, 0.0f);
+            float* dyt = scratch<float>(ScratchSlot::conv_work, s.out_size);
+            for (std::size_t n = begin; n < end; ++n) {
+                const float* d = dy + n * s.out_size;
+                for (std::size_t o = 0; o < cout; ++o) {
+                    for (std::size_t q = 0; q < s.plane; ++q) dyt[q * cout + o] = d[o * s.plane + q];
+                    db[o] += sum(d + o * s.plane, s.plane);
+                }
+                const float* xs = padded(x + n * s.in_size, g);
+                if (v == 4)
+                    direct::channel_weight<4>(xs, dyt, dwt, p);
+                else if (v == 2)
+                    direct::channel_weight<2>(xs, dyt, dwt, p);
+                else
+                    direct::channel_weight<1>(xs, dyt, dwt, p);
+            }
+        });
+        for (std::size_t part = 0; part < parts; ++part) {
+            const float* dwt = partial[part];
+            if (!dwt) continue;
+            for (std::size_t o = 0; o < cout; ++o)
+                for (std::size_t f = 0; f < s.fan_in; ++f) dweight[o * s.fan_in + f] += dwt[f * cout + o];
+            if (dbias)
+                for (std::size_t o = 0; o < cout; ++o) dbias[o] += dwt[weights + o];
+        }
+        return true;
+    }
+    if (width_layout(g, cout)) {
+        // Part 0 adds into dweight directly (the kernel adds its reduced sums), the others into scratch.
+        parallel_ranges(batch, parts, [&](std::size_t begin, std::size_t end, std::size_t part) {
+            float* dw = dweight;
+            float* db = dbias;
+            if (part > 0) {
+                dw = partial[part] = blocks + part * (weights + cout);
+                db = dw + weights;
+                std::fill(dw, dw + weights + cout, 0.0f);
+            }
+            with_channels(cout, [&]<std::size_t OC>() {
+                if (g.padding == 0)
+                    direct::width_weight<OC>(x + begin * s.in_size, dy + begin * s.out_size, end - begin, dw, p);
+                else
+                    for (std::size_t n = begin; n < end; ++n)
+                        direct::width_weight<OC>(padded(x + n * s.in_size, g), dy + n * s.out_size, 1, dw, p);
+            });
+            if (db)
+                for (std::size_t n = begin; n < end; ++n)
+                    for (std::size_t o = 0; o < cout; ++o) db[o] += sum(dy + n * s.out_size + o * s.plane, s.plane);
+        });
+        for (std::size_t part = 1; part < parts; ++part) {
+            if (!partial[part]) continue;
+            for (std::size_t i = 0; i < weights; ++i) dweight[i] += partial[part][i];
+            if (dbias)
+                for (std::size_t o = 0; o < cout; ++o) dbias[o] += partial[part][weights + o];
+        }
+        return true;
+    }
+    return false;
+}
+
+}  // namespace detail
+
+// y = conv(x, weight) + bias (bias may be null).
+template <class T>
+void conv2d(const T* x, const T* weight, const T* bias, T* y, std::size_t batch, std::size_t cout,
+            const ConvGeometry& g) {
+    if constexpr (std::is_same_v<T, float>)
+        if (detail::direct_conv2d(x, weight, bias, y, batch, cout, g)) return;
+    detail::im2col_conv2d(x, weight, bias, y, batch, cout, g);
+}
+
+// dweight += the gradient of conv2d in weight for dy; dbias (if given) += dy summed per channel.
+template <class T>
+void conv2d_backward_weight(const T* x, const T* dy, T* dweight, T* dbias, std::size_t batch, std::size_t cout,
+                            const ConvGeometry& g) {
+    if constexpr (std::is_same_v<T, float>)
+        if (detail::direct_conv2d_backward_weight(x, dy, dweight, dbias, batch, cout, g)) return;
+    detail::im2col_conv2d_backward_weight(x, dy, dweight, dbias, batch, cout, g);
+}
+
+}  // namespace ctnn::cpu
