@@ -167,6 +167,42 @@ TEST_CASE("cuda ops: im2col and col2im match the CPU for strides, padding and ba
         }
 }
 
+TEST_CASE("cuda ops: conv2d and its backward ops match the CPU (chunked batches, bias or none)") {
+    CTNN_REQUIRE_GPU();
+    const ConvGeometry geometries[] = {
+        {1, 32, 32, 5, 1, 0}, {6, 14, 14, 5, 1, 0}, {3, 6, 6, 3, 1, 1}, {16, 4, 4, 4, 2, 1}};
+    for (const ConvGeometry& g : geometries)
+        for (std::size_t batch : {std::size_t{1}, std::size_t{5}, std::size_t{64}}) {
+            const std::size_t cout = 7, out_size = cout * g.out_height() * g.out_width();
+            INFO("C " << g.channels << " H " << g.height << " K " << g.kernel << " S " << g.stride << " P "
+                      << g.padding << " batch " << batch);
+            const auto x = random_floats(batch * g.image_size(), 16),
+                       w = random_floats(cout * g.col_rows(), 17);
+            const auto bias = random_floats(cout, 18), dy = random_floats(batch * out_size, 19);
+            auto dx_ = to_device(x), dw = to_device(w), dbias_ = to_device(bias), ddy = to_device(dy);
+            for (bool with_bias : {true, false}) {
+                std::vector<float> y(batch * out_size);
+                auto d_y = Gpu::allocate<float>(y.size());
+                Cpu::conv2d(x.data(), w.data(), with_bias ? bias.data() : nullptr, y.data(), batch, cout, g);
+                Gpu::conv2d(dx_.data(), dw.data(), with_bias ? dbias_.data() : nullptr, d_y.data(), batch,
+                            cout, g);
+                check_close("conv2d", y.data(), d_y.data(), y.size(), 1e-5);
+            }
+            std::vector<float> dx(x.size());
+            auto d_dx = Gpu::allocate<float>(dx.size());
+            Cpu::conv2d_backward_data(dy.data(), w.data(), dx.data(), batch, cout, g);
+            Gpu::conv2d_backward_data(ddy.data(), dw.data(), d_dx.data(), batch, cout, g);
+            check_close("conv2d_backward_data", dx.data(), d_dx.data(), dx.size(), 1e-5);
+            auto dweight = random_floats(w.size(), 20), dbias = random_floats(cout, 21);
+            auto d_dweight = to_device(dweight), d_dbias = to_device(dbias);
+            Cpu::conv2d_backward_weight(x.data(), dy.data(), dweight.data(), dbias.data(), batch, cout, g);
+            Gpu::conv2d_backward_weight(dx_.data(), ddy.data(), d_dweight.data(), d_dbias.data(), batch, cout,
+                                        g);
+            check_close("conv2d_backward_weight: weight", dweight.data(), d_dweight.data(), w.size(), 1e-4);
+            check_close("conv2d_backward_weight: bias", dbias.data(), d_dbias.data(), cout, 1e-4);
+        }
+}
+
 TEST_CASE("cuda ops: no usable device is a clear cuda::Error, not a crash") {
     if (cuda::device_available()) {
         CHECK(cuda::device_status().reason.empty());

@@ -1,10 +1,11 @@
 // cuda::CuBlas: the GPU backend policy, the same op set as cpu::Blas (core/concepts.hpp) on
 // float. Buffers are DeviceBuffer<T> (GPU memory, zero-filled by allocate); GEMM goes to cuBLAS
-// (row-major, as cpu::Blas: the column-major call computes C^T = op(B)^T op(A)^T); the rest are
-// the kernels of backend/cuda/kernels.cuh, all on one stream (backend/cuda/device.cuh). Host
-// memory is touched only by to_host / from_host (data in; metrics and checkpoints out) and sum,
-// which wait for the stream, so what they return is ready. Needs nvcc (--extended-lambda):
-// for_each runs a `[...] CTNN_HD (std::size_t i) { ... }` body on the device.
+// (row-major, as cpu::Blas: the column-major call computes C^T = op(B)^T op(A)^T); convolutions
+// are im2col + GEMM (Im2colConv); the rest are the kernels of backend/cuda/kernels.cuh, all on
+// one stream (backend/cuda/device.cuh). Host memory is touched only by to_host / from_host
+// (data in; metrics and checkpoints out) and sum, which wait for the stream, so what they
+// return is ready. Needs nvcc (--extended-lambda): for_each runs a
+// `[...] CTNN_HD (std::size_t i) { ... }` body on the device.
 #pragma once
 
 #include <cublas_v2.h>
@@ -19,6 +20,7 @@
 #include "ctnn/backend/cuda/device.cuh"
 #include "ctnn/backend/cuda/error.hpp"
 #include "ctnn/backend/cuda/kernels.cuh"
+#include "ctnn/backend/im2col_conv.hpp"
 #include "ctnn/core/conv_geometry.hpp"
 
 namespace ctnn::cuda {
@@ -132,6 +134,23 @@ struct CuBlas {
     // x is a rows x cols matrix of contiguous blocks of `block` elements; y = its transpose.
     static void transpose_blocks(const T* x, T* y, std::size_t rows, std::size_t cols, std::size_t block) {
         detail::launch_transpose_blocks(stream(), x, y, rows, cols, block);
+    }
+
+    // Convolution of x (N, C, H, W) under geometry g with weight (cout, C, K, K): y = conv(x, weight)
+    // + bias (bias may be null); backward_data overwrites dx with the adjoint in x applied to dy;
+    // backward_weight adds the weight gradient to dweight and dy summed per channel to dbias (if
+    // given). Chunked im2col + cuBLAS GEMM, through the backend-generic Im2colConv.
+    static void conv2d(const T* x, const T* weight, const T* bias, T* y, std::size_t batch, std::size_t cout,
+                       const ConvGeometry& g) {
+        Im2colConv<CuBlas>::conv2d(x, weight, bias, y, batch, cout, g);
+    }
+    static void conv2d_backward_data(const T* dy, const T* weight, T* dx, std::size_t batch, std::size_t cout,
+                                     const ConvGeometry& g) {
+        Im2colConv<CuBlas>::conv2d_backward_data(dy, weight, dx, batch, cout, g);
+    }
+    static void conv2d_backward_weight(const T* x, const T* dy, T* dweight, T* dbias, std::size_t batch,
+                                       std::size_t cout, const ConvGeometry& g) {
+        Im2colConv<CuBlas>::conv2d_backward_weight(x, dy, dweight, dbias, batch, cout, g);
     }
 
     // Image (N, C, H, W) -> columns (C*K*K, N*Ho*Wo), and its adjoint (overwrites the image).
