@@ -47,7 +47,7 @@ def run_ctnn(bench, workload, threads, min_time):
 
 
 def run_torch(python, workload, threads, min_time, data):
-    env = dict(os.environ, OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS=str(threads))
+    env = dict(os.environ, OPENBLAS_NUM_THREADS="1")  # torch.set_num_threads sets its OpenMP threads
     out = subprocess.run([python, os.path.join(HERE, "pytorch_bench.py"), workload, "--threads", str(threads),
                           "--min-time", str(min_time), "--data", data],
                          check=True, capture_output=True, text=True, env=env).stdout

@@ -31,7 +31,6 @@ import sys
 import time
 
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # before torch loads OpenBLAS
-os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 try:
     import numpy as np

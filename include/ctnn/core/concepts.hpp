@@ -52,6 +52,17 @@ concept Backend = std::floating_point<typename B::value_type> &&
         B::conv2d_backward_weight(x, x, y, y, n, n, ConvGeometry{});
     };
 
+// B::for_each(n, kernel) where each body does about `work` element operations (a row
+// kernel: the row's length), passed on to backends whose for_each takes that estimate
+// (cpu::Blas decides from it whether to split the range over threads).
+template <class B, class Kernel>
+void for_each_weighted(std::size_t n, std::size_t work, Kernel kernel) {
+    if constexpr (requires { B::for_each(n, kernel, work); })
+        B::for_each(n, kernel, work);
+    else
+        B::for_each(n, kernel);
+}
+
 // A layer already bound to its input shape.
 template <class L>
 concept BoundLayer = ShapeType<typename L::in_shape> && ShapeType<typename L::out_shape> && requires {

@@ -82,8 +82,8 @@ struct BatchNorm {
                             "flat input)");
                     T* running_mean = m_running_mean;
                     T* running_var = m_running_var;
-                    B::for_each(channels, [in, batch, count, mean, invstd, scale, gamma, running_mean,
-                                           running_var] CTNN_HD(std::size_t c) {
+                    for_each_weighted<B>(channels, 2 * count, [in, batch, count, mean, invstd, scale, gamma, running_mean,
+                                                              running_var] CTNN_HD(std::size_t c) {
                         // Two passes (mean, then squared deviations) in double for accuracy.
                         double total = 0;
                         for (std::size_t n = 0; n < batch; ++n) {
@@ -141,7 +141,7 @@ struct BatchNorm {
                 T* dgamma = m_dgamma;
                 T* dbeta = m_dbeta;
                 const double count = static_cast<double>(batch * spatial);
-                B::for_each(channels, [in, dout, batch, count, mean, invstd, mean_dout, mean_dout_xhat,
+                for_each_weighted<B>(channels, 2 * batch * spatial, [in, dout, batch, count, mean, invstd, mean_dout, mean_dout_xhat,
                                        dgamma, dbeta] CTNN_HD(std::size_t c) {
                     double sum_dout = 0, sum_dout_xhat = 0;
                     for (std::size_t n = 0; n < batch; ++n) {

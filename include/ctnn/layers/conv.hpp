@@ -71,6 +71,11 @@ struct Conv {
                 if (dinp) B::conv2d_backward_data(dout, m_weight, dinp, batch, Cout, geometry);
             }
 
+            // The input gradient alone (Model::backward_input: no weight gradients wanted).
+            void backward_input(const T* dout, T* dinp, std::size_t batch) {
+                B::conv2d_backward_data(dout, m_weight, dinp, batch, Cout, geometry);
+            }
+
         private:
             T* m_weight = nullptr;
             T* m_bias = nullptr;

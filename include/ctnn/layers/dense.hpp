@@ -56,6 +56,11 @@ struct Dense {
                             fan_in);
             }
 
+            // dinp = dout W alone (Model::backward_input: no weight gradients wanted).
+            void backward_input(const T* dout, T* dinp, std::size_t batch) {
+                B::gemm(false, false, batch, fan_in, Units, T(1), dout, Units, m_weight, fan_in, T(0), dinp, fan_in);
+            }
+
         private:
             T* m_weight = nullptr;
             T* m_bias = nullptr;

@@ -36,7 +36,7 @@ struct Pad {
 
             // One body per output row (n, c, oh): zeros, or zeros around a copy of an input row.
             void forward(const T* in, T* out, std::size_t batch, Mode) {
-                B::for_each(batch * C * Ho, [in, out] CTNN_HD(std::size_t r) {
+                for_each_weighted<B>(batch * C * Ho, Wo, [in, out] CTNN_HD(std::size_t r) {
                     const std::size_t oh = r % Ho, plane = r / Ho;
                     T* row = out + r * Wo;
                     if (oh < P || oh >= P + H) {
@@ -52,7 +52,7 @@ struct Pad {
             // One body per input row (n, c, h): the middle of the matching output row.
             void backward(const T*, const T*, const T* dout, T* dinp, std::size_t batch) {
                 if (!dinp) return;
-                B::for_each(batch * C * H, [dout, dinp] CTNN_HD(std::size_t r) {
+                for_each_weighted<B>(batch * C * H, W, [dout, dinp] CTNN_HD(std::size_t r) {
                     const T* src = dout + (r / H * Ho + r % H + P) * Wo + P;
                     for (std::size_t w = 0; w < W; ++w) dinp[r * W + w] = src[w];
                 });

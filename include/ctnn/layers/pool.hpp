@@ -61,7 +61,7 @@ struct AvgPool {
             static constexpr T scale = T(1) / T(K * K);
 
             void forward(const T* in, T* out, std::size_t batch, Mode) {
-                B::for_each(batch * S::C * Ho, [in, out] CTNN_HD(std::size_t r) {  // output row (n, c, oh)
+                for_each_weighted<B>(batch * S::C * Ho, K * W, [in, out] CTNN_HD(std::size_t r) {  // output row (n, c, oh)
                     const T* src = in + (r / Ho * H + r % Ho * Stride) * W;
                     T* dst = out + r * Wo;
                     for (std::size_t ow = 0; ow < Wo; ++ow) {
@@ -78,7 +78,7 @@ struct AvgPool {
                 if constexpr (S::disjoint) {
                     // One body per window row oh: it owns input rows [oh*S, (oh+1)*S) (the last one
                     // up to H), zeroes them and spreads each window's dout over the window.
-                    B::for_each(batch * S::C * Ho, [dout, dinp] CTNN_HD(std::size_t r) {
+                    for_each_weighted<B>(batch * S::C * Ho, K * W, [dout, dinp] CTNN_HD(std::size_t r) {
                         const std::size_t oh = r % Ho, first = oh * Stride,
                                           end = oh + 1 == Ho ? H : first + Stride;
                         T* plane = dinp + r / Ho * H * W;
@@ -91,7 +91,7 @@ struct AvgPool {
                         }
                     });
                 } else {  // overlapping windows: a gather per input row
-                    B::for_each(batch * S::C * H, [dout, dinp] CTNN_HD(std::size_t r) {
+                    for_each_weighted<B>(batch * S::C * H, K * W, [dout, dinp] CTNN_HD(std::size_t r) {
                         const std::size_t plane = r / H, h = r % H;
                         for (std::size_t w = 0; w < W; ++w) {
                             T total = 0;
@@ -136,7 +136,7 @@ struct MaxPool {
                 }
                 index_type* argmax = m_argmax.data();
                 // One body per output row (n, c, oh).
-                B::for_each(batch * S::C * Ho, [in, out, argmax] CTNN_HD(std::size_t r) {
+                for_each_weighted<B>(batch * S::C * Ho, K * W, [in, out, argmax] CTNN_HD(std::size_t r) {
                     const std::size_t top = r % Ho * Stride;
                     const T* src = in + r / Ho * H * W;
                     for (std::size_t ow = 0; ow < Wo; ++ow) {
@@ -169,7 +169,7 @@ struct MaxPool {
                 if constexpr (S::disjoint) {
                     // One body per window row oh: it owns input rows [oh*S, (oh+1)*S) (the last one
                     // up to H), zeroes them and writes each window's dout at its argmax.
-                    B::for_each(batch * S::C * Ho, [dout, dinp, argmax] CTNN_HD(std::size_t r) {
+                    for_each_weighted<B>(batch * S::C * Ho, K * W, [dout, dinp, argmax] CTNN_HD(std::size_t r) {
                         const std::size_t oh = r % Ho, first = oh * Stride,
                                           end = oh + 1 == Ho ? H : first + Stride;
                         T* plane = dinp + r / Ho * H * W;
@@ -177,7 +177,7 @@ struct MaxPool {
                         for (std::size_t o = r * Wo; o < (r + 1) * Wo; ++o) plane[argmax[o]] = dout[o];
                     });
                 } else {  // overlapping windows: a gather per input row
-                    B::for_each(batch * S::C * H, [dout, dinp, argmax] CTNN_HD(std::size_t r) {
+                    for_each_weighted<B>(batch * S::C * H, K * W, [dout, dinp, argmax] CTNN_HD(std::size_t r) {
                         const std::size_t plane = r / H, h = r % H;
                         for (std::size_t w = 0; w < W; ++w) {
                             T total = 0;

@@ -129,6 +129,23 @@ public:
         });
     }
 
+    // The gradient w.r.t. the input only (into dinput), for a network whose parameter
+    // gradients are not wanted (a GAN's discriminator during the generator's step): layers
+    // that can skip their weight gradients (an impl with backward_input: Dense, Conv) do;
+    // the others run backward, so parameter gradients are left unspecified.
+    void backward_input(const T* dout, T* dinput) {
+        for_each_index_reversed([&]<std::size_t I>() {
+            const T* in = I == 0 ? m_input : m_outputs[I - 1].data();
+            const T* grad_out = I == depth - 1 ? dout : m_output_grads[I].data();
+            T* grad_in = I == 0 ? dinput : m_output_grads[I - 1].data();
+            auto& layer = std::get<I>(m_layers);
+            if constexpr (requires { layer.backward_input(grad_out, grad_in, m_batch); })
+                layer.backward_input(grad_out, grad_in, m_batch);
+            else
+                layer.backward(in, m_outputs[I].data(), grad_out, grad_in, m_batch);
+        });
+    }
+
     void zero_grad() { B::fill(m_grads.data(), param_count, T(0)); }
 
     // Sizes every activation buffer for up to `batch` samples (done by forward as needed).

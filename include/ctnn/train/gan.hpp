@@ -137,14 +137,15 @@ class Gan : detail::GanShapes<typename G::output_shape, typename D::input_shape>
         if (finite_step("discriminator", loss, m_d, stats)) m_opt_d.step(m_d.parameters(), m_d.gradients());
         if (++m_d_step_count % m_options.d_steps != 0) return stats;
 
-        // G step: D's gradient w.r.t. its input flows into G; D's own gradients are discarded
-        // (zeroed before its next step).
+        // G step: D's gradient w.r.t. its input flows into G; D's own weight gradients are not
+        // computed (backward_input) and whatever D's gradient buffer holds is zeroed before its
+        // next step.
         draw_latents(n);
         B::copy(m_g.forward(m_z.data(), n), m_fake.data(), n * image_size);
         add_gaussian_noise<B>(m_fake.data(), n * image_size, noise, noise_key(2));
         logits = m_d.forward(m_fake.data(), n);
         stats.g_loss = static_cast<double>(m_loss.compute(logits, m_targets_gen.data(), m_dlogits.data(), n));
-        m_d.backward(m_dlogits.data(), m_dfake.data());
+        m_d.backward_input(m_dlogits.data(), m_dfake.data());
         m_g.zero_grad();
         m_g.backward(m_dfake.data());
         stats.g_step = true;

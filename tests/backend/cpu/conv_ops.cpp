@@ -1,6 +1,7 @@
 // cpu::Blas's convolution ops (conv2d, conv2d_backward_data, conv2d_backward_weight) in float
 // against a textbook double loop, for shapes that reach every kernel: the channel layout
-// (V = 1 and 2 vectors, tiles of 4/7/10/14 pixels, stride 1 and 2, padding), the width layout
+// (V = 1 and 2 vectors, tiles of 4/7/10/14 pixels, stride 1 and 2, padding; forward, weight
+// and input gradients), the width layout
 // (1..8 channels, one or two vectors per row), the im2col + GEMM fallback, and the dense case;
 // at 1 and 2 threads, with batches that split unevenly. Im2colConv<cpu::Blas64> (the backend-
 // neutral ops other backends may reuse) is checked against the same loop.
@@ -130,6 +131,10 @@ const std::vector<Case> cases = {
     {2, 3, 9, 12, 32, 3, 1, 1},    // overlapping last tile (Wo = 12)
     {2, 2, 8, 8, 48, 3, 1, 0},     // three vectors: V = 1
     {3, 2, 11, 11, 16, 7, 1, 3},   // a row of more than five taps
+    // input gradient in channel layout (C a multiple of the vector width)
+    {2, 16, 9, 11, 8, 3, 1, 1},    // stride 1, padding
+    {2, 32, 10, 10, 16, 4, 2, 0},  // stride 2, no padding
+    {2, 16, 13, 15, 24, 3, 2, 1},  // stride 2, odd sizes
     // width layout
     {5, 1, 32, 32, 6, 5, 1, 0},    // LeNet-5's Conv<6, 5>: two vectors per row
     {3, 2, 10, 9, 3, 3, 1, 1},     // one vector, padding

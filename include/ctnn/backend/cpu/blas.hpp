@@ -53,11 +53,12 @@ struct BasicBlas {
     }
 
     // Runs kernel(i) for every i in [0, n): the per-element body of an element-wise op. Bodies
-    // must be independent (no two write one element); from 16k elements the range is split
-    // over the thread pool.
+    // must be independent (no two write one element); from 16k elements of work the range is
+    // split over the thread pool.
+    // `work` (optional) is the body's cost in element operations (a row kernel: its length).
     template <class Kernel>
-    static void for_each(std::size_t n, Kernel kernel) {
-        const std::size_t parts = parallel_parts(static_cast<double>(n), 16384.0);
+    static void for_each(std::size_t n, Kernel kernel, std::size_t work = 1) {
+        const std::size_t parts = parallel_parts(static_cast<double>(n) * static_cast<double>(work), 16384.0);
         if (parts <= 1) return detail::for_range(std::size_t{0}, n, kernel);
         parallel_ranges(n, parts, [&kernel](std::size_t begin, std::size_t end, std::size_t) {
             detail::for_range(begin, end, kernel);

@@ -33,7 +33,7 @@ struct ConvSizes {
           plane(g.out_height() * g.out_width()),
           in_size(g.image_size()),
           out_size(cout * plane),
-          chunk(std::max<std::size_t>(1, std::min(512 / plane, 65536 / fan_in / plane))),
+          chunk(std::max<std::size_t>(1, std::min(512 / plane, 262144 / fan_in / plane))),
           dense(g.padding == 0 && g.kernel == g.height && g.kernel == g.width) {}
 };
 
@@ -73,6 +73,18 @@ T sum(const T* x, std::size_t n) {
     }
 }
 
+// Scratch for the parts of one op: per_part values for each part, all taken from the calling
+// thread's scratch before the parts start. Not each worker's own: a worker that ran no part
+// during a warm-up step would allocate later, and one thread may run two parts.
+template <class T>
+struct PartScratch {
+    T* base;
+    std::size_t per_part;
+    PartScratch(ScratchSlot slot, std::size_t parts, std::size_t per_part)
+        : base(scratch<T>(slot, parts * per_part)), per_part(per_part) {}
+    T* operator[](std::size_t part) const { return base + part * per_part; }
+};
+
 // One part per ~256k multiply-adds of the whole op.
 inline std::size_t conv_parts(std::size_t batch, const ConvSizes& s, std::size_t cout) {
     return parallel_parts(double(batch) * double(cout) * double(s.plane) * double(s.fan_in), 262144.0);
@@ -94,9 +106,11 @@ void im2col_conv2d(const T* x, const T* weight, const T* bias, T* y, std::size_t
                 for (std::size_t c = 0; c < cout; ++c) y[n * cout + c] += bias[c];
         return;
     }
-    parallel_ranges(batch, conv_parts(batch, s, cout), [&](std::size_t begin, std::size_t end, std::size_t) {
-        T* col = scratch<T>(ScratchSlot::conv_columns, s.fan_in * s.chunk * s.plane);
-        T* work = s.chunk > 1 ? scratch<T>(ScratchSlot::conv_work, s.out_size * s.chunk) : nullptr;
+    const std::size_t parts = conv_parts(batch, s, cout), columns = s.fan_in * s.chunk * s.plane;
+    const PartScratch<T> buffers(ScratchSlot::conv_columns, parts, columns + s.out_size * s.chunk);
+    parallel_ranges(batch, parts, [&](std::size_t begin, std::size_t end, std::size_t part) {
+        T* col = buffers[part];
+        T* work = col + columns;
         for (std::size_t n0 = begin; n0 < end; n0 += s.chunk) {
             const std::size_t nb = std::min(s.chunk, end - n0), cols = nb * s.plane;
             T* out = y + n0 * s.out_size;
@@ -116,17 +130,20 @@ void im2col_conv2d(const T* x, const T* weight, const T* bias, T* y, std::size_t
 }  // namespace detail
 
 // dx = the adjoint of conv2d in x, applied to dy (overwrites dx): GEMM + col2im per chunk.
+// (Declared here, dispatched below with the direct kernels.)
 template <class T>
-void conv2d_backward_data(const T* dy, const T* weight, T* dx, std::size_t batch, std::size_t cout,
-                          const ConvGeometry& g) {
+void im2col_conv2d_backward_data(const T* dy, const T* weight, T* dx, std::size_t batch, std::size_t cout,
+                                 const ConvGeometry& g) {
     const detail::ConvSizes s(g, cout);
     if (s.dense) {  // dx (N, C*K*K) = dy (N, Cout) weight
         cpu::gemm<T>(false, false, batch, s.fan_in, cout, T(1), dy, cout, weight, s.fan_in, T(0), dx, s.fan_in);
         return;
     }
-    parallel_ranges(batch, detail::conv_parts(batch, s, cout), [&](std::size_t begin, std::size_t end, std::size_t) {
-        T* dcol = scratch<T>(ScratchSlot::conv_columns, s.fan_in * s.chunk * s.plane);
-        T* work = s.chunk > 1 ? scratch<T>(ScratchSlot::conv_work, s.out_size * s.chunk) : nullptr;
+    const std::size_t parts = detail::conv_parts(batch, s, cout), columns = s.fan_in * s.chunk * s.plane;
+    const detail::PartScratch<T> buffers(ScratchSlot::conv_columns, parts, columns + s.out_size * s.chunk);
+    parallel_ranges(batch, parts, [&](std::size_t begin, std::size_t end, std::size_t part) {
+        T* dcol = buffers[part];
+        T* work = dcol + columns;
         for (std::size_t n0 = begin; n0 < end; n0 += s.chunk) {
             const std::size_t nb = std::min(s.chunk, end - n0), cols = nb * s.plane;
             const T* dy_cm = dy + n0 * s.out_size;  // as (Cout, nb*Ho*Wo)
@@ -163,6 +180,8 @@ void im2col_conv2d_backward_weight(const T* x, const T* dy, T* dweight, T* dbias
     // two parts), part 0 into dweight.
     std::array<T*, max_parts> partial{};
     T* blocks = scratch<T>(ScratchSlot::conv_partial, parts * (weights + cout));
+    const std::size_t columns = s.fan_in * s.chunk * s.plane;
+    const PartScratch<T> buffers(ScratchSlot::conv_columns, parts, columns + s.out_size * s.chunk);
     parallel_ranges(batch, parts, [&](std::size_t begin, std::size_t end, std::size_t part) {
         T* dw = dweight;
         T* db = dbias;
@@ -171,8 +190,8 @@ void im2col_conv2d_backward_weight(const T* x, const T* dy, T* dweight, T* dbias
             db = dw + weights;
             std::fill(dw, dw + weights + cout, T(0));
         }
-        T* col = scratch<T>(ScratchSlot::conv_columns, s.fan_in * s.chunk * s.plane);
-        T* work = s.chunk > 1 ? scratch<T>(ScratchSlot::conv_work, s.out_size * s.chunk) : nullptr;
+        T* col = buffers[part];
+        T* work = col + columns;
         for (std::size_t n0 = begin; n0 < end; n0 += s.chunk) {
             const std::size_t nb = std::min(s.chunk, end - n0), cols = nb * s.plane;
             const T* dy_cm = dy + n0 * s.out_size;
@@ -217,13 +236,16 @@ inline direct::Plane direct_plane(const ConvGeometry& g, std::size_t cout) {
             g.out_height(),  g.out_width(),          cout};
 }
 
-// The sample x (C, H, W) as the kernels read it: x itself, or a padded copy in scratch.
-inline const float* padded(const float* x, const ConvGeometry& g) {
+// Values in the padded copy of one sample (0 without padding: the kernels read x itself).
+inline std::size_t padded_size(const ConvGeometry& g) {
+    return g.padding ? g.channels * (g.height + 2 * g.padding) * (g.width + 2 * g.padding) : 0;
+}
+
+// The sample x (C, H, W) as the kernels read it: x itself, or its padded copy in `buffer`.
+inline const float* padded(const float* x, const ConvGeometry& g, float* buffer) {
     if (g.padding == 0) return x;
-    const std::size_t size = g.channels * (g.height + 2 * g.padding) * (g.width + 2 * g.padding);
-    float* out = scratch<float>(ScratchSlot::conv_columns, size);
-    pad_sample(x, g.channels, g.height, g.width, g.padding, out);
-    return out;
+    pad_sample(x, g.channels, g.height, g.width, g.padding, buffer);
+    return buffer;
 }
 
 // Channel-layout forward tiles: R pixels x V vectors of channels, R from a short menu (the
@@ -306,9 +328,10 @@ inline bool direct_conv2d(const float* x, const float* weight, const float* bias
         float* wt = scratch<float>(ScratchSlot::conv_weights, s.fan_in * cout);
         for (std::size_t o = 0; o < cout; ++o)
             for (std::size_t f = 0; f < s.fan_in; ++f) wt[f * cout + o] = weight[o * s.fan_in + f];
-        parallel_ranges(batch, parts, [&](std::size_t begin, std::size_t end, std::size_t) {
+        const PartScratch<float> buffers(ScratchSlot::conv_columns, parts, padded_size(g));
+        parallel_ranges(batch, parts, [&](std::size_t begin, std::size_t end, std::size_t part) {
             for (std::size_t n = begin; n < end; ++n) {
-                const float* xs = padded(x + n * s.in_size, g);
+                const float* xs = padded(x + n * s.in_size, g, buffers[part]);
                 if (t.v == 1)
                     channel_forward<1>(t.r, xs, wt, bias, y + n * s.out_size, p);
                 else
@@ -319,9 +342,10 @@ inline bool direct_conv2d(const float* x, const float* weight, const float* bias
     }
     if (width_layout(g, cout)) {
         const std::size_t vectors = (g.out_width() + simd::width - 1) / simd::width;
-        parallel_ranges(batch, parts, [&](std::size_t begin, std::size_t end, std::size_t) {
+        const PartScratch<float> buffers(ScratchSlot::conv_columns, parts, padded_size(g));
+        parallel_ranges(batch, parts, [&](std::size_t begin, std::size_t end, std::size_t part) {
             for (std::size_t n = begin; n < end; ++n) {
-                const float* xs = padded(x + n * s.in_size, g);
+                const float* xs = padded(x + n * s.in_size, g, buffers[part]);
                 with_channels(cout, [&]<std::size_t OC>() {
                     width_forward<OC>(vectors, xs, weight, bias, y + n * s.out_size, p);
                 });
@@ -330,6 +354,77 @@ inline bool direct_conv2d(const float* x, const float* weight, const float* bias
         return true;
     }
     return false;
+}
+
+template <std::size_t R, std::size_t V>
+void channel_data(const float* dyp, std::size_t margin, const float* wr, float* dx, const direct::Plane& p,
+                  const ConvGeometry& g) {
+    if (g.stride == 1)
+        direct::channel_data<R, V, 1>(dyp, margin, wr, dx, p, g.padding, g.height, g.width);
+    else
+        direct::channel_data<R, V, 2>(dyp, margin, wr, dx, p, g.padding, g.height, g.width);
+}
+
+template <std::size_t V>
+void channel_data(std::size_t r, const float* dyp, std::size_t margin, const float* wr, float* dx,
+                  const direct::Plane& p, const ConvGeometry& g) {
+    switch (r) {
+        case 4: return channel_data<4, V>(dyp, margin, wr, dx, p, g);
+        case 7: return channel_data<7, V>(dyp, margin, wr, dx, p, g);
+        case 10: if constexpr (10 * V + V + 1 <= simd::registers) return channel_data<10, V>(dyp, margin, wr, dx, p, g);
+                 break;
+        case 14: if constexpr (14 * V + V + 1 <= simd::registers) return channel_data<14, V>(dyp, margin, wr, dx, p, g);
+                 break;
+    }
+}
+
+// conv2d_backward_data by the direct kernel (input channels a multiple of the vector width,
+// stride 1 or 2); false (nothing done) otherwise.
+inline bool direct_conv2d_backward_data(const float* dy, const float* weight, float* dx, std::size_t batch,
+                                        std::size_t cout, const ConvGeometry& g) {
+    const ConvSizes s(g, cout);
+    if (s.dense || g.channels % simd::width != 0 || (g.stride != 1 && g.stride != 2)) return false;
+    // Tiles along the pixels of one residue class of a row: at least width / stride of them.
+    const std::size_t per_class = g.width / g.stride;  // fewest pixels of a residue class in a row
+    ChannelTiling t;
+    {
+        constexpr std::size_t regs = simd::registers;
+        const std::size_t v = (g.channels / simd::width) % 2 == 0 && 7 * 2 + 3 <= regs ? 2 : 1;
+        std::size_t best_work = 0;
+        for (const std::size_t r : {4, 7, 10, 14}) {
+            if (r * v + v + 1 > regs || r > per_class) continue;
+            const std::size_t work = (per_class + r - 1) / r * r;
+            if (!t.r || work < best_work || (work == best_work && r > t.r)) t = {r, v}, best_work = work;
+        }
+    }
+    if (!t.r) return false;
+    const std::size_t k = g.kernel, margin = (k + g.stride - 1) / g.stride + 1;
+    const std::size_t ho = g.out_height(), wo = g.out_width();
+    const std::size_t dy_plane = (ho + 2 * margin) * (wo + 2 * margin);
+    // Weights as (Cout, K, K, C), packed once and read by every part.
+    float* wr = scratch<float>(ScratchSlot::conv_weights, cout * s.fan_in);
+    for (std::size_t o = 0; o < cout; ++o)
+        for (std::size_t c = 0; c < g.channels; ++c)
+            for (std::size_t tap = 0; tap < k * k; ++tap)
+                wr[(o * k * k + tap) * g.channels + c] = weight[(o * g.channels + c) * k * k + tap];
+    const direct::Plane p = direct_plane(g, cout);
+    const std::size_t parts = conv_parts(batch, s, cout);
+    const PartScratch<float> buffers(ScratchSlot::conv_columns, parts, cout * dy_plane);
+    parallel_ranges(batch, parts, [&](std::size_t begin, std::size_t end, std::size_t part) {
+        float* dyp = buffers[part];
+        std::fill(dyp, dyp + cout * dy_plane, 0.0f);
+        for (std::size_t n = begin; n < end; ++n) {
+            const float* d = dy + n * s.out_size;
+            for (std::size_t o = 0; o < cout; ++o)
+                for (std::size_t oh = 0; oh < ho; ++oh)
+                    copy_row(dyp + o * dy_plane + (margin + oh) * (wo + 2 * margin) + margin, d + (o * ho + oh) * wo, wo);
+            if (t.v == 1)
+                channel_data<1>(t.r, dyp, margin, wr, dx + n * s.in_size, p, g);
+            else
+                channel_data<2>(t.r, dyp, margin, wr, dx + n * s.in_size, p, g);
+        }
+    });
+    return true;
 }
 
 // conv2d_backward_weight by the direct kernels where one fits the shape; false otherwise.
@@ -344,6 +439,8 @@ inline bool direct_conv2d_backward_weight(const float* x, const float* dy, float
     // Partial sums per part (not per thread: a thread may run two parts).
     std::array<float*, max_parts> partial{};
     float* blocks = scratch<float>(ScratchSlot::conv_partial, parts * (weights + cout));
+    // Per part: dy^T of one sample (channel layout) and one padded sample.
+    const PartScratch<float> buffers(ScratchSlot::conv_columns, parts, s.out_size + padded_size(g));
     if (cout % simd::width == 0) {
         // Each part sums dW^T (C*K*K x Cout) and dbias in its scratch; then one transposed add.
         constexpr std::size_t vmax = (simd::registers - 1) / 6;  // KW <= 5 taps x V, + V + 1
@@ -353,14 +450,14 @@ inline bool direct_conv2d_backward_weight(const float* x, const float* dy, float
             float* dwt = partial[part] = blocks + part * (weights + cout);
             float* db = dwt + weights;
             std::fill(dwt, dwt + weights + cout, 0.0f);
-            float* dyt = scratch<float>(ScratchSlot::conv_work, s.out_size);
+            float* dyt = buffers[part];
             for (std::size_t n = begin; n < end; ++n) {
                 const float* d = dy + n * s.out_size;
                 for (std::size_t o = 0; o < cout; ++o) {
                     for (std::size_t q = 0; q < s.plane; ++q) dyt[q * cout + o] = d[o * s.plane + q];
                     db[o] += sum(d + o * s.plane, s.plane);
                 }
-                const float* xs = padded(x + n * s.in_size, g);
+                const float* xs = padded(x + n * s.in_size, g, dyt + s.out_size);
                 if (v == 4)
                     direct::channel_weight<4>(xs, dyt, dwt, p);
                 else if (v == 2)
@@ -394,7 +491,8 @@ inline bool direct_conv2d_backward_weight(const float* x, const float* dy, float
                     direct::width_weight<OC>(x + begin * s.in_size, dy + begin * s.out_size, end - begin, dw, p);
                 else
                     for (std::size_t n = begin; n < end; ++n)
-                        direct::width_weight<OC>(padded(x + n * s.in_size, g), dy + n * s.out_size, 1, dw, p);
+                        direct::width_weight<OC>(padded(x + n * s.in_size, g, buffers[part]), dy + n * s.out_size,
+                                                 1, dw, p);
             });
             if (db)
                 for (std::size_t n = begin; n < end; ++n)
@@ -420,6 +518,15 @@ void conv2d(const T* x, const T* weight, const T* bias, T* y, std::size_t batch,
     if constexpr (std::is_same_v<T, float>)
         if (detail::direct_conv2d(x, weight, bias, y, batch, cout, g)) return;
     detail::im2col_conv2d(x, weight, bias, y, batch, cout, g);
+}
+
+// dx = the adjoint of conv2d in x, applied to dy (overwrites dx).
+template <class T>
+void conv2d_backward_data(const T* dy, const T* weight, T* dx, std::size_t batch, std::size_t cout,
+                          const ConvGeometry& g) {
+    if constexpr (std::is_same_v<T, float>)
+        if (detail::direct_conv2d_backward_data(dy, weight, dx, batch, cout, g)) return;
+    im2col_conv2d_backward_data(dy, weight, dx, batch, cout, g);
 }
 
 // dweight += the gradient of conv2d in weight for dy; dbias (if given) += dy summed per channel.

@@ -136,6 +136,71 @@ void channel_weight(const float* x, const float* dyt, float* dwt, const Plane& p
                                           dyt + oc0, dwt + ((c * k + kh) * k + kw0) * p.cout + oc0, p);
 }
 
+// Input gradient, channel layout along the input channels (C a multiple of the vector width):
+// the adjoint gathered per input pixel. For input row h, kernel rows kh = h + P (mod S) read
+// dy row oh = (h + P - kh) / S; the pixels w of one residue q = w + P (mod S) share their kernel
+// columns kw = q (mod S) and read dy columns ow = (w + P - kw) / S, consecutive along w. A tile
+// is R such pixels x V channel vectors; each tap one broadcast of dy and V vectors of the
+// weight repacked as wr (Cout, K, K, C). dy is read from a copy with `margin` zeros around each
+// plane (dyp, rows of out_width + 2 margin), so taps past its border need no test.
+template <std::size_t R, std::size_t V, std::size_t S>
+void channel_data(const float* dyp, std::size_t margin, const float* wr, float* dx, const Plane& p,
+                  std::size_t padding, std::size_t height, std::size_t width) {
+    const std::size_t k = p.kernel, c_count = p.channels;
+    const std::size_t dy_width = p.out_width + 2 * margin, dy_plane = (p.out_height + 2 * margin) * dy_width;
+    alignas(64) float tile[R * V * VW];
+    for (std::size_t c0 = 0; c0 < c_count; c0 += V * VW)
+        for (std::size_t h = 0; h < height; ++h) {
+            const std::size_t hp = h + padding;
+            for (std::size_t q = 0; q < S; ++q) {
+                // w = S j + q - P for j in [j_lo, j_hi): the pixels of residue q inside the image
+                const std::size_t j_lo = (padding + S - 1 - q) / S;  // smallest j with S j + q >= P
+                const std::size_t j_hi = (width + padding - q + S - 1) / S;
+                if (j_hi <= j_lo) continue;  // (the caller picks R <= every class's size)
+                for (std::size_t j0 = j_lo; j0 < j_hi; j0 += R) {
+                    const std::size_t at = std::min(j0, j_hi - R);  // the last tile overlaps
+                    vec acc[R][V];
+#pragma GCC unroll 16
+                    for (std::size_t r = 0; r < R; ++r)
+#pragma GCC unroll 4
+                        for (std::size_t v = 0; v < V; ++v) acc[r][v] = simd::zero();
+                    for (std::size_t o = 0; o < p.cout; ++o)
+                        for (std::size_t kh = hp % S; kh < k; kh += S) {
+                            // dy row oh = (hp - kh) / S (exact; may be negative), at margin + oh in the copy
+                            const std::ptrdiff_t oh = (static_cast<std::ptrdiff_t>(hp) - static_cast<std::ptrdiff_t>(kh)) /
+                                                      static_cast<std::ptrdiff_t>(S);
+                            const float* drow = dyp + o * dy_plane +
+                                                static_cast<std::size_t>(static_cast<std::ptrdiff_t>(margin) + oh) * dy_width +
+                                                margin;
+                            for (std::size_t kw = q; kw < k; kw += S) {
+                                // pixel j reads ow = j - (kw - q) / S
+                                const float* d = drow + at - (kw - q) / S;
+                                const float* w = wr + ((o * k + kh) * k + kw) * c_count + c0;
+                                vec wv[V];
+#pragma GCC unroll 4
+                                for (std::size_t v = 0; v < V; ++v) wv[v] = simd::load(w + v * VW);
+#pragma GCC unroll 16
+                                for (std::size_t r = 0; r < R; ++r) {
+                                    const vec a = simd::broadcast(d[r]);
+#pragma GCC unroll 4
+                                    for (std::size_t v = 0; v < V; ++v) acc[r][v] = simd::fma(a, wv[v], acc[r][v]);
+                                }
+                            }
+                        }
+#pragma GCC unroll 16
+                    for (std::size_t r = 0; r < R; ++r)
+#pragma GCC unroll 4
+                        for (std::size_t v = 0; v < V; ++v) simd::store(tile + r * V * VW + v * VW, acc[r][v]);
+                    for (std::size_t cc = 0; cc < V * VW; ++cc) {
+                        float* dst = dx + ((c0 + cc) * height + h) * width;
+#pragma GCC unroll 16
+                        for (std::size_t r = 0; r < R; ++r) dst[S * (at + r) + q - padding] = tile[r * V * VW + cc];
+                    }
+                }
+            }
+        }
+}
+
 // ---- width layout (stride 1) ------------------------------------------------------------
 
 // y (OC, Ho, Wo) of one sample, Wo <= NV * VW: per output row, OC x NV accumulators.

@@ -116,6 +116,21 @@ inline void broadcast_gemm(bool transpose_a, std::size_t m, std::size_t n, std::
     }
 }
 
+// One step of dot_tile: lanes values of R rows of A and S rows of B at offset p.
+template <std::size_t R, std::size_t S, bool Full>
+[[gnu::always_inline]] inline void dot_step(vec (&acc)[R][S], const float* a, std::size_t lda, const float* b,
+                                            std::size_t ldb, std::size_t lanes) {
+    vec av[R], bv[S];
+#pragma GCC unroll 4
+    for (std::size_t i = 0; i < R; ++i) av[i] = Full ? simd::load(a + i * lda) : simd::load_partial(a + i * lda, lanes);
+#pragma GCC unroll 4
+    for (std::size_t j = 0; j < S; ++j) bv[j] = Full ? simd::load(b + j * ldb) : simd::load_partial(b + j * ldb, lanes);
+#pragma GCC unroll 4
+    for (std::size_t i = 0; i < R; ++i)
+#pragma GCC unroll 4
+        for (std::size_t j = 0; j < S; ++j) acc[i][j] = simd::fma(av[i], bv[j], acc[i][j]);
+}
+
 // C[R x S] of dot products of rows of A (stride lda) and rows of B (stride ldb), length k.
 template <std::size_t R, std::size_t S>
 inline void dot_tile(std::size_t k, const float* a, std::size_t lda, const float* b, std::size_t ldb, float* c,
@@ -126,19 +141,8 @@ inline void dot_tile(std::size_t k, const float* a, std::size_t lda, const float
 #pragma GCC unroll 4
         for (std::size_t j = 0; j < S; ++j) acc[i][j] = simd::zero();
     std::size_t p = 0;
-    const auto step = [&](std::size_t lanes) {
-        vec av[R], bv[S];
-#pragma GCC unroll 4
-        for (std::size_t i = 0; i < R; ++i) av[i] = simd::load_partial(a + i * lda + p, lanes);
-#pragma GCC unroll 4
-        for (std::size_t j = 0; j < S; ++j) bv[j] = simd::load_partial(b + j * ldb + p, lanes);
-#pragma GCC unroll 4
-        for (std::size_t i = 0; i < R; ++i)
-#pragma GCC unroll 4
-            for (std::size_t j = 0; j < S; ++j) acc[i][j] = simd::fma(av[i], bv[j], acc[i][j]);
-    };
-    for (; p + W <= k; p += W) step(W);
-    if (p < k) step(k - p);
+    for (; p + W <= k; p += W) dot_step<R, S, true>(acc, a + p, lda, b + p, ldb, W);
+    if (p < k) dot_step<R, S, false>(acc, a + p, lda, b + p, ldb, k - p);
 #pragma GCC unroll 4
     for (std::size_t i = 0; i < R; ++i)
 #pragma GCC unroll 4

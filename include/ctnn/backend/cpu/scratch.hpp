@@ -1,7 +1,8 @@
-// Per-thread scratch memory of the CPU kernels (packed GEMM panels, a chunk's im2col columns,
-// partial weight gradients): one grow-only buffer per (thread, slot), so a steady state that
-// asks for the sizes it asked for before allocates nothing. Slots keep nested users (a conv
-// kernel calling gemm) from sharing a buffer.
+// Per-thread scratch memory of the CPU kernels (packed GEMM panels, the im2col columns and
+// copies of each part of a conv op, partial weight gradients): one grow-only buffer per
+// (thread, slot), so a steady state that asks for the sizes it asked for before allocates
+// nothing. Slots keep nested users (a conv kernel calling gemm) from sharing a buffer. A
+// parallel op takes its parts' scratch from the calling thread (conv.hpp's PartScratch).
 #pragma once
 
 #include <cstddef>
@@ -10,7 +11,7 @@
 
 namespace ctnn::cpu {
 
-enum class ScratchSlot : std::size_t { gemm_pack, conv_columns, conv_work, conv_partial, conv_weights, count };
+enum class ScratchSlot : std::size_t { gemm_pack, conv_columns, conv_partial, conv_weights, count };
 
 namespace detail {
 struct ScratchBuffer {

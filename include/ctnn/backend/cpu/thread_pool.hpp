@@ -1,10 +1,12 @@
 // ThreadPool: the CPU backend's own threads. run(parts, f) calls f(part) for every part in
-// [0, parts) at once, the calling thread taking part 0, and returns when all are done; a call
-// made from inside a part (a kernel that calls another backend op) runs its parts one after
-// another on that thread, so work is never split twice. Workers spin briefly after a job (the
-// next op usually follows within microseconds), then sleep on a condition variable. A dispatch allocates
-// nothing. ctnn::set_num_threads sizes the pool and holds OpenBLAS to one thread: ctnn's
-// threads x BLAS threads never exceed the count asked for.
+// [0, parts), the calling thread taking part 0 and then any part no worker has claimed yet,
+// and returns when all are done: a worker that is slow to wake (a busy machine) delays
+// nothing, the caller does its share. A call made from inside a part (a kernel that calls
+// another backend op) runs its parts one after another on that thread, so work is never
+// split twice. Workers spin briefly after a job (the next op usually follows within
+// microseconds), then sleep on a condition variable. A dispatch allocates nothing.
+// ctnn::set_num_threads sizes the pool and holds OpenBLAS to one thread: ctnn's threads x
+// BLAS threads never exceed the count asked for.
 #pragma once
 
 #include <cblas.h>
@@ -17,6 +19,7 @@
 #include <cstdint>
 #include <mutex>
 #include <thread>
+#include <type_traits>
 #include <vector>
 
 #if defined(__x86_64__) || defined(_M_X64) || defined(__i386__)
@@ -54,15 +57,15 @@ public:
         if (threads == size()) return;
         std::lock_guard<std::mutex> lock(m_run);
         stop();
-        m_stopping.store(false, std::memory_order_relaxed);
+        m_stopping.store(false);
         // A worker's first job is the first generation after this one (read here, not in the
-        // new thread: a run() may bump it before the thread starts).
-        const std::uint64_t generation = m_generation.load(std::memory_order_acquire);
+        // new thread: a run() may start a job before the thread does).
+        const std::uint64_t generation = m_state.load() >> 32;
         for (std::size_t i = 1; i < threads; ++i) m_workers.emplace_back([this, generation] { work(generation); });
     }
 
-    // Calls f(part) for part in [0, parts), concurrently when parts > 1 and this pool has the
-    // threads (parts beyond size() run on the threads in turn); returns when every part is done.
+    // Calls f(part) for part in [0, parts), concurrently when parts > 1 and this pool has
+    // workers; returns when every part is done.
     template <class F>
     void run(std::size_t parts, F&& f) {
         if (parts == 0) return;
@@ -76,70 +79,96 @@ public:
             return;
         }
         using Fn = std::remove_reference_t<F>;
-        m_job = [](void* context, std::size_t part) { (*static_cast<Fn*>(context))(part); };
-        m_context = const_cast<void*>(static_cast<const void*>(&f));
-        m_parts = parts;
-        m_next.store(1, std::memory_order_relaxed);
-        m_pending.store(m_workers.size(), std::memory_order_relaxed);
+        m_job.store([](void* context, std::size_t part) { (*static_cast<Fn*>(context))(part); });
+        m_context.store(const_cast<void*>(static_cast<const void*>(&f)));
+        m_parts.store(parts);
+        m_done.store(0);
+        const std::uint64_t generation = (m_state.load() >> 32) + 1;
+        m_state.store(generation << 32 | 1);  // part 0 is the caller's
         wake();
         t_inside = true;
         f(0);
-        take_parts();
+        m_done.fetch_add(1);
+        // Then every part no worker has claimed yet.
+        for (std::uint64_t s = m_state.load(); (s & index_mask) < parts;) {
+            if (!m_state.compare_exchange_weak(s, s + 1)) continue;
+            f(static_cast<std::size_t>(s & index_mask));
+            m_done.fetch_add(1);
+            s = m_state.load();
+        }
         t_inside = false;
-        for (std::size_t spins = 0; m_pending.load(std::memory_order_acquire) != 0; ++spins)
-            if (spins < 4096)
+        // Parts still running on workers are short: spin (a yield on a busy machine would hand
+        // the core to another process for a whole time slice), yield only after ~1 ms.
+        const auto spin_until = std::chrono::steady_clock::now() + std::chrono::milliseconds(1);
+        for (std::size_t spins = 0; m_done.load() != parts; ++spins)
+            if (spins % 64 != 63 || std::chrono::steady_clock::now() < spin_until)
                 CTNN_CPU_PAUSE();
             else
                 std::this_thread::yield();
     }
 
 private:
+    static constexpr std::uint64_t index_mask = 0xFFFFFFFFull;
+
     explicit ThreadPool(std::size_t threads) {
         openblas_set_num_threads(1);  // the pool splits the work; BLAS calls run inside its parts
         resize(threads);
     }
 
-    // Runs parts [1, parts) as long as there are any left (workers and the caller share them).
-    void take_parts() {
-        for (std::size_t p = m_next.fetch_add(1, std::memory_order_relaxed); p < m_parts;
-             p = m_next.fetch_add(1, std::memory_order_relaxed))
-            m_job(m_context, p);
-    }
-
-    // A new generation is a new job (or the stop signal). The mutex makes the wake-up of a
-    // sleeping worker reliable: it checks the generation under it before it sleeps.
+    // Wakes sleeping workers after a new generation is published. The mutex makes it reliable:
+    // a worker checks the generation under it before it sleeps.
     void wake() {
-        m_generation.fetch_add(1, std::memory_order_release);
         { std::lock_guard<std::mutex> lock(m_sleep); }
         m_wake.notify_all();
     }
 
+    // Claims and runs parts of generation `generation` until none is left (or a newer job
+    // started). The job's description is read between two reads of the state word: unchanged
+    // state means no part of this job was claimed meanwhile, so the job is not finished and
+    // its description not yet replaced.
+    void help(std::uint64_t generation) {
+        for (;;) {
+            std::uint64_t s = m_state.load();
+            if (s >> 32 != generation) return;
+            const auto job = m_job.load();
+            void* const context = m_context.load();
+            const std::size_t parts = m_parts.load();
+            if (m_state.load() != s) continue;
+            if ((s & index_mask) >= parts) return;
+            if (!m_state.compare_exchange_weak(s, s + 1)) continue;
+            job(context, static_cast<std::size_t>(s & index_mask));
+            m_done.fetch_add(1);
+        }
+    }
+
     void work(std::uint64_t seen) {
         for (;;) {
-            // Spin for ~50 us after a job: in a training step the next op follows within microseconds.
-            const auto spin_until = std::chrono::steady_clock::now() + std::chrono::microseconds(50);
-            std::uint64_t now = m_generation.load(std::memory_order_acquire);
-            for (std::size_t spins = 0; now == seen; ++spins) {
+            // Spin for ~200 us after a job: in a training step the next op usually follows within
+            // that (the serial ops between two parallel ones are short), and waking costs more.
+            const auto spin_until = std::chrono::steady_clock::now() + std::chrono::microseconds(200);
+            std::uint64_t generation = m_state.load() >> 32;
+            for (std::size_t spins = 0; generation == seen; ++spins) {
                 if (spins % 64 == 63 && std::chrono::steady_clock::now() > spin_until) {
                     std::unique_lock<std::mutex> lock(m_sleep);
-                    m_wake.wait(lock, [&] { return m_generation.load(std::memory_order_acquire) != seen; });
+                    m_wake.wait(lock, [&] { return m_state.load() >> 32 != seen; });
                 } else {
                     CTNN_CPU_PAUSE();
                 }
-                now = m_generation.load(std::memory_order_acquire);
+                generation = m_state.load() >> 32;
             }
-            seen = now;
-            if (m_stopping.load(std::memory_order_acquire)) return;
+            if (m_stopping.load()) return;
+            seen = generation;
             t_inside = true;
-            take_parts();
+            help(generation);
             t_inside = false;
-            m_pending.fetch_sub(1, std::memory_order_acq_rel);
         }
     }
 
     void stop() {
         if (m_workers.empty()) return;
-        m_stopping.store(true, std::memory_order_release);
+        m_stopping.store(true);
+        m_parts.store(0);
+        m_state.store(((m_state.load() >> 32) + 1) << 32);
         wake();
         for (auto& thread : m_workers) thread.join();
         m_workers.clear();
@@ -151,13 +180,12 @@ private:
     std::mutex m_run;  // one run() at a time; others run serially
     std::mutex m_sleep;
     std::condition_variable m_wake;
-    std::atomic<std::uint64_t> m_generation{0};
-    std::atomic<std::size_t> m_next{0};
-    std::atomic<std::size_t> m_pending{0};
+    std::atomic<std::uint64_t> m_state{0};  // generation << 32 | next unclaimed part
+    std::atomic<void (*)(void*, std::size_t)> m_job{nullptr};
+    std::atomic<void*> m_context{nullptr};
+    std::atomic<std::size_t> m_parts{0};
+    std::atomic<std::size_t> m_done{0};
     std::atomic<bool> m_stopping{false};
-    void (*m_job)(void*, std::size_t) = nullptr;
-    void* m_context = nullptr;
-    std::size_t m_parts = 0;
 };
 
 // Splits [0, n) into at most `parts` contiguous ranges of about equal size (never an empty one)
