@@ -1,8 +1,8 @@
 // cpu::Blas's convolution ops (conv2d, conv2d_backward_data, conv2d_backward_weight) in float
 // against a textbook double loop, for shapes that reach every kernel: the channel layout
-// (V = 1 and 2 vectors, tiles of 4/7/10/14 pixels, stride 1 and 2, padding; forward, weight
-// and input gradients), the width layout
-// (1..8 channels, one or two vectors per row), the im2col + GEMM fallback, and the dense case;
+// (V = 1 and 2 vectors, tiles of 7/10/14 pixels, stride 1 and 2, padding; forward, weight
+// and input gradients), the width layout (pairs of channels, one or two vectors per row, tiles
+// of 2 and 3 taps), the im2col + GEMM fallback, and the dense case;
 // at 1 and 2 threads, with batches that split unevenly. Im2colConv<cpu::Blas64> (the backend-
 // neutral ops other backends may reuse) is checked against the same loop.
 #include <doctest/doctest.h>
@@ -135,13 +135,16 @@ const std::vector<Case> cases = {
     {2, 16, 9, 11, 8, 3, 1, 1},    // stride 1, padding
     {2, 32, 10, 10, 16, 4, 2, 0},  // stride 2, no padding
     {2, 16, 13, 15, 24, 3, 2, 1},  // stride 2, odd sizes
-    // width layout
+    // width layout (pairs of channels)
     {5, 1, 32, 32, 6, 5, 1, 0},    // LeNet-5's Conv<6, 5>: two vectors per row
-    {3, 2, 10, 9, 3, 3, 1, 1},     // one vector, padding
-    {2, 3, 12, 40, 8, 5, 1, 0},    // two vectors, 8 channels
-    {2, 1, 6, 6, 1, 2, 1, 0},      // one channel
+    {3, 2, 10, 9, 4, 3, 1, 1},     // one vector, padding
+    {2, 3, 12, 40, 10, 5, 1, 0},   // two vectors, five pairs
+    {2, 1, 6, 6, 2, 2, 1, 0},      // one pair, 2x2 kernel
+    {2, 2, 9, 9, 2, 4, 1, 0},      // 4 taps: two tiles of 2
     // im2col + GEMM
     {3, 4, 9, 9, 5, 3, 2, 1},      // stride 2, few channels
+    {3, 2, 10, 9, 3, 3, 1, 1},     // an odd channel count
+    {2, 1, 6, 6, 1, 2, 1, 0},      // one channel
     {2, 3, 20, 70, 4, 3, 1, 0},    // rows wider than two vectors
     {3, 2, 7, 7, 10, 3, 3, 0},     // stride 3
     // dense (the kernel covers the unpadded input)

@@ -248,20 +248,21 @@ inline const float* padded(const float* x, const ConvGeometry& g, float* buffer)
     return buffer;
 }
 
-// Channel-layout forward tiles: R pixels x V vectors of channels, R from a short menu (the
-// last tile of a row overlaps the one before), within the register file.
+// Channel-layout tiles: R pixels x V vectors of channels from a short menu (few
+// instantiations: compile time), within the register file; the last tile of a row overlaps
+// the one before. `pixels` is the shortest row the tiles run along; R = 0: no tile fits.
 struct ChannelTiling {
     std::size_t r = 0, v = 0;
 };
-inline ChannelTiling channel_tiling(const ConvGeometry& g, std::size_t cout) {
+inline ChannelTiling channel_tiling(std::size_t channels, std::size_t pixels) {
     constexpr std::size_t w = simd::width, regs = simd::registers;
-    if (cout % w != 0 || (g.stride != 1 && g.stride != 2)) return {};
-    const std::size_t v = (cout / w) % 2 == 0 && 7 * 2 + 3 <= regs ? 2 : 1;
+    if (channels % w != 0) return {};
+    const std::size_t v = (channels / w) % 2 == 0 && 7 * 2 + 3 <= regs ? 2 : 1;
     ChannelTiling best;
     std::size_t best_work = 0;
-    for (const std::size_t r : {4, 7, 10, 14}) {
-        if (r * v + v + 1 > regs || r > g.out_width()) continue;
-        const std::size_t work = (g.out_width() + r - 1) / r * r;  // pixels computed per row
+    for (const std::size_t r : {7, 10, 14}) {
+        if (r * v + v + 1 > regs || r > pixels || (v == 2 && r == 10)) continue;
+        const std::size_t work = (pixels + r - 1) / r * r;  // pixels computed per row
         if (!best.r || work < best_work || (work == best_work && r > best.r)) best = {r, v}, best_work = work;
     }
     return best;
@@ -278,42 +279,16 @@ void channel_forward(const float* x, const float* wt, const float* bias, float* 
 template <std::size_t V>
 void channel_forward(std::size_t r, const float* x, const float* wt, const float* bias, float* y,
                      const direct::Plane& p) {
-    switch (r) {
-        case 4: return channel_forward<4, V>(x, wt, bias, y, p);
-        case 7: return channel_forward<7, V>(x, wt, bias, y, p);
-        case 10: if constexpr (10 * V + V + 1 <= simd::registers) return channel_forward<10, V>(x, wt, bias, y, p);
-                 break;
-        case 14: if constexpr (14 * V + V + 1 <= simd::registers) return channel_forward<14, V>(x, wt, bias, y, p);
-                 break;
-    }
+    if (r == 7) return channel_forward<7, V>(x, wt, bias, y, p);
+    if constexpr (V == 1)
+        if (r == 10) return channel_forward<10, V>(x, wt, bias, y, p);
+    if constexpr (14 * V + V + 1 <= simd::registers)
+        if (r == 14) return channel_forward<14, V>(x, wt, bias, y, p);
 }
 
-template <std::size_t OC>
-void width_forward(std::size_t vectors, const float* x, const float* w, const float* bias, float* y,
-                   const direct::Plane& p) {
-    if (vectors == 1)
-        direct::width_forward<OC, 1>(x, w, bias, y, p);
-    else
-        direct::width_forward<OC, 2>(x, w, bias, y, p);
-}
-
-// Width-layout kernels take Cout <= 8 (all channels in registers), stride 1, rows <= 2 vectors.
+// Width-layout kernels take Cout in groups of 6, 3 or 2 channels, stride 1, rows <= 2 vectors.
 inline bool width_layout(const ConvGeometry& g, std::size_t cout) {
-    return cout <= 8 && g.stride == 1 && g.out_width() <= 2 * simd::width;
-}
-
-template <class F>
-void with_channels(std::size_t cout, F&& f) {
-    switch (cout) {
-        case 1: return f.template operator()<1>();
-        case 2: return f.template operator()<2>();
-        case 3: return f.template operator()<3>();
-        case 4: return f.template operator()<4>();
-        case 5: return f.template operator()<5>();
-        case 6: return f.template operator()<6>();
-        case 7: return f.template operator()<7>();
-        default: return f.template operator()<8>();
-    }
+    return (cout % 3 == 0 || cout % 2 == 0) && g.stride == 1 && g.out_width() <= 2 * simd::width;
 }
 
 // conv2d by the direct kernels where one fits the shape; false (nothing done) otherwise.
@@ -323,7 +298,7 @@ inline bool direct_conv2d(const float* x, const float* weight, const float* bias
     if (s.dense) return false;
     const direct::Plane p = direct_plane(g, cout);
     const std::size_t parts = conv_parts(batch, s, cout);
-    if (const ChannelTiling t = channel_tiling(g, cout); t.r) {
+    if (const ChannelTiling t = (g.stride <= 2 ? channel_tiling(cout, g.out_width()) : ChannelTiling{}); t.r) {
         // W^T (C*K*K x Cout), packed once and read by every part
         float* wt = scratch<float>(ScratchSlot::conv_weights, s.fan_in * cout);
         for (std::size_t o = 0; o < cout; ++o)
@@ -346,9 +321,16 @@ inline bool direct_conv2d(const float* x, const float* weight, const float* bias
         parallel_ranges(batch, parts, [&](std::size_t begin, std::size_t end, std::size_t part) {
             for (std::size_t n = begin; n < end; ++n) {
                 const float* xs = padded(x + n * s.in_size, g, buffers[part]);
-                with_channels(cout, [&]<std::size_t OC>() {
-                    width_forward<OC>(vectors, xs, weight, bias, y + n * s.out_size, p);
-                });
+                float* out = y + n * s.out_size;
+                if (cout % 6 == 0)
+                    vectors == 1 ? direct::width_forward<6, 1>(xs, weight, bias, out, p)
+                                 : direct::width_forward<6, 2>(xs, weight, bias, out, p);
+                else if (cout % 3 == 0)
+                    vectors == 1 ? direct::width_forward<3, 1>(xs, weight, bias, out, p)
+                                 : direct::width_forward<3, 2>(xs, weight, bias, out, p);
+                else
+                    vectors == 1 ? direct::width_forward<2, 1>(xs, weight, bias, out, p)
+                                 : direct::width_forward<2, 2>(xs, weight, bias, out, p);
             }
         });
         return true;
@@ -368,14 +350,11 @@ void channel_data(const float* dyp, std::size_t margin, const float* wr, float* 
 template <std::size_t V>
 void channel_data(std::size_t r, const float* dyp, std::size_t margin, const float* wr, float* dx,
                   const direct::Plane& p, const ConvGeometry& g) {
-    switch (r) {
-        case 4: return channel_data<4, V>(dyp, margin, wr, dx, p, g);
-        case 7: return channel_data<7, V>(dyp, margin, wr, dx, p, g);
-        case 10: if constexpr (10 * V + V + 1 <= simd::registers) return channel_data<10, V>(dyp, margin, wr, dx, p, g);
-                 break;
-        case 14: if constexpr (14 * V + V + 1 <= simd::registers) return channel_data<14, V>(dyp, margin, wr, dx, p, g);
-                 break;
-    }
+    if (r == 7) return channel_data<7, V>(dyp, margin, wr, dx, p, g);
+    if constexpr (V == 1)
+        if (r == 10) return channel_data<10, V>(dyp, margin, wr, dx, p, g);
+    if constexpr (14 * V + V + 1 <= simd::registers)
+        if (r == 14) return channel_data<14, V>(dyp, margin, wr, dx, p, g);
 }
 
 // conv2d_backward_data by the direct kernel (input channels a multiple of the vector width,
@@ -383,20 +362,9 @@ void channel_data(std::size_t r, const float* dyp, std::size_t margin, const flo
 inline bool direct_conv2d_backward_data(const float* dy, const float* weight, float* dx, std::size_t batch,
                                         std::size_t cout, const ConvGeometry& g) {
     const ConvSizes s(g, cout);
-    if (s.dense || g.channels % simd::width != 0 || (g.stride != 1 && g.stride != 2)) return false;
+    if (s.dense || (g.stride != 1 && g.stride != 2)) return false;
     // Tiles along the pixels of one residue class of a row: at least width / stride of them.
-    const std::size_t per_class = g.width / g.stride;  // fewest pixels of a residue class in a row
-    ChannelTiling t;
-    {
-        constexpr std::size_t regs = simd::registers;
-        const std::size_t v = (g.channels / simd::width) % 2 == 0 && 7 * 2 + 3 <= regs ? 2 : 1;
-        std::size_t best_work = 0;
-        for (const std::size_t r : {4, 7, 10, 14}) {
-            if (r * v + v + 1 > regs || r > per_class) continue;
-            const std::size_t work = (per_class + r - 1) / r * r;
-            if (!t.r || work < best_work || (work == best_work && r > t.r)) t = {r, v}, best_work = work;
-        }
-    }
+    const ChannelTiling t = channel_tiling(g.channels, g.width / g.stride);
     if (!t.r) return false;
     const std::size_t k = g.kernel, margin = (k + g.stride - 1) / g.stride + 1;
     const std::size_t ho = g.out_height(), wo = g.out_width();
@@ -441,7 +409,7 @@ inline bool direct_conv2d_backward_weight(const float* x, const float* dy, float
     float* blocks = scratch<float>(ScratchSlot::conv_partial, parts * (weights + cout));
     // Per part: dy^T of one sample (channel layout) and one padded sample.
     const PartScratch<float> buffers(ScratchSlot::conv_columns, parts, s.out_size + padded_size(g));
-    if (cout % simd::width == 0) {
+    if (cout % simd::width == 0 && direct::channel_weight_taps(g.kernel)) {
         // Each part sums dW^T (C*K*K x Cout) and dbias in its scratch; then one transposed add.
         constexpr std::size_t vmax = (simd::registers - 1) / 6;  // KW <= 5 taps x V, + V + 1
         const std::size_t vectors = cout / simd::width;
@@ -476,7 +444,7 @@ inline bool direct_conv2d_backward_weight(const float* x, const float* dy, float
         }
         return true;
     }
-    if (width_layout(g, cout)) {
+    if (width_layout(g, cout) && g.kernel >= 2) {
         // Part 0 adds into dweight directly (the kernel adds its reduced sums), the others into scratch.
         parallel_ranges(batch, parts, [&](std::size_t begin, std::size_t end, std::size_t part) {
             float* dw = dweight;
@@ -486,14 +454,19 @@ inline bool direct_conv2d_backward_weight(const float* x, const float* dy, float
                 db = dw + weights;
                 std::fill(dw, dw + weights + cout, 0.0f);
             }
-            with_channels(cout, [&]<std::size_t OC>() {
-                if (g.padding == 0)
-                    direct::width_weight<OC>(x + begin * s.in_size, dy + begin * s.out_size, end - begin, dw, p);
+            const auto weight_of = [&](const float* xs, const float* d, std::size_t count) {
+                if (cout % 6 == 0)
+                    direct::width_weight<6>(xs, d, count, dw, p);
+                else if (cout % 3 == 0)
+                    direct::width_weight<3>(xs, d, count, dw, p);
                 else
-                    for (std::size_t n = begin; n < end; ++n)
-                        direct::width_weight<OC>(padded(x + n * s.in_size, g, buffers[part]), dy + n * s.out_size,
-                                                 1, dw, p);
-            });
+                    direct::width_weight<2>(xs, d, count, dw, p);
+            };
+            if (g.padding == 0)
+                weight_of(x + begin * s.in_size, dy + begin * s.out_size, end - begin);
+            else
+                for (std::size_t n = begin; n < end; ++n)
+                    weight_of(padded(x + n * s.in_size, g, buffers[part]), dy + n * s.out_size, 1);
             if (db)
                 for (std::size_t n = begin; n < end; ++n)
                     for (std::size_t o = 0; o < cout; ++o) db[o] += sum(dy + n * s.out_size + o * s.plane, s.plane);

@@ -5,9 +5,12 @@
 //     (packed C*K*K x Cout) and R broadcast pixels. Weight gradient: dW^T (C*K*K x Cout) tiles of
 //     one kernel row (KW taps) x V channel vectors, accumulated over every output pixel from dy^T
 //     (pixels x Cout) and broadcast taps.
-//   width: vectors along an output row (stride 1, Cout <= 8, as LeNet-5's first Conv<6, 5>).
-//     Forward: all Cout channels x the row's vectors, each tap one broadcast weight. Weight
-//     gradient: Cout x KW taps of one kernel row, accumulated along rows, reduced at the end.
+//   width: vectors along an output row (stride 1, Cout a multiple of 2 or 3, as LeNet-5's
+//     first Conv<6, 5>). Forward: groups of 6, 3 or 2 channels x the row's vectors, each tap one
+//     broadcast weight. Weight gradient: a group x 2 or 3 taps of one kernel row, accumulated
+//     along rows, reduced at the end.
+// Each layout instantiates a handful of tile shapes (compile time); conv.hpp sends shapes that
+// fit none of them to im2col + GEMM.
 // The image must be unpadded here (conv.hpp copies a padded sample first). Row tails are
 // masked (width) or recomputed by an overlapping last tile (channel).
 // N batch, C channels, H height, W width; K kernel, S stride; Ho, Wo output rows and columns.
@@ -113,16 +116,8 @@ inline void channel_weight_tile(const float* x, const float* dyt, float* dwt, co
         for (std::size_t v = 0; v < V; ++v) simd::store(dwt + k * p.cout + v * VW, acc[k][v]);
 }
 
-template <std::size_t V>
-void channel_weight_row(std::size_t taps, const float* x, const float* dyt, float* dwt, const Plane& p) {
-    switch (taps) {
-        case 1: return channel_weight_tile<1, V>(x, dyt, dwt, p);
-        case 2: return channel_weight_tile<2, V>(x, dyt, dwt, p);
-        case 3: return channel_weight_tile<3, V>(x, dyt, dwt, p);
-        case 4: return channel_weight_tile<4, V>(x, dyt, dwt, p);
-        default: return channel_weight_tile<5, V>(x, dyt, dwt, p);
-    }
-}
+// Kernel rows are covered by tiles of 5 and 4 taps (K = 4, 5, 8, 9, 10, ...; conv.hpp checks).
+inline bool channel_weight_taps(std::size_t k) { return k == 4 || k == 5 || k >= 8; }
 
 // dwt (C*K*K x Cout) += the weight gradient of one sample x (C, H, W) and dyt = dy^T (Ho*Wo x Cout).
 template <std::size_t V>
@@ -131,9 +126,16 @@ void channel_weight(const float* x, const float* dyt, float* dwt, const Plane& p
     for (std::size_t oc0 = 0; oc0 < p.cout; oc0 += V * VW)
         for (std::size_t c = 0; c < p.channels; ++c)
             for (std::size_t kh = 0; kh < k; ++kh)
-                for (std::size_t kw0 = 0; kw0 < k; kw0 += 5)
-                    channel_weight_row<V>(std::min<std::size_t>(5, k - kw0), x + c * image + kh * p.width + kw0,
-                                          dyt + oc0, dwt + ((c * k + kh) * k + kw0) * p.cout + oc0, p);
+                for (std::size_t kw0 = 0; kw0 < k;) {
+                    const std::size_t left = k - kw0, taps = left == 4 || left == 8 ? 4 : 5;
+                    const float* xs = x + c * image + kh * p.width + kw0;
+                    float* d = dwt + ((c * k + kh) * k + kw0) * p.cout + oc0;
+                    if (taps == 4)
+                        channel_weight_tile<4, V>(xs, dyt + oc0, d, p);
+                    else
+                        channel_weight_tile<5, V>(xs, dyt + oc0, d, p);
+                    kw0 += taps;
+                }
 }
 
 // Input gradient, channel layout along the input channels (C a multiple of the vector width):
@@ -203,53 +205,56 @@ void channel_data(const float* dyp, std::size_t margin, const float* wr, float* 
 
 // ---- width layout (stride 1) ------------------------------------------------------------
 
-// y (OC, Ho, Wo) of one sample, Wo <= NV * VW: per output row, OC x NV accumulators.
-template <std::size_t OC, std::size_t NV>
+// y (Cout, Ho, Wo) of one sample, Wo <= NV * VW, Cout a multiple of G: per output row and
+// group of G channels, G x NV accumulators over every tap.
+template <std::size_t G, std::size_t NV>
 void width_forward(const float* x, const float* w, const float* bias, float* y, const Plane& p) {
     const std::size_t image = p.height * p.width, plane = p.out_height * p.out_width;
+    const std::size_t taps = p.channels * p.kernel * p.kernel;
     const std::size_t tail = p.out_width - (NV - 1) * VW;  // lanes of the last vector
-    for (std::size_t oh = 0; oh < p.out_height; ++oh) {
-        vec acc[OC][NV];
+    for (std::size_t o0 = 0; o0 < p.cout; o0 += G)
+        for (std::size_t oh = 0; oh < p.out_height; ++oh) {
+            vec acc[G][NV];
 #pragma GCC unroll 8
-        for (std::size_t o = 0; o < OC; ++o)
+            for (std::size_t o = 0; o < G; ++o)
 #pragma GCC unroll 2
-            for (std::size_t v = 0; v < NV; ++v) acc[o][v] = simd::broadcast(bias ? bias[o] : 0.0f);
-        const float* wk = w;  // w[o][c][kh][kw] at (0, c, kh, kw); the tap index runs over c, kh, kw
-        const std::size_t taps = p.channels * p.kernel * p.kernel;
-        for (std::size_t c = 0; c < p.channels; ++c)
-            for (std::size_t kh = 0; kh < p.kernel; ++kh) {
-                const float* row = x + c * image + (oh + kh) * p.width;
-                for (std::size_t kw = 0; kw < p.kernel; ++kw, ++wk) {
-                    vec xv[NV];
+                for (std::size_t v = 0; v < NV; ++v) acc[o][v] = simd::broadcast(bias ? bias[o0 + o] : 0.0f);
+            const float* wk = w + o0 * taps;  // w[o][c][kh][kw]; the tap index runs over c, kh, kw
+            for (std::size_t c = 0; c < p.channels; ++c)
+                for (std::size_t kh = 0; kh < p.kernel; ++kh) {
+                    const float* row = x + c * image + (oh + kh) * p.width;
+                    for (std::size_t kw = 0; kw < p.kernel; ++kw, ++wk) {
+                        vec xv[NV];
 #pragma GCC unroll 2
-                    for (std::size_t v = 0; v + 1 < NV; ++v) xv[v] = simd::load(row + kw + v * VW);
-                    xv[NV - 1] = simd::load_partial(row + kw + (NV - 1) * VW, tail);
+                        for (std::size_t v = 0; v + 1 < NV; ++v) xv[v] = simd::load(row + kw + v * VW);
+                        xv[NV - 1] = simd::load_partial(row + kw + (NV - 1) * VW, tail);
 #pragma GCC unroll 8
-                    for (std::size_t o = 0; o < OC; ++o) {
-                        const vec a = simd::broadcast(wk[o * taps]);
+                        for (std::size_t o = 0; o < G; ++o) {
+                            const vec a = simd::broadcast(wk[o * taps]);
 #pragma GCC unroll 2
-                        for (std::size_t v = 0; v < NV; ++v) acc[o][v] = simd::fma(a, xv[v], acc[o][v]);
+                            for (std::size_t v = 0; v < NV; ++v) acc[o][v] = simd::fma(a, xv[v], acc[o][v]);
+                        }
                     }
                 }
-            }
 #pragma GCC unroll 8
-        for (std::size_t o = 0; o < OC; ++o) {
-            float* dst = y + o * plane + oh * p.out_width;
+            for (std::size_t o = 0; o < G; ++o) {
+                float* dst = y + (o0 + o) * plane + oh * p.out_width;
 #pragma GCC unroll 2
-            for (std::size_t v = 0; v + 1 < NV; ++v) simd::store(dst + v * VW, acc[o][v]);
-            simd::store_partial(dst + (NV - 1) * VW, acc[o][NV - 1], tail);
+                for (std::size_t v = 0; v + 1 < NV; ++v) simd::store(dst + v * VW, acc[o][v]);
+                simd::store_partial(dst + (NV - 1) * VW, acc[o][NV - 1], tail);
+            }
         }
-    }
 }
 
-// dw[o][c][kh][kw0 + k] += sum over rows and columns of dy[o][oh][ow] x[c][oh + kh][ow + kw0 + k]
-// for k < KW, all OC channels, over `count` samples (x and dy strides given); reduced at the end.
-template <std::size_t OC, std::size_t KW>
+// dw[o][c][kh][kw0 + k] += sum over samples, rows and columns of dy[o][oh][ow] x[c][oh + kh][ow +
+// kw0 + k] for k < KW and a group of G channels o, over `count` samples (x and dy strides
+// given); the vector sums are reduced at the end.
+template <std::size_t G, std::size_t KW>
 void width_weight_tile(const float* x, std::size_t x_stride, const float* dy, std::size_t dy_stride,
                        std::size_t count, float* dw, std::size_t o_stride, const Plane& p) {
-    vec acc[OC][KW];
+    vec acc[G][KW];
 #pragma GCC unroll 8
-    for (std::size_t o = 0; o < OC; ++o)
+    for (std::size_t o = 0; o < G; ++o)
 #pragma GCC unroll 4
         for (std::size_t k = 0; k < KW; ++k) acc[o][k] = simd::zero();
     const std::size_t plane = p.out_height * p.out_width;
@@ -263,7 +268,7 @@ void width_weight_tile(const float* x, std::size_t x_stride, const float* dy, st
 #pragma GCC unroll 4
                 for (std::size_t k = 0; k < KW; ++k) xv[k] = simd::load_partial(row + ow + k, lanes);
 #pragma GCC unroll 8
-                for (std::size_t o = 0; o < OC; ++o) {
+                for (std::size_t o = 0; o < G; ++o) {
                     const vec dv = simd::load_partial(d + o * plane + ow, lanes);
 #pragma GCC unroll 4
                     for (std::size_t k = 0; k < KW; ++k) acc[o][k] = simd::fma(dv, xv[k], acc[o][k]);
@@ -271,27 +276,31 @@ void width_weight_tile(const float* x, std::size_t x_stride, const float* dy, st
             }
         }
 #pragma GCC unroll 8
-    for (std::size_t o = 0; o < OC; ++o)
+    for (std::size_t o = 0; o < G; ++o)
 #pragma GCC unroll 4
         for (std::size_t k = 0; k < KW; ++k) dw[o * o_stride + k] += simd::sum(acc[o][k]);
 }
 
-// dw (OC, C, K, K) += the weight gradient of `count` samples x (C, H, W), dy (OC, Ho, Wo).
-template <std::size_t OC>
+// dw (Cout, C, K, K) += the weight gradient of `count` samples x (C, H, W), dy (Cout, Ho, Wo);
+// Cout a multiple of G, K >= 2 (kernel rows in tiles of 3 and 2 taps).
+template <std::size_t G>
 void width_weight(const float* x, const float* dy, std::size_t count, float* dw, const Plane& p) {
     const std::size_t image = p.height * p.width, k = p.kernel, taps = p.channels * k * k;
-    const std::size_t x_stride = p.channels * image, dy_stride = OC * p.out_height * p.out_width;
-    for (std::size_t c = 0; c < p.channels; ++c)
-        for (std::size_t kh = 0; kh < k; ++kh)
-            for (std::size_t kw0 = 0; kw0 < k; kw0 += 3) {
-                const float* xs = x + c * image + kh * p.width + kw0;
-                float* d = dw + (c * k + kh) * k + kw0;
-                switch (std::min<std::size_t>(3, k - kw0)) {
-                    case 1: width_weight_tile<OC, 1>(xs, x_stride, dy, dy_stride, count, d, taps, p); break;
-                    case 2: width_weight_tile<OC, 2>(xs, x_stride, dy, dy_stride, count, d, taps, p); break;
-                    default: width_weight_tile<OC, 3>(xs, x_stride, dy, dy_stride, count, d, taps, p); break;
+    const std::size_t plane = p.out_height * p.out_width;
+    const std::size_t x_stride = p.channels * image, dy_stride = p.cout * plane;
+    for (std::size_t o0 = 0; o0 < p.cout; o0 += G)
+        for (std::size_t c = 0; c < p.channels; ++c)
+            for (std::size_t kh = 0; kh < k; ++kh)
+                for (std::size_t kw0 = 0; kw0 < k;) {
+                    const std::size_t left = k - kw0, tile = left == 2 || left == 4 ? 2 : 3;
+                    const float* xs = x + c * image + kh * p.width + kw0;
+                    float* d = dw + o0 * taps + (c * k + kh) * k + kw0;
+                    if (tile == 2)
+                        width_weight_tile<G, 2>(xs, x_stride, dy + o0 * plane, dy_stride, count, d, taps, p);
+                    else
+                        width_weight_tile<G, 3>(xs, x_stride, dy + o0 * plane, dy_stride, count, d, taps, p);
+                    kw0 += tile;
                 }
-            }
 }
 
 }  // namespace ctnn::cpu::direct

@@ -217,7 +217,7 @@ void gemm_serial(bool transpose_a, bool transpose_b, std::size_t m, std::size_t 
     const auto blas_int = [](std::size_t x) { return static_cast<blasint>(x); };
     if constexpr (std::is_same_v<T, float>) {
         if (!transpose_b && double(m) * double(n) * double(k) <= double(1 << 27))
-            return sgemm(transpose_a, false, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+            return detail::gemm::broadcast_gemm(transpose_a, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
         cblas_sgemm(CblasRowMajor, ta, tb, blas_int(m), blas_int(n), blas_int(k), alpha, a, blas_int(lda), b,
                     blas_int(ldb), beta, c, blas_int(ldc));
     } else {

@@ -70,29 +70,33 @@ public:
     void run(std::size_t parts, F&& f) {
         if (parts == 0) return;
         std::unique_lock<std::mutex> lock(m_run, std::try_to_lock);
+        using Fn = std::remove_reference_t<F>;
+        void* const context = const_cast<void*>(static_cast<const void*>(&f));
+        // Every part runs through this one function (not f inlined at each call below: a body
+        // is a whole kernel, and three copies of it cost compile time).
+        constexpr void (*job)(void*, std::size_t) = &call<Fn>;
         if (parts == 1 || t_inside || m_workers.empty() || !lock.owns_lock()) {
             // One part, a nested call, no workers, or another thread's run in progress: serial.
             const bool was_inside = t_inside;
             t_inside = true;
-            for (std::size_t p = 0; p < parts; ++p) f(p);
+            for (std::size_t p = 0; p < parts; ++p) job(context, p);
             t_inside = was_inside;
             return;
         }
-        using Fn = std::remove_reference_t<F>;
-        m_job.store([](void* context, std::size_t part) { (*static_cast<Fn*>(context))(part); });
-        m_context.store(const_cast<void*>(static_cast<const void*>(&f)));
+        m_job.store(job);
+        m_context.store(context);
         m_parts.store(parts);
         m_done.store(0);
         const std::uint64_t generation = (m_state.load() >> 32) + 1;
         m_state.store(generation << 32 | 1);  // part 0 is the caller's
         wake();
         t_inside = true;
-        f(0);
+        job(context, 0);
         m_done.fetch_add(1);
         // Then every part no worker has claimed yet.
         for (std::uint64_t s = m_state.load(); (s & index_mask) < parts;) {
             if (!m_state.compare_exchange_weak(s, s + 1)) continue;
-            f(static_cast<std::size_t>(s & index_mask));
+            job(context, static_cast<std::size_t>(s & index_mask));
             m_done.fetch_add(1);
             s = m_state.load();
         }
@@ -109,6 +113,11 @@ public:
 
 private:
     static constexpr std::uint64_t index_mask = 0xFFFFFFFFull;
+
+    template <class Fn>
+    [[gnu::noinline]] static void call(void* context, std::size_t part) {
+        (*static_cast<Fn*>(context))(part);
+    }
 
     explicit ThreadPool(std::size_t threads) {
         openblas_set_num_threads(1);  // the pool splits the work; BLAS calls run inside its parts
