@@ -277,15 +277,12 @@ int main(int argc, char** argv) {
         const DeviceChoice device = select_device(config.device);  // cuda without a GPU: exits 1, says why
         std::printf("device: %s\n", device.description.c_str());
         const float lr = static_cast<float>(config.lr);
+        // The optimizer is chosen at run time (OneOf): one Classifier per architecture to compile.
+        const OneOf<SGD, Adam> optimizer{config.optimizer == "sgd" ? OneOf<SGD, Adam>{SGD{.lr = lr, .momentum = 0.9f}}
+                                                                   : OneOf<SGD, Adam>{Adam{.lr = lr}}};
         return with_backend(device.device, [&]<class B>() {
-            if (config.optimizer == "sgd") {
-                const SGD sgd{.lr = lr, .momentum = 0.9f};
-                return config.arch == "classic" ? run<models::LeNet5, B>(config, sgd)
-                                                : run<models::LeNet5Relu, B>(config, sgd);
-            }
-            const Adam adam{.lr = lr};
-            return config.arch == "classic" ? run<models::LeNet5, B>(config, adam)
-                                            : run<models::LeNet5Relu, B>(config, adam);
+            return config.arch == "classic" ? run<models::LeNet5, B>(config, optimizer)
+                                            : run<models::LeNet5Relu, B>(config, optimizer);
         });
     } catch (const NonFiniteError& e) {
         std::fprintf(stderr, "error: %s\nstopped before saving this epoch: %s/model.safetensors, if present, "

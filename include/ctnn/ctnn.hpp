@@ -25,5 +25,6 @@
 #include "ctnn/nn/model.hpp"
 #include "ctnn/nn/sequential.hpp"
 #include "ctnn/optim/adam.hpp"
+#include "ctnn/optim/one_of.hpp"
 #include "ctnn/optim/sgd.hpp"
 #include "ctnn/train/classifier.hpp"

@@ -49,6 +49,34 @@ TEST_CASE("Checkpoint: parameters and Adam state round-trip exactly") {
     CHECK(file.metadata.at("architecture") == Net::fingerprint());
 }
 
+TEST_CASE("Checkpoint: a OneOf optimizer saves under the chosen optimizer's name and resumes only as it") {
+    const auto path = scratch_dir() / "mlp-one-of.safetensors";
+    using Choice = OneOf<SGD, Adam>;
+    Model<Net, cpu::Blas> model(1);
+    Choice::impl<cpu::Blas> adam(Choice{Adam{}}, Net::param_count);
+    std::vector<float> x(8, 0.3f), d(6, 0.1f);
+    model.forward(x.data(), 2);
+    model.backward(d.data());
+    adam.step(model.parameters(), model.gradients());
+    io::save_checkpoint(path, model, {}, &adam);
+    CHECK(io::load_safetensors(path).metadata.at("optimizer") == "adam");
+
+    Model<Net, cpu::Blas> loaded(2);
+    Adam::impl<cpu::Blas> plain_adam(Adam{}, Net::param_count);  // the same state as a plain Adam
+    io::load_checkpoint(path, loaded, &plain_adam);
+    CHECK(plain_adam.steps() == 1);
+    CHECK(std::equal(adam.state_tensors()[0].second->begin(), adam.state_tensors()[0].second->end(),
+                     plain_adam.state_tensors()[0].second->begin()));
+
+    Choice::impl<cpu::Blas> sgd(Choice{SGD{.momentum = 0.9f}}, Net::param_count);
+    try {
+        io::load_checkpoint(path, loaded, &sgd);
+        FAIL("Adam state must not load into SGD");
+    } catch (const std::exception& e) {
+        CHECK(std::string(e.what()).find("optimizer state is for 'adam', not 'sgd'") != std::string::npos);
+    }
+}
+
 TEST_CASE("Checkpoint: a different architecture is refused naming the file and the tensor") {
     const auto path = scratch_dir() / "mlp-weights.safetensors";
     Model<Net, cpu::Blas> model(1);

@@ -1,4 +1,5 @@
 #include <ctnn/optim/adam.hpp>
+#include <ctnn/optim/one_of.hpp>
 #include <ctnn/optim/sgd.hpp>
 
 #include <doctest/doctest.h>
@@ -57,4 +58,32 @@ TEST_CASE("Adam L2 weight decay vs AdamW decoupled decay") {
     CHECK(p[0] == doctest::Approx(0.9).epsilon(1e-6));
     CHECK(q[0] == doctest::Approx(0.95));
     CHECK(AdamW{}.weight_decay == doctest::Approx(0.01f));
+}
+
+TEST_CASE("OneOf<SGD, Adam>: the chosen optimizer's step, state, learning rate and name") {
+    using Choice = OneOf<SGD, Adam>;
+    Choice::impl<cpu::Blas64> chosen_adam(Choice{Adam{.lr = 0.1f}}, 1);
+    Adam::impl<cpu::Blas64> adam(Adam{.lr = 0.1f}, 1);
+    double p[] = {1.0}, q[] = {1.0};
+    const double g[] = {2.0};
+    for (int i = 0; i < 3; ++i) {
+        chosen_adam.step(p, g);
+        adam.step(q, g);
+    }
+    CHECK(p[0] == q[0]);
+    CHECK(chosen_adam.steps() == 3);
+    CHECK(std::string(optimizer_name(chosen_adam)) == "adam");
+    CHECK(chosen_adam.state_tensors().size() == 2);
+    CHECK(learning_rate(Choice{Adam{.lr = 0.1f}}) == 0.1f);
+
+    Choice::impl<cpu::Blas64> chosen_sgd(Choice{SGD{.lr = 0.5f}}, 1);
+    CHECK(std::string(optimizer_name(chosen_sgd)) == "sgd");
+    CHECK(chosen_sgd.state_tensors().empty());  // no momentum: no velocity
+    set_learning_rate(chosen_sgd, 0.25f);
+    CHECK(chosen_sgd.learning_rate() == 0.25f);
+    double r[] = {1.0};
+    chosen_sgd.step(r, g);
+    CHECK(r[0] == doctest::Approx(1.0 - 0.25 * 2.0));
+    chosen_sgd.set_steps(7);
+    CHECK(chosen_sgd.steps() == 7);
 }

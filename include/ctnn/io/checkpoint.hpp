@@ -16,6 +16,7 @@
 
 #include "ctnn/io/safetensors.hpp"
 #include "ctnn/nn/model.hpp"
+#include "ctnn/optim/one_of.hpp"
 
 namespace ctnn::io {
 
@@ -79,7 +80,7 @@ void save_checkpoint(const std::filesystem::path& path, const Model<Net, B>& mod
                     tensors.push_back(tensor_ref("optimizer." + named[k].first + "." + slot.name,
                                                  std::span(optimizer_state[k]).subspan(slot.offset, slot.count),
                                                  detail::dims_of<T>(slot)));
-            metadata["optimizer"] = std::remove_cvref_t<decltype(optimizer->config)>::name;
+            metadata["optimizer"] = optimizer_name(*optimizer);
             metadata["optimizer.steps"] = std::to_string(optimizer->steps());
         }
     }
@@ -142,10 +143,10 @@ CheckpointInfo load_checkpoint(const std::filesystem::path& path, Model<Net, B>&
             if (meta("optimizer").empty())
                 throw IoError(path, std::string("holds no optimizer state (saved without an optimizer), so training "
                                                 "cannot resume with '") +
-                                        std::remove_cvref_t<decltype(optimizer->config)>::name + "'");
-            if (meta("optimizer") != std::remove_cvref_t<decltype(optimizer->config)>::name)
+                                        optimizer_name(*optimizer) + "'");
+            if (meta("optimizer") != optimizer_name(*optimizer))
                 throw IoError(path, "optimizer state is for '" + meta("optimizer") + "', not '" +
-                                        std::remove_cvref_t<decltype(optimizer->config)>::name + "'");
+                                        optimizer_name(*optimizer) + "'");
             optimizer_tensors = optimizer->state_tensors();
             for (const auto& [state_name, buffer] : optimizer_tensors)
                 for (std::size_t i = 0; i < param_slot_count; ++i)

@@ -18,6 +18,7 @@
 #include "ctnn/data/batches.hpp"
 #include "ctnn/data/dataset.hpp"
 #include "ctnn/nn/model.hpp"
+#include "ctnn/optim/one_of.hpp"
 #include "ctnn/train/metrics.hpp"
 #include "ctnn/train/non_finite.hpp"
 #include "ctnn/train/schedule.hpp"
@@ -52,7 +53,7 @@ public:
     explicit Classifier(Optimizer optimizer = {}, std::uint64_t seed = 0, InitScheme init = InitScheme::pytorch,
                         Loss loss = {})
         : m_model(seed, init), m_optimizer(optimizer, Net::param_count), m_loss(loss), m_seed(seed),
-          m_base_lr(optimizer.lr), m_saved_state(B::template allocate<T>(model_type::state_count)) {}
+          m_base_lr(learning_rate(optimizer)), m_saved_state(B::template allocate<T>(model_type::state_count)) {}
 
     // One optimisation step on n samples (host memory). Returns the batch's mean loss.
     double fit_batch(const float* images, const std::int32_t* labels, std::size_t n) {
@@ -88,7 +89,7 @@ public:
         EpochStats stats;
         stats.epoch = m_epoch;
         stats.learning_rate = m_schedule.rate(m_base_lr, m_epoch);
-        m_optimizer.config.lr = static_cast<float>(stats.learning_rate);
+        set_learning_rate(m_optimizer, static_cast<float>(stats.learning_rate));
         data::Batches batches(train, batch_size, m_seed);
         batches.start_epoch(m_epoch);
         const std::size_t skipped_before = m_skipped;
