@@ -58,6 +58,7 @@ struct TrainConfig {
     float noise = 0.0f;            // instance noise std on D's inputs (seed 001: 0.1) ...
     double noise_anneal = 0;       // ... decaying linearly to 0 over this many epochs (0: --epochs)
     std::size_t d_steps = 1;       // D steps per G step
+    std::string init = "pytorch";  // weights: pytorch | xavier | dcgan (N(0, 0.02), DCGAN's default)
     std::size_t sample_every = 5;  // epochs between progress grids
     std::uint64_t seed = 42;
     int threads = 0;              // 0: every core
@@ -80,6 +81,7 @@ struct TrainConfig {
                 {"noise", noise},
                 {"noise_anneal", noise_anneal},
                 {"d_steps", d_steps},
+                {"init", init},
                 {"sample_every", sample_every},
                 {"seed", seed},
                 {"threads", get_num_threads()},
@@ -134,6 +136,7 @@ void set_arch_defaults(TrainConfig& c, const CLI::App& app) {
     if (unset("--label-real")) c.label_real = seed001 ? 0.9f : 1.0f;
     if (unset("--label-fake")) c.label_fake = seed001 ? 0.1f : 0.0f;
     if (unset("--noise")) c.noise = seed001 ? 0.1f : 0.0f;
+    if (unset("--init")) c.init = dcgan ? "dcgan" : "pytorch";
 }
 
 bool on_terminal() {
@@ -249,7 +252,10 @@ int train(TrainConfig config) {
         .label_fake = config.label_fake,
         .noise_std = config.noise,
         .noise_anneal_epochs = config.noise_anneal > 0 ? config.noise_anneal : double(config.epochs),
-        .d_steps = config.d_steps};
+        .d_steps = config.d_steps,
+        .init = config.init == "dcgan" ? InitScheme::dcgan
+              : config.init == "xavier" ? InitScheme::xavier
+                                        : InitScheme::pytorch};
     const float beta1 = static_cast<float>(config.beta1);
     auto gan = std::make_unique<Gan<G, D, BCEWithLogits, Adam, Adam, B>>(
         Adam{.lr = float(config.lr_g), .beta1 = beta1}, Adam{.lr = float(config.lr_d), .beta1 = beta1},
@@ -503,6 +509,8 @@ int main(int argc, char** argv) {
         ->add_option("--noise-anneal", tc.noise_anneal, "epochs over which the noise decays (0: --epochs)")
         ->check(CLI::NonNegativeNumber);
     train_cmd->add_option("--d-steps", tc.d_steps, "D steps per G step")->check(CLI::PositiveNumber);
+    train_cmd->add_option("--init", tc.init, "weight init: pytorch | xavier | dcgan (default by arch)")
+        ->check(CLI::IsMember({"pytorch", "xavier", "dcgan"}));
     train_cmd->add_option("--sample-every", tc.sample_every,
                           "epochs between sample grids (0: only at the end)");
     train_cmd->add_option("--seed", tc.seed, "seed of weights, shuffling, latents and noise");

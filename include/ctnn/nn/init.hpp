@@ -2,6 +2,8 @@
 // pytorch (default): weights Kaiming-uniform with a = sqrt(5), i.e. U(-1/sqrt(fan_in), +),
 // biases U(-1/sqrt(fan_in), +), exactly PyTorch's Linear/Conv defaults.
 // xavier: weights U(-sqrt(6/(fan_in+fan_out)), +), biases zero.
+// dcgan: weights N(0, 0.02), biases zero (Radford et al. 2015; PyTorch's DCGAN example).
+// Every scheme starts BatchNorm at gamma 1, beta 0 (the ones/zeros roles).
 #pragma once
 
 #include <cmath>
@@ -11,7 +13,7 @@
 
 namespace ctnn {
 
-enum class InitScheme { pytorch, xavier };
+enum class InitScheme { pytorch, xavier, dcgan };
 
 template <class T>
 inline void init_tensor(const ParamSpec& spec, InitScheme scheme, Rng& rng, T* values) {
@@ -24,10 +26,14 @@ inline void init_tensor(const ParamSpec& spec, InitScheme scheme, Rng& rng, T* v
             for (std::size_t i = 0; i < n; ++i) values[i] = spec.role == InitRole::ones ? T(1) : T(0);
             return;
         case InitRole::weight:
+            if (scheme == InitScheme::dcgan) {
+                for (std::size_t i = 0; i < n; ++i) values[i] = static_cast<T>(0.02 * rng.normal());
+                return;
+            }
             bound = scheme == InitScheme::xavier ? std::sqrt(6.0 / (fan_in + fan_out)) : 1.0 / std::sqrt(fan_in);
             break;
         case InitRole::bias:
-            bound = scheme == InitScheme::xavier ? 0.0 : 1.0 / std::sqrt(fan_in);
+            bound = scheme != InitScheme::pytorch ? 0.0 : 1.0 / std::sqrt(fan_in);
             break;
     }
     for (std::size_t i = 0; i < n; ++i) values[i] = static_cast<T>(rng.uniform(-bound, bound));

@@ -37,6 +37,7 @@ struct GanOptions {
     double noise_anneal_epochs = 0;  // ... decaying linearly to 0 over this many epochs (0: constant)
     std::size_t d_steps = 1;         // k: D steps per G step
     std::size_t sample_count = 64;   // the fixed latent batch (progress grids)
+    InitScheme init = InitScheme::pytorch;  // both networks' weights (dcgan: N(0, 0.02))
 };
 
 struct GanStepStats {
@@ -93,8 +94,8 @@ class Gan : detail::GanShapes<typename G::output_shape, typename D::input_shape>
     static constexpr std::size_t image_size = D::input_shape::size;
 
     Gan(OptG opt_g, OptD opt_d, std::uint64_t seed = 0, GanOptions options = {}, Loss loss = {})
-        : m_g(seed),
-          m_d(seed + 1),
+        : m_g(seed, options.init),
+          m_d(seed + 1, options.init),
           m_opt_g(opt_g, G::param_count),
           m_opt_d(opt_d, D::param_count),
           m_loss(loss),
