@@ -180,11 +180,16 @@ void write_npy(const fs::path& path, const std::vector<float>& images, std::size
 
 // count digits from G (eval mode) on seeded N(0, 1) latents, n x 784 in [-1, 1].
 template <class G>
-std::vector<float> generate(Model<G, cpu::Blas>& g, std::size_t count, std::uint64_t seed) {
+// batch_stats: G's BatchNorm layers normalise with each chunk's own statistics (train mode,
+// as PyTorch notebooks that never call G.eval() sample); else with the running statistics.
+std::vector<float> generate(Model<G, cpu::Blas>& g, std::size_t count, std::uint64_t seed, bool batch_stats) {
     constexpr std::size_t chunk = 500, z_size = G::input_shape::size;
     Rng rng(seed);
     std::vector<float> z(chunk * z_size), images(count * 784);
-    g.eval();
+    if (batch_stats)
+        g.train();
+    else
+        g.eval();
     for (std::size_t first = 0; first < count; first += chunk) {
         const std::size_t n = std::min(chunk, count - first);
         for (std::size_t i = 0; i < n * z_size; ++i) z[i] = static_cast<float>(rng.normal());
@@ -366,9 +371,10 @@ int train(TrainConfig config) {
 }
 
 // ---------------------------------------------------------------------------- generate
-int generate_command(const fs::path& checkpoint, std::size_t count, const fs::path& out, std::uint64_t seed) {
+int generate_command(const fs::path& checkpoint, std::size_t count, const fs::path& out, std::uint64_t seed,
+                     bool batch_stats) {
     return with_generator(checkpoint, [&]<class G>(Model<G, cpu::Blas>& g) {
-        const auto images = generate(g, count, seed);
+        const auto images = generate(g, count, seed, batch_stats);
         if (out.has_parent_path()) fs::create_directories(out.parent_path());
         if (out.extension() == ".npy")
             write_npy(out, images, count);
@@ -385,6 +391,7 @@ struct EvalConfig {
     std::size_t count = 10000;
     std::uint64_t seed = 1;
     std::size_t splits = 10;  // Inception Score: mean over this many parts
+    std::string bn_stats = "running";  // G's BatchNorm when sampling: running | batch
 };
 
 nlohmann::json quality_json(const SampleQuality& q) {
@@ -417,7 +424,7 @@ int evaluate(const EvalConfig& config, const fs::path& classifier_path) {
                 reference_set.size(), real_set.size(), real.fid, real.inception.mean);
 
     return with_generator(config.generator, [&]<class G>(Model<G, cpu::Blas>& g) {
-        auto images = generate(g, count, config.seed);
+        auto images = generate(g, count, config.seed, config.bn_stats == "batch");
         std::vector<float> unit(images.size());
         std::transform(images.begin(), images.end(), unit.begin(), [](float v) { return (v + 1.0f) * 0.5f; });
         const auto readout = read_classifier<layer>(*clf, unit.data(), count);
@@ -449,6 +456,7 @@ int evaluate(const EvalConfig& config, const fs::path& classifier_path) {
         result["generator"] = config.generator;
         result["classifier"] = {{"path", classifier_path.string()}, {"architecture", Net::fingerprint()}};
         result["seed"] = config.seed;
+        result["bn_stats"] = config.bn_stats;
         std::ofstream(out / "eval.json") << result.dump(2) << '\n';
 
         std::printf("generated: %zu digits  FID %.3f  IS %.3f +- %.3f  mean confidence %.3f\n", count,
@@ -528,6 +536,7 @@ int main(int argc, char** argv) {
     std::string checkpoint, gen_out = "digits.png";
     std::size_t gen_count = 64;
     std::uint64_t gen_seed = 1;
+    std::string gen_bn_stats = "running";
     CLI::App* generate_cmd = app.add_subcommand("generate", "draw digits with a trained generator");
     generate_cmd->add_option("--checkpoint", checkpoint, "generator.safetensors of `gan train`")
         ->required()
@@ -536,6 +545,10 @@ int main(int argc, char** argv) {
     generate_cmd->add_option("--out", gen_out,
                              "FILE.png (a grid) or FILE.npy (float32 N x 28 x 28 in [-1, 1])");
     generate_cmd->add_option("--seed", gen_seed, "seed of the latents");
+    generate_cmd
+        ->add_option("--bn-stats", gen_bn_stats,
+                     "G's BatchNorm: running (eval mode) | batch (each chunk of 500's own statistics)")
+        ->check(CLI::IsMember({"running", "batch"}));
 
     EvalConfig ec;
     CLI::App* eval_cmd =
@@ -553,6 +566,10 @@ int main(int argc, char** argv) {
         ->check(CLI::Range(std::size_t{2}, std::size_t{1} << 20));
     eval_cmd->add_option("--out", ec.out_dir, "output directory (default: <generator dir>/eval)");
     eval_cmd->add_option("--seed", ec.seed, "seed of the latents and of the reference sample");
+    eval_cmd
+        ->add_option("--bn-stats", ec.bn_stats,
+                     "G's BatchNorm: running (eval mode) | batch (each chunk of 500's own statistics)")
+        ->check(CLI::IsMember({"running", "batch"}));
     eval_cmd->add_option("--splits", ec.splits, "Inception Score splits")->check(CLI::PositiveNumber);
     eval_cmd->add_option("--threads", tc.threads, "CPU threads (0: all cores)")
         ->check(CLI::NonNegativeNumber);
@@ -560,7 +577,7 @@ int main(int argc, char** argv) {
     CLI11_PARSE(app, argc, argv);
     try {
         set_num_threads(tc.threads);
-        if (*generate_cmd) return generate_command(checkpoint, gen_count, gen_out, gen_seed);
+        if (*generate_cmd) return generate_command(checkpoint, gen_count, gen_out, gen_seed, gen_bn_stats == "batch");
         if (*eval_cmd) return eval_command(ec);
         std::string resumed_latent;
         if (!tc.resume.empty()) {  // a resumed run keeps the checkpoint's architecture and latent size
