@@ -4,6 +4,8 @@
 //                8x8 grid of the fixed latent batch every --sample-every epochs (samples/) and at the
 //                end (samples.png), losses.png and probabilities.png, generator.safetensors and
 //                discriminator.safetensors (with optimizer state, every epoch), summary.json.
+//                --ema DECAY also keeps a moving average of G's weights, generator_ema.safetensors,
+//                which the grids show (evaluate it like generator.safetensors).
 //                --device cpu|cuda|auto (a -DCTNN_CUDA=ON build trains on the GPU; generate and eval
 //                run on the CPU, and read GPU-trained checkpoints as they are).
 //   gan generate --checkpoint G.safetensors --count N --out FILE.png|FILE.npy (float32 N x 28 x 28, [-1, 1])
@@ -59,6 +61,7 @@ struct TrainConfig {
     double noise_anneal = 0;       // ... decaying linearly to 0 over this many epochs (0: --epochs)
     std::size_t d_steps = 1;       // D steps per G step
     std::string init = "pytorch";  // weights: pytorch | xavier | dcgan (N(0, 0.02), DCGAN's default)
+    double ema = 0;                // decay of the moving average of G's weights (0: none)
     std::size_t sample_every = 5;  // epochs between progress grids
     std::uint64_t seed = 42;
     int threads = 0;              // 0: every core
@@ -82,6 +85,7 @@ struct TrainConfig {
                 {"noise_anneal", noise_anneal},
                 {"d_steps", d_steps},
                 {"init", init},
+                {"ema", ema},
                 {"sample_every", sample_every},
                 {"seed", seed},
                 {"threads", get_num_threads()},
@@ -260,20 +264,29 @@ int train(TrainConfig config) {
         .d_steps = config.d_steps,
         .init = config.init == "dcgan" ? InitScheme::dcgan
               : config.init == "xavier" ? InitScheme::xavier
-                                        : InitScheme::pytorch};
+                                        : InitScheme::pytorch,
+        .generator_ema = config.ema};
     const float beta1 = static_cast<float>(config.beta1);
     auto gan = std::make_unique<Gan<G, D, BCEWithLogits, Adam, Adam, B>>(
         Adam{.lr = float(config.lr_g), .beta1 = beta1}, Adam{.lr = float(config.lr_d), .beta1 = beta1},
         config.seed, options);
     std::printf("generator\n%sdiscriminator\n%s", summary<G>().c_str(), summary<D>().c_str());
 
-    const fs::path g_path = out / "generator.safetensors", d_path = out / "discriminator.safetensors";
+    const fs::path g_path = out / "generator.safetensors", d_path = out / "discriminator.safetensors",
+                   ema_path = out / "generator_ema.safetensors";
     if (!config.resume.empty()) {
         const fs::path dir = config.resume;
         const auto info = io::load_checkpoint(dir / "generator.safetensors", gan->generator(),
                                               &gan->generator_optimizer_state());
         io::load_checkpoint(dir / "discriminator.safetensors", gan->discriminator(),
                             &gan->discriminator_optimizer_state());
+        if (gan->has_generator_ema()) {
+            if (fs::exists(dir / "generator_ema.safetensors"))
+                io::load_checkpoint(dir / "generator_ema.safetensors", gan->sampling_generator());
+            else
+                std::printf("%s has no generator_ema.safetensors: the average starts from G now\n",
+                            dir.c_str());
+        }
         gan->set_epoch(info.epoch);
         gan->set_step(info.step);
         std::printf("resumed from %s after epoch %llu\n", dir.c_str(),
@@ -290,6 +303,8 @@ int train(TrainConfig config) {
                             &gan->generator_optimizer_state());
         io::save_checkpoint(d_path, gan->discriminator(), {gan->epoch(), gan->step(), d_extra},
                             &gan->discriminator_optimizer_state());
+        if (gan->has_generator_ema())
+            io::save_checkpoint(ema_path, gan->sampling_generator(), {gan->epoch(), gan->step(), g_extra});
     };
     std::vector<float> samples;
     const auto write_samples = [&](const fs::path& path) {
@@ -365,8 +380,8 @@ int train(TrainConfig config) {
     std::ofstream(out / "summary.json") << summary_json.dump(2) << '\n';
     std::printf(
         "outputs in %s: metrics.csv summary.json generator.safetensors discriminator.safetensors "
-        "samples.png samples/ losses.png probabilities.png\n",
-        out.c_str());
+        "%ssamples.png samples/ losses.png probabilities.png\n",
+        out.c_str(), gan->has_generator_ema() ? "generator_ema.safetensors " : "");
     return 0;
 }
 
@@ -519,6 +534,11 @@ int main(int argc, char** argv) {
     train_cmd->add_option("--d-steps", tc.d_steps, "D steps per G step")->check(CLI::PositiveNumber);
     train_cmd->add_option("--init", tc.init, "weight init: pytorch | xavier | dcgan (default by arch)")
         ->check(CLI::IsMember({"pytorch", "xavier", "dcgan"}));
+    train_cmd
+        ->add_option("--ema", tc.ema,
+                     "decay of a moving average of G's weights, saved as generator_ema.safetensors "
+                     "and shown in the grids (0: none; 0.999 typical)")
+        ->check(CLI::Range(0.0, 0.99999));
     train_cmd->add_option("--sample-every", tc.sample_every,
                           "epochs between sample grids (0: only at the end)");
     train_cmd->add_option("--seed", tc.seed, "seed of weights, shuffling, latents and noise");

@@ -217,3 +217,48 @@ TEST_CASE("Gan: a steady-state iteration allocates no buffer and does not grow t
     CHECK(CountingBlas::allocations == before);
     CHECK(gan.step() == 7);
 }
+
+TEST_CASE("Gan: the moving average of G's weights follows min(decay, (1 + t) / (10 + t)) and is what samples") {
+    const auto x = tiny_images(32);
+    GanOptions options{.generator_ema = 0.5};
+    Gan<TinyG, TinyD> gan(Adam{.lr = 1e-2f}, Adam{}, 6, options);
+    REQUIRE(gan.has_generator_ema());
+    CHECK(parameters_of(gan.sampling_generator()) == parameters_of(gan.generator()));
+
+    auto expected = parameters_of(gan.generator());
+    for (int t = 1; t <= 12; ++t) {
+        gan.fit_batch(x.data(), 16);
+        const auto live = parameters_of(gan.generator());
+        const double beta = std::min(0.5, (1.0 + t) / (10.0 + t));  // 0.1538... at t = 1, 0.5 from t = 8
+        for (std::size_t i = 0; i < expected.size(); ++i)
+            expected[i] = static_cast<float>(beta * expected[i] + (1 - beta) * live[i]);
+        const auto average = parameters_of(gan.sampling_generator());
+        for (std::size_t i = 0; i < expected.size(); ++i) REQUIRE(average[i] == doctest::Approx(expected[i]));
+        CHECK(average != live);
+    }
+    using GM = decltype(gan)::generator_model;
+    const std::vector<float> live_state(gan.generator().state(), gan.generator().state() + GM::state_count),
+        average_state(gan.sampling_generator().state(), gan.sampling_generator().state() + GM::state_count);
+    CHECK(average_state == live_state);  // BatchNorm running statistics: G's own
+
+    // Sampling draws from the average: its images are the average's forward pass, not G's.
+    std::vector<float> samples, from_average(64 * 16), from_live(64 * 16);
+    gan.sample_fixed(samples);
+    auto& average = gan.sampling_generator();
+    average.eval();
+    const float* out = average.forward(gan.fixed_latents().data(), 64);
+    std::copy(out, out + 64 * 16, from_average.begin());
+    gan.generator().eval();
+    out = gan.generator().forward(gan.fixed_latents().data(), 64);
+    std::copy(out, out + 64 * 16, from_live.begin());
+    gan.generator().train();
+    CHECK(samples == from_average);
+    CHECK(samples != from_live);
+
+    options.generator_ema = 0;  // off: sampling falls back to G
+    gan.set_options(options);
+    CHECK_FALSE(gan.has_generator_ema());
+    CHECK(&gan.sampling_generator() == &gan.generator());
+    options.generator_ema = 1.0;
+    CHECK_THROWS_WITH_AS(gan.set_options(options), doctest::Contains("generator_ema"), std::invalid_argument);
+}

@@ -4,13 +4,17 @@
 // optimizers, one-sided label smoothing (targets), instance noise on D's inputs with a linearly
 // decaying std, k D steps per G step, a fixed latent batch for progress grids. fit_batch is one
 // iteration, fit_epoch one shuffled pass; both report D loss, G loss, D(x) and D(G(z)) as
-// probabilities. Buffers are sized on the first batch: a steady-state iteration allocates nothing.
+// probabilities. With options.generator_ema > 0 a second copy of G follows an exponential
+// moving average of G's weights after every G step (BatchNorm running statistics copied from
+// G), and that copy is the one generate() and sample_fixed() draw from. Buffers are sized on the
+// first batch: a steady-state iteration allocates nothing.
 #pragma once
 
 #include <chrono>
 #include <cmath>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <stdexcept>
 #include <string>
 #include <type_traits>
@@ -38,6 +42,10 @@ struct GanOptions {
     std::size_t d_steps = 1;         // k: D steps per G step
     std::size_t sample_count = 64;   // the fixed latent batch (progress grids)
     InitScheme init = InitScheme::pytorch;  // both networks' weights (dcgan: N(0, 0.02))
+    // Decay of the moving average of G's weights that sampling uses (0: off, sample G itself).
+    // 0.999 averages over about the last 1000 G steps; early steps average over fewer, as
+    // min(decay, (1 + t) / (10 + t)) after t G steps.
+    double generator_ema = 0;
 };
 
 struct GanStepStats {
@@ -102,8 +110,8 @@ class Gan : detail::GanShapes<typename G::output_shape, typename D::input_shape>
           m_options(options),
           m_seed(seed),
           m_latent_rng(latent_seed(0)) {
-        if (options.d_steps == 0)
-            throw std::invalid_argument("Gan: d_steps (D steps per G step) must be >= 1");
+        check_options(options);
+        if (options.generator_ema > 0) start_generator_ema();
         Rng fixed(seed ^ 0xF17EDB47C4ull);  // the progress grid's latents: fixed by the seed alone
         m_fixed_z.resize(options.sample_count * latent_size);
         for (auto& z : m_fixed_z) z = static_cast<T>(fixed.normal());
@@ -150,8 +158,10 @@ class Gan : detail::GanShapes<typename G::output_shape, typename D::input_shape>
         m_g.zero_grad();
         m_g.backward(m_dfake.data());
         stats.g_step = true;
-        if (finite_step("generator", stats.g_loss, m_g, stats))
+        if (finite_step("generator", stats.g_loss, m_g, stats)) {
             m_opt_g.step(m_g.parameters(), m_g.gradients());
+            if (m_g_ema) update_generator_ema();
+        }
         return stats;
     }
 
@@ -206,16 +216,18 @@ class Gan : detail::GanShapes<typename G::output_shape, typename D::input_shape>
         return stats;
     }
 
-    // G in eval mode on n latents z (host, n x Z) -> images (host, n x image_size); G's mode is
-    // restored afterwards. Generate in chunks: the buffers grow to the largest n asked for.
+    // The sampling generator (the moving average when on, else G) in eval mode on n latents z
+    // (host, n x Z) -> images (host, n x image_size); its mode is restored afterwards. Generate
+    // in chunks: the buffers grow to the largest n asked for.
     void generate(const T* z, std::size_t n, T* images) {
         if (n == 0) return;
         reserve_sampling(n);
-        const Mode saved = m_g.mode();
-        m_g.eval();
+        generator_model& g = sampling_generator();
+        const Mode saved = g.mode();
+        g.eval();
         B::from_host(z, m_sample_z.data(), n * latent_size);
-        B::to_host(m_g.forward(m_sample_z.data(), n), images, n * image_size);
-        m_g.set_mode(saved);
+        B::to_host(g.forward(m_sample_z.data(), n), images, n * image_size);
+        g.set_mode(saved);
     }
 
     // The images of the fixed latent batch (options.sample_count x image_size, host).
@@ -232,15 +244,23 @@ class Gan : detail::GanShapes<typename G::output_shape, typename D::input_shape>
     }
 
     generator_model& generator() { return m_g; }
+    // The moving average of G's weights (options.generator_ema > 0), else G itself.
+    generator_model& sampling_generator() { return m_g_ema ? *m_g_ema : m_g; }
+    bool has_generator_ema() const { return m_g_ema != nullptr; }
     discriminator_model& discriminator() { return m_d; }
     generator_optimizer& generator_optimizer_state() { return m_opt_g; }
     discriminator_optimizer& discriminator_optimizer_state() { return m_opt_d; }
     const GanOptions& options() const { return m_options; }
+    // Turning generator_ema on starts the average from G's weights now; turning it off drops it.
     void set_options(const GanOptions& options) {
-        if (options.sample_count != m_options.sample_count || options.d_steps == 0)
-            throw std::invalid_argument(
-                "Gan::set_options: sample_count is fixed at construction; d_steps >= 1");
+        if (options.sample_count != m_options.sample_count)
+            throw std::invalid_argument("Gan::set_options: sample_count is fixed at construction");
+        check_options(options);
         m_options = options;
+        if (options.generator_ema <= 0)
+            m_g_ema.reset();
+        else if (!m_g_ema)
+            start_generator_ema();
         fill_targets();
     }
     const std::vector<T>& fixed_latents() const { return m_fixed_z; }
@@ -258,6 +278,34 @@ class Gan : detail::GanShapes<typename G::output_shape, typename D::input_shape>
     }
     std::uint64_t seed() const { return m_seed; }
     std::size_t skipped_steps() const { return m_skipped; }
+
+  private:
+    static void check_options(const GanOptions& options) {
+        if (options.d_steps == 0)
+            throw std::invalid_argument("Gan: d_steps (D steps per G step) must be >= 1");
+        if (!(options.generator_ema >= 0 && options.generator_ema < 1))
+            throw std::invalid_argument("Gan: generator_ema (a decay) must be in [0, 1), not " +
+                                        std::to_string(options.generator_ema));
+    }
+    void start_generator_ema() {
+        m_g_ema = std::make_unique<generator_model>();
+        B::copy(m_g.parameters(), m_g_ema->parameters(), G::param_count);
+        B::copy(m_g.state(), m_g_ema->state(), generator_model::state_count);
+    }
+
+  public:  // (nvcc allows no __host__ __device__ lambda in a private member function)
+    // ema = beta ema + (1 - beta) G after G's t-th step, beta = min(decay, (1 + t) / (10 + t));
+    // the running statistics are G's own.
+    void update_generator_ema() {
+        const double t = static_cast<double>(m_opt_g.steps());
+        const T beta = static_cast<T>(std::min(m_options.generator_ema, (1 + t) / (10 + t)));
+        const T* live = m_g.parameters();
+        T* average = m_g_ema->parameters();
+        B::for_each(G::param_count, [live, average, beta] CTNN_HD(std::size_t i) {
+            average[i] = beta * average[i] + (T(1) - beta) * live[i];
+        });
+        B::copy(m_g.state(), m_g_ema->state(), generator_model::state_count);
+    }
 
   private:
     std::uint64_t latent_seed(std::uint64_t stream) const {
@@ -336,6 +384,7 @@ class Gan : detail::GanShapes<typename G::output_shape, typename D::input_shape>
     }
 
     generator_model m_g;
+    std::unique_ptr<generator_model> m_g_ema;  // the moving average of G (generator_ema > 0)
     discriminator_model m_d;
     generator_optimizer m_opt_g;
     discriminator_optimizer m_opt_d;
