@@ -62,6 +62,7 @@ struct TrainConfig {
     std::size_t d_steps = 1;       // D steps per G step
     std::string init = "pytorch";  // weights: pytorch | xavier | dcgan (N(0, 0.02), DCGAN's default)
     double ema = 0;                // decay of the moving average of G's weights (0: none)
+    bool lr_decay = false;         // both learning rates fall linearly to 0 over --epochs
     std::size_t sample_every = 5;  // epochs between progress grids
     std::uint64_t seed = 42;
     int threads = 0;              // 0: every core
@@ -86,6 +87,7 @@ struct TrainConfig {
                 {"d_steps", d_steps},
                 {"init", init},
                 {"ema", ema},
+                {"lr_decay", lr_decay},
                 {"sample_every", sample_every},
                 {"seed", seed},
                 {"threads", get_num_threads()},
@@ -262,6 +264,7 @@ int train(TrainConfig config) {
         .noise_std = config.noise,
         .noise_anneal_epochs = config.noise_anneal > 0 ? config.noise_anneal : double(config.epochs),
         .d_steps = config.d_steps,
+        .lr_decay_epochs = config.lr_decay ? double(config.epochs) : 0.0,
         .init = config.init == "dcgan" ? InitScheme::dcgan
               : config.init == "xavier" ? InitScheme::xavier
                                         : InitScheme::pytorch,
@@ -534,6 +537,7 @@ int main(int argc, char** argv) {
     train_cmd->add_option("--d-steps", tc.d_steps, "D steps per G step")->check(CLI::PositiveNumber);
     train_cmd->add_option("--init", tc.init, "weight init: pytorch | xavier | dcgan (default by arch)")
         ->check(CLI::IsMember({"pytorch", "xavier", "dcgan"}));
+    train_cmd->add_flag("--lr-decay", tc.lr_decay, "both learning rates fall linearly to 0 over --epochs");
     train_cmd
         ->add_option("--ema", tc.ema,
                      "decay of a moving average of G's weights, saved as generator_ema.safetensors "

@@ -63,6 +63,16 @@ std::vector<float> tiny_images(std::size_t n) {
     for (auto& v : x) v = static_cast<float>(rng.uniform(-1.0, 1.0));
     return x;
 }
+
+// n of those as a Dataset of (1, 4, 4) images.
+data::Dataset tiny_dataset(std::size_t n) {
+    data::Dataset d;
+    d.images = xt::xtensor<float, 4>::from_shape({n, 1, 4, 4});
+    d.labels = xt::zeros<std::int32_t>({n});
+    const auto x = tiny_images(n);
+    std::copy(x.begin(), x.end(), d.images.begin());
+    return d;
+}
 }  // namespace
 
 TEST_CASE(
@@ -261,4 +271,29 @@ TEST_CASE("Gan: the moving average of G's weights follows min(decay, (1 + t) / (
     CHECK(&gan.sampling_generator() == &gan.generator());
     options.generator_ema = 1.0;
     CHECK_THROWS_WITH_AS(gan.set_options(options), doctest::Contains("generator_ema"), std::invalid_argument);
+}
+
+TEST_CASE("Gan: lr_decay_epochs lowers both learning rates linearly to 0") {
+    const auto train = tiny_dataset(64);
+    GanOptions options{.lr_decay_epochs = 2};
+    Gan<TinyG, TinyD> gan(Adam{.lr = 4e-3f}, Adam{.lr = 2e-3f}, 7, options);
+    CHECK(gan.learning_rate_scale() == 1.0);
+    gan.fit_batch(train.images.data(), 16);  // progress 0: the base rates
+    CHECK(gan.generator_optimizer_state().config.lr == doctest::Approx(4e-3f));
+    CHECK(gan.discriminator_optimizer_state().config.lr == doctest::Approx(2e-3f));
+    gan.fit_epoch(train, 16);  // 4 batches at progress 0, 0.25, 0.5, 0.75
+    CHECK(gan.generator_optimizer_state().config.lr == doctest::Approx(4e-3 * (1 - 0.75 / 2)));
+    CHECK(gan.discriminator_optimizer_state().config.lr == doctest::Approx(2e-3 * (1 - 0.75 / 2)));
+    CHECK(gan.learning_rate_scale() == doctest::Approx(0.5));  // after epoch 1 of 2
+    gan.fit_epoch(train, 16);
+    CHECK(gan.generator_optimizer_state().config.lr == doctest::Approx(4e-3 * (1 - 1.75 / 2)));
+    CHECK(gan.learning_rate_scale() == 0.0);
+    gan.fit_batch(train.images.data(), 16);  // past the decay: rate 0, parameters stay
+    const auto before = parameters_of(gan.generator());
+    gan.fit_batch(train.images.data(), 16);
+    CHECK(gan.generator_optimizer_state().config.lr == 0.0f);
+    CHECK(parameters_of(gan.generator()) == before);
+
+    options.lr_decay_epochs = -1;
+    CHECK_THROWS_WITH_AS(gan.set_options(options), doctest::Contains("lr_decay_epochs"), std::invalid_argument);
 }

@@ -2,7 +2,8 @@
 // discriminator D (image -> one logit) in the standard non-saturating game: D minimises
 // BCE(D(x), real target) + BCE(D(G(z)), fake target), G minimises BCE(D(G(z)), 1). Separate
 // optimizers, one-sided label smoothing (targets), instance noise on D's inputs with a linearly
-// decaying std, k D steps per G step, a fixed latent batch for progress grids. fit_batch is one
+// decaying std, k D steps per G step, both learning rates optionally decaying linearly to 0, a
+// fixed latent batch for progress grids. fit_batch is one
 // iteration, fit_epoch one shuffled pass; both report D loss, G loss, D(x) and D(G(z)) as
 // probabilities. With options.generator_ema > 0 a second copy of G follows an exponential
 // moving average of G's weights after every G step (BatchNorm running statistics copied from
@@ -28,6 +29,7 @@
 #include "ctnn/losses/bce.hpp"
 #include "ctnn/nn/model.hpp"
 #include "ctnn/optim/adam.hpp"
+#include "ctnn/optim/one_of.hpp"
 #include "ctnn/train/gan_noise.hpp"
 #include "ctnn/train/non_finite.hpp"
 
@@ -40,6 +42,7 @@ struct GanOptions {
     float noise_std = 0.0f;          // instance noise: std of N(0, s) added to every D input ...
     double noise_anneal_epochs = 0;  // ... decaying linearly to 0 over this many epochs (0: constant)
     std::size_t d_steps = 1;         // k: D steps per G step
+    double lr_decay_epochs = 0;      // both learning rates fall linearly to 0 at this epoch (0: constant)
     std::size_t sample_count = 64;   // the fixed latent batch (progress grids)
     InitScheme init = InitScheme::pytorch;  // both networks' weights (dcgan: N(0, 0.02))
     // Decay of the moving average of G's weights that sampling uses (0: off, sample G itself).
@@ -109,6 +112,8 @@ class Gan : detail::GanShapes<typename G::output_shape, typename D::input_shape>
           m_loss(loss),
           m_options(options),
           m_seed(seed),
+          m_base_lr_g(learning_rate(opt_g)),
+          m_base_lr_d(learning_rate(opt_d)),
           m_latent_rng(latent_seed(0)) {
         check_options(options);
         if (options.generator_ema > 0) start_generator_ema();
@@ -124,6 +129,9 @@ class Gan : detail::GanShapes<typename G::output_shape, typename D::input_shape>
         GanStepStats stats;
         const T noise = static_cast<T>(noise_std());
         ++m_step;
+        const double lr_scale = learning_rate_scale();
+        set_learning_rate(m_opt_g, static_cast<float>(m_base_lr_g * lr_scale));
+        set_learning_rate(m_opt_d, static_cast<float>(m_base_lr_d * lr_scale));
         m_g.train();
         m_d.train();
 
@@ -243,6 +251,12 @@ class Gan : detail::GanShapes<typename G::output_shape, typename D::input_shape>
         return s * std::max(0.0, 1.0 - m_progress / m_options.noise_anneal_epochs);
     }
 
+    // The factor on both base learning rates now: 1, or 1 - progress / lr_decay_epochs (>= 0).
+    double learning_rate_scale() const {
+        if (m_options.lr_decay_epochs <= 0) return 1.0;
+        return std::max(0.0, 1.0 - m_progress / m_options.lr_decay_epochs);
+    }
+
     generator_model& generator() { return m_g; }
     // The moving average of G's weights (options.generator_ema > 0), else G itself.
     generator_model& sampling_generator() { return m_g_ema ? *m_g_ema : m_g; }
@@ -283,6 +297,8 @@ class Gan : detail::GanShapes<typename G::output_shape, typename D::input_shape>
     static void check_options(const GanOptions& options) {
         if (options.d_steps == 0)
             throw std::invalid_argument("Gan: d_steps (D steps per G step) must be >= 1");
+        if (!(options.lr_decay_epochs >= 0))
+            throw std::invalid_argument("Gan: lr_decay_epochs must be >= 0");
         if (!(options.generator_ema >= 0 && options.generator_ema < 1))
             throw std::invalid_argument("Gan: generator_ema (a decay) must be in [0, 1), not " +
                                         std::to_string(options.generator_ema));
@@ -391,10 +407,11 @@ class Gan : detail::GanShapes<typename G::output_shape, typename D::input_shape>
     loss_type m_loss;
     GanOptions m_options;
     std::uint64_t m_seed;
+    double m_base_lr_g, m_base_lr_d;  // the optimizers' learning rates before any decay
     Rng m_latent_rng;
     NonFinitePolicy m_policy = NonFinitePolicy::stop;
     std::size_t m_epoch = 0;
-    double m_progress = 0;  // epochs done, fractional within fit_epoch (drives the noise decay)
+    double m_progress = 0;  // epochs done, fractional within fit_epoch (drives the decays)
     std::uint64_t m_step = 0, m_d_step_count = 0;
     std::size_t m_skipped = 0;
     std::size_t m_capacity = 0, m_sample_capacity = 0;
