@@ -1,0 +1,174 @@
+#!/usr/bin/env python3
+"""PyTorch reference for the GAN quality targets.
+
+Trains the DCGAN or the MLP-BN GAN of ctnn (models/dcgan.hpp, models/gan.hpp: the same layers,
+sizes and BatchNorm momentum/eps) with the recipe of `gan train`: the non-saturating BCE game on
+logits, D's real target --label-real, fresh latents for the D step and for the G step, Adam for
+both, shuffled batches with the last short one dropped, pixels in [-1, 1], and for the DCGAN
+N(0, 0.02) weights with zero biases (`--init dcgan`). It writes G as a ctnn generator checkpoint
+(the tensor names and the metadata of a checkpoint `gan train` wrote for the same --arch, given
+as --template), so `gan eval` scores both with the same classifier and the same latents:
+
+  /usr/bin/python3 bench/compare/gan_parity.py --arch dcgan --batch 32 --epochs 10 \
+      --template runs/gan-dcgan/generator.safetensors --out runs/torch-dcgan/generator.safetensors
+  ./build/examples/gan eval --generator runs/torch-dcgan/generator.safetensors \
+      --classifier runs/lenet5/model.safetensors
+
+Needs Debian's PyTorch: apt-get install python3-torch python3-numpy; run with /usr/bin/python3.
+"""
+import argparse
+import json
+import os
+import struct
+import time
+
+import numpy as np
+import torch
+import torch.nn as nn
+
+
+def read_idx(path, offset):
+    return np.fromfile(path, dtype=np.uint8)[offset:]
+
+
+def dcgan(latent):
+    g = nn.Sequential(
+        nn.Linear(latent, 128 * 7 * 7), nn.Unflatten(1, (128, 7, 7)), nn.BatchNorm2d(128), nn.ReLU(),
+        nn.ConvTranspose2d(128, 64, 4, 2, 1), nn.BatchNorm2d(64), nn.ReLU(),
+        nn.ConvTranspose2d(64, 1, 4, 2, 1), nn.Tanh())
+    d = nn.Sequential(
+        nn.Conv2d(1, 64, 4, 2, 1), nn.LeakyReLU(0.2),
+        nn.Conv2d(64, 128, 4, 2, 1), nn.BatchNorm2d(128), nn.LeakyReLU(0.2),
+        nn.Flatten(), nn.Linear(128 * 7 * 7, 1))
+    return g, d
+
+
+def mlp_bn(latent):
+    layers = []
+    for n_in, n_out in [(latent, 256), (256, 512), (512, 1024)]:
+        layers += [nn.Linear(n_in, n_out), nn.BatchNorm1d(n_out), nn.LeakyReLU(0.2)]
+    g = nn.Sequential(*layers, nn.Linear(1024, 784), nn.Unflatten(1, (1, 28, 28)), nn.Tanh())
+    d = nn.Sequential(
+        nn.Flatten(), nn.Linear(784, 1024), nn.LeakyReLU(0.2), nn.Linear(1024, 512), nn.LeakyReLU(0.2),
+        nn.Linear(512, 256), nn.LeakyReLU(0.2), nn.Linear(256, 1))
+    return g, d
+
+
+def dcgan_init(module):
+    if isinstance(module, (nn.Linear, nn.Conv2d, nn.ConvTranspose2d)):
+        nn.init.normal_(module.weight, 0.0, 0.02)
+        nn.init.zeros_(module.bias)
+
+
+# ctnn's tensor names: the layer kind and its 1-based index among layers of that kind.
+KINDS = {nn.Linear: "dense", nn.Conv2d: "conv", nn.ConvTranspose2d: "convtranspose",
+         nn.BatchNorm1d: "batchnorm", nn.BatchNorm2d: "batchnorm"}
+FIELDS = ["weight", "bias", "running_mean", "running_var"]
+
+
+def ctnn_tensors(model):
+    tensors, seen = {}, {}
+    for module in model:
+        kind = KINDS.get(type(module))
+        if kind is None:
+            continue
+        seen[kind] = seen.get(kind, 0) + 1
+        for field in FIELDS:
+            value = getattr(module, field, None)
+            if isinstance(value, torch.Tensor):
+                tensors[f"{kind}{seen[kind]}.{field}"] = value.detach().float().contiguous().numpy()
+    return tensors
+
+
+def read_safetensors_header(path):
+    with open(path, "rb") as f:
+        (length,) = struct.unpack("<Q", f.read(8))
+        return json.loads(f.read(length))
+
+
+def write_ctnn_checkpoint(path, tensors, template, epochs, steps):
+    header = read_safetensors_header(template)
+    metadata = {k: v for k, v in header["__metadata__"].items() if not k.startswith("optimizer")}
+    metadata.update({"epoch": str(epochs), "step": str(steps), "trained_by": f"PyTorch {torch.__version__}"})
+    names = [n for n in header if n != "__metadata__" and not n.startswith("optimizer.")]
+    missing = set(names) ^ set(tensors)
+    if missing:
+        raise SystemExit(f"{template}: tensor names differ from the PyTorch model's: {sorted(missing)}")
+    entries, blobs, offset = {"__metadata__": metadata}, [], 0
+    for name in names:
+        data = tensors[name].astype("<f4").tobytes()
+        if list(tensors[name].shape) != header[name]["shape"]:
+            raise SystemExit(f"{name}: shape {list(tensors[name].shape)} but the template has {header[name]['shape']}")
+        entries[name] = {"dtype": "F32", "shape": header[name]["shape"], "data_offsets": [offset, offset + len(data)]}
+        blobs.append(data)
+        offset += len(data)
+    text = json.dumps(entries).encode()
+    text += b" " * (-len(text) % 8)
+    os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
+    with open(path, "wb") as f:
+        f.write(struct.pack("<Q", len(text)) + text + b"".join(blobs))
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--arch", choices=["dcgan", "mlp-bn"], default="dcgan")
+    parser.add_argument("--data", default="data/mnist")
+    parser.add_argument("--epochs", type=int, default=10)
+    parser.add_argument("--batch", type=int, default=64)
+    parser.add_argument("--lr-g", type=float, default=2e-4)
+    parser.add_argument("--lr-d", type=float, default=2e-4)
+    parser.add_argument("--beta1", type=float, default=0.5)
+    parser.add_argument("--latent", type=int, default=100)
+    parser.add_argument("--label-real", type=float, default=0.9)
+    parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--train-limit", type=int, default=0, help="train on the first N digits only (0: all)")
+    parser.add_argument("--template", required=True, help="a generator.safetensors of `gan train --arch ARCH`")
+    parser.add_argument("--out", required=True, help="the ctnn generator checkpoint to write")
+    args = parser.parse_args()
+    torch.manual_seed(args.seed)
+    torch.set_num_threads(args.threads)
+
+    images = read_idx(f"{args.data}/train-images-idx3-ubyte", 16).reshape(-1, 1, 28, 28)
+    if args.train_limit:
+        images = images[:args.train_limit]
+    x = torch.from_numpy(images.astype(np.float32) / 127.5 - 1.0)
+    g, d = dcgan(args.latent) if args.arch == "dcgan" else mlp_bn(args.latent)
+    if args.arch == "dcgan":
+        g.apply(dcgan_init)
+        d.apply(dcgan_init)
+    opt_g = torch.optim.Adam(g.parameters(), lr=args.lr_g, betas=(args.beta1, 0.999))
+    opt_d = torch.optim.Adam(d.parameters(), lr=args.lr_d, betas=(args.beta1, 0.999))
+    bce = nn.BCEWithLogitsLoss()
+    n = args.batch
+    real_target = torch.full((n, 1), args.label_real)
+    fake_target, gen_target = torch.zeros(n, 1), torch.ones(n, 1)
+    steps = 0
+    for epoch in range(args.epochs):
+        start = time.perf_counter()
+        order = torch.randperm(len(x))
+        sums = np.zeros(4)
+        batches = len(x) // n
+        for i in range(batches):
+            real = x[order[i * n:(i + 1) * n]]
+            fake = g(torch.randn(n, args.latent)).detach()
+            opt_d.zero_grad()
+            logits_real, logits_fake = d(real), d(fake)
+            d_loss = bce(logits_real, real_target) + bce(logits_fake, fake_target)
+            d_loss.backward()
+            opt_d.step()
+            opt_g.zero_grad()
+            g_loss = bce(d(g(torch.randn(n, args.latent))), gen_target)
+            g_loss.backward()
+            opt_g.step()
+            steps += 1
+            sums += [d_loss.item(), g_loss.item(), torch.sigmoid(logits_real).mean().item(),
+                     torch.sigmoid(logits_fake).mean().item()]
+        m = sums / batches
+        print(f"epoch {epoch + 1:2d}  D loss {m[0]:.4f}  G loss {m[1]:.4f}  D(x) {m[2]:.3f}  D(G(z)) {m[3]:.3f}  "
+              f"{time.perf_counter() - start:.1f} s", flush=True)
+        write_ctnn_checkpoint(args.out, ctnn_tensors(g), args.template, epoch + 1, steps)
+
+
+if __name__ == "__main__":
+    main()
