@@ -26,32 +26,11 @@ import numpy as np
 import torch
 import torch.nn as nn
 
+from pytorch_bench import dcgan, mlp_gan  # the same networks the benchmarks time (latent 100)
+
 
 def read_idx(path, offset):
     return np.fromfile(path, dtype=np.uint8)[offset:]
-
-
-def dcgan(latent):
-    g = nn.Sequential(
-        nn.Linear(latent, 128 * 7 * 7), nn.Unflatten(1, (128, 7, 7)), nn.BatchNorm2d(128), nn.ReLU(),
-        nn.ConvTranspose2d(128, 64, 4, 2, 1), nn.BatchNorm2d(64), nn.ReLU(),
-        nn.ConvTranspose2d(64, 1, 4, 2, 1), nn.Tanh())
-    d = nn.Sequential(
-        nn.Conv2d(1, 64, 4, 2, 1), nn.LeakyReLU(0.2),
-        nn.Conv2d(64, 128, 4, 2, 1), nn.BatchNorm2d(128), nn.LeakyReLU(0.2),
-        nn.Flatten(), nn.Linear(128 * 7 * 7, 1))
-    return g, d
-
-
-def mlp_bn(latent):
-    layers = []
-    for n_in, n_out in [(latent, 256), (256, 512), (512, 1024)]:
-        layers += [nn.Linear(n_in, n_out), nn.BatchNorm1d(n_out), nn.LeakyReLU(0.2)]
-    g = nn.Sequential(*layers, nn.Linear(1024, 784), nn.Unflatten(1, (1, 28, 28)), nn.Tanh())
-    d = nn.Sequential(
-        nn.Flatten(), nn.Linear(784, 1024), nn.LeakyReLU(0.2), nn.Linear(1024, 512), nn.LeakyReLU(0.2),
-        nn.Linear(512, 256), nn.LeakyReLU(0.2), nn.Linear(256, 1))
-    return g, d
 
 
 def dcgan_init(module):
@@ -118,7 +97,6 @@ def main():
     parser.add_argument("--lr-g", type=float, default=2e-4)
     parser.add_argument("--lr-d", type=float, default=2e-4)
     parser.add_argument("--beta1", type=float, default=0.5)
-    parser.add_argument("--latent", type=int, default=100)
     parser.add_argument("--label-real", type=float, default=0.9)
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--threads", type=int, default=2)
@@ -133,7 +111,8 @@ def main():
     if args.train_limit:
         images = images[:args.train_limit]
     x = torch.from_numpy(images.astype(np.float32) / 127.5 - 1.0)
-    g, d = dcgan(args.latent) if args.arch == "dcgan" else mlp_bn(args.latent)
+    g, d = dcgan() if args.arch == "dcgan" else mlp_gan()
+    latent = g[0].in_features
     if args.arch == "dcgan":
         g.apply(dcgan_init)
         d.apply(dcgan_init)
@@ -151,14 +130,14 @@ def main():
         batches = len(x) // n
         for i in range(batches):
             real = x[order[i * n:(i + 1) * n]]
-            fake = g(torch.randn(n, args.latent)).detach()
+            fake = g(torch.randn(n, latent)).detach()
             opt_d.zero_grad()
             logits_real, logits_fake = d(real), d(fake)
             d_loss = bce(logits_real, real_target) + bce(logits_fake, fake_target)
             d_loss.backward()
             opt_d.step()
             opt_g.zero_grad()
-            g_loss = bce(d(g(torch.randn(n, args.latent))), gen_target)
+            g_loss = bce(d(g(torch.randn(n, latent))), gen_target)
             g_loss.backward()
             opt_g.step()
             steps += 1

@@ -129,9 +129,11 @@ class Gan : detail::GanShapes<typename G::output_shape, typename D::input_shape>
         GanStepStats stats;
         const T noise = static_cast<T>(noise_std());
         ++m_step;
-        const double lr_scale = learning_rate_scale();
-        set_learning_rate(m_opt_g, static_cast<float>(m_base_lr_g * lr_scale));
-        set_learning_rate(m_opt_d, static_cast<float>(m_base_lr_d * lr_scale));
+        if (m_options.lr_decay_epochs > 0) {  // else the optimizers' rates are left as they are
+            const double lr_scale = learning_rate_scale();
+            set_learning_rate(m_opt_g, static_cast<float>(m_base_lr_g * lr_scale));
+            set_learning_rate(m_opt_d, static_cast<float>(m_base_lr_d * lr_scale));
+        }
         m_g.train();
         m_d.train();
 
