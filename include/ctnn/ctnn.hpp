@@ -14,6 +14,7 @@
 #include "ctnn/layers/conv_transpose.hpp"
 #include "ctnn/layers/dense.hpp"
 #include "ctnn/layers/dropout.hpp"
+#include "ctnn/layers/minibatch_stddev.hpp"
 #include "ctnn/layers/pad.hpp"
 #include "ctnn/layers/pool.hpp"
 #include "ctnn/layers/reshape.hpp"

@@ -2,12 +2,14 @@
 // Generators: latent z (Latent) -> image (1, 28, 28) in [-1, 1] (Tanh last), to match
 // data::Normalize::symmetric. Discriminators: image (1, 28, 28) -> one logit (Dense<1>, no
 // Sigmoid: train them with BCEWithLogits). Every width is the seeds'; Latent is a parameter.
+// MlpDiscriminatorMbstd adds a minibatch-stddev feature (not in the seeds) against mode collapse.
 #pragma once
 
 #include "ctnn/layers/activations.hpp"
 #include "ctnn/layers/batch_norm.hpp"
 #include "ctnn/layers/dense.hpp"
 #include "ctnn/layers/dropout.hpp"
+#include "ctnn/layers/minibatch_stddev.hpp"
 #include "ctnn/layers/reshape.hpp"
 #include "ctnn/nn/sequential.hpp"
 
@@ -57,6 +59,14 @@ using MlpDiscriminatorDropout = Sequential<Input<1, 28, 28>, Flatten,
                                            Dense<128>, LeakyReLU<0.2f>, Dropout<0.3f>,
                                            Dense<1>>;
 
+// MlpDiscriminator with a minibatch-stddev feature before its last hidden layer (ProGAN): the
+// 256 units see how varied each group of 4 inputs is, so a collapsed G is easy to tell.
+using MlpDiscriminatorMbstd = Sequential<Input<1, 28, 28>, Flatten,
+                                         Dense<1024>, LeakyReLU<0.2f>,
+                                         Dense<512>, LeakyReLU<0.2f>, MinibatchStddev<4>,
+                                         Dense<256>, LeakyReLU<0.2f>,
+                                         Dense<1>>;
+
 static_assert(std::is_same_v<MlpGenerator<>::output_shape, DigitShape>);
 // clang-format on
 
@@ -64,5 +74,6 @@ static_assert(std::is_same_v<MlpDiscriminator::output_shape, Shape<1>>);
 static_assert(MlpGenerator<100>::param_count == 1'486'352);
 static_assert(MlpDiscriminator::param_count == 1'460'225);
 static_assert(MlpDiscriminatorDropout::param_count == 566'273);
+static_assert(MlpDiscriminatorMbstd::param_count == MlpDiscriminator::param_count + 256);
 
 }  // namespace ctnn::models
