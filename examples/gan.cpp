@@ -1,5 +1,6 @@
 // gan: GANs that draw MNIST digits, and numbers that say how well.
-//   gan train    --arch mlp|mlp-bn|mlp-bn-relu|dcgan: trains G against D; per epoch a progress line,
+//   gan train    --arch mlp|mlp-bn|mlp-bn-relu|dcgan (mlp-bn-mbstd, dcgan-mbstd: D with a minibatch-
+//                stddev feature): trains G against D; per epoch a progress line,
 //                then D loss, G loss, D(x), D(G(z)) and seconds. Writes to --out: metrics.csv, an
 //                8x8 grid of the fixed latent batch every --sample-every epochs (samples/) and at the
 //                end (samples.png), losses.png and probabilities.png, generator.safetensors and
@@ -46,7 +47,7 @@ namespace fs = std::filesystem;
 using namespace ctnn;
 
 struct TrainConfig {
-    std::string arch = "mlp-bn";  // mlp | mlp-bn | mlp-bn-relu | dcgan
+    std::string arch = "mlp-bn";  // mlp | mlp-bn | mlp-bn-relu | dcgan | mlp-bn-mbstd | dcgan-mbstd
     std::string data_dir = "data/mnist";
     std::size_t epochs = 30;
     // Per-architecture defaults (set_arch_defaults) unless given as flags:
@@ -114,7 +115,10 @@ int with_arch(const std::string& arch, F&& f) {
     if (arch == "mlp-bn-relu")
         return f(Arch<models::MlpGeneratorBNRelu<Z>, models::MlpDiscriminatorDropout>{});
     if (arch == "dcgan") return f(Arch<models::DcganGenerator<Z>, models::DcganDiscriminator>{});
-    throw std::invalid_argument("unknown architecture '" + arch + "' (mlp, mlp-bn, mlp-bn-relu, dcgan)");
+    if (arch == "mlp-bn-mbstd") return f(Arch<models::MlpGeneratorBN<Z>, models::MlpDiscriminatorMbstd>{});
+    if (arch == "dcgan-mbstd") return f(Arch<models::DcganGenerator<Z>, models::DcganDiscriminatorMbstd>{});
+    throw std::invalid_argument("unknown architecture '" + arch +
+                                "' (mlp, mlp-bn, mlp-bn-relu, dcgan, mlp-bn-mbstd, dcgan-mbstd)");
 }
 
 template <class F>
@@ -134,7 +138,7 @@ int with_arch(const std::string& arch, std::size_t latent, F&& f) {
 
 void set_arch_defaults(TrainConfig& c, const CLI::App& app) {
     const auto unset = [&](const char* flag) { return app.count(flag) == 0; };
-    const bool seed001 = c.arch == "mlp-bn-relu", dcgan = c.arch == "dcgan";
+    const bool seed001 = c.arch == "mlp-bn-relu", dcgan = c.arch.starts_with("dcgan");
     if (unset("--batch")) c.batch = seed001 ? 128 : dcgan ? 32 : 64;
     if (unset("--lr-g")) c.lr_g = seed001 ? 1e-4 : 2e-4;
     if (unset("--lr-d")) c.lr_d = seed001 ? 3e-4 : 2e-4;
@@ -184,21 +188,30 @@ void write_npy(const fs::path& path, const std::vector<float>& images, std::size
     io::write_file_atomic(path, std::span<const std::span<const std::byte>>(chunks));
 }
 
-// count digits from G (eval mode) on seeded N(0, 1) latents, n x 784 in [-1, 1].
+// How digits are drawn from a trained G.
+struct Sampling {
+    std::uint64_t seed = 1;
+    // G's BatchNorm layers normalise with each chunk's own statistics (train mode, as PyTorch
+    // notebooks that never call G.eval() sample) instead of the running statistics.
+    bool batch_stats = false;
+    // Latents redrawn until every |z_i| <= truncation (0: plain N(0, 1)).
+    double truncation = 0;
+};
+
+// count digits from G on seeded latents, count x 784 in [-1, 1].
 template <class G>
-// batch_stats: G's BatchNorm layers normalise with each chunk's own statistics (train mode,
-// as PyTorch notebooks that never call G.eval() sample); else with the running statistics.
-std::vector<float> generate(Model<G, cpu::Blas>& g, std::size_t count, std::uint64_t seed, bool batch_stats) {
+std::vector<float> generate(Model<G, cpu::Blas>& g, std::size_t count, const Sampling& sampling) {
     constexpr std::size_t chunk = 500, z_size = G::input_shape::size;
-    Rng rng(seed);
+    Rng rng(sampling.seed);
     std::vector<float> z(chunk * z_size), images(count * 784);
-    if (batch_stats)
+    if (sampling.batch_stats)
         g.train();
     else
         g.eval();
     for (std::size_t first = 0; first < count; first += chunk) {
         const std::size_t n = std::min(chunk, count - first);
-        for (std::size_t i = 0; i < n * z_size; ++i) z[i] = static_cast<float>(rng.normal());
+        for (std::size_t i = 0; i < n * z_size; ++i)
+            z[i] = static_cast<float>(rng.truncated_normal(sampling.truncation));
         const float* out = g.forward(z.data(), n);
         std::copy(out, out + n * 784, images.begin() + static_cast<std::ptrdiff_t>(first * 784));
     }
@@ -389,10 +402,9 @@ int train(TrainConfig config) {
 }
 
 // ---------------------------------------------------------------------------- generate
-int generate_command(const fs::path& checkpoint, std::size_t count, const fs::path& out, std::uint64_t seed,
-                     bool batch_stats) {
+int generate_command(const fs::path& checkpoint, std::size_t count, const fs::path& out, const Sampling& sampling) {
     return with_generator(checkpoint, [&]<class G>(Model<G, cpu::Blas>& g) {
-        const auto images = generate(g, count, seed, batch_stats);
+        const auto images = generate(g, count, sampling);
         if (out.has_parent_path()) fs::create_directories(out.parent_path());
         if (out.extension() == ".npy")
             write_npy(out, images, count);
@@ -410,6 +422,7 @@ struct EvalConfig {
     std::uint64_t seed = 1;
     std::size_t splits = 10;  // Inception Score: mean over this many parts
     std::string bn_stats = "running";  // G's BatchNorm when sampling: running | batch
+    double truncation = 0;             // |z_i| bound of the latents (0: none)
 };
 
 nlohmann::json quality_json(const SampleQuality& q) {
@@ -442,7 +455,7 @@ int evaluate(const EvalConfig& config, const fs::path& classifier_path) {
                 reference_set.size(), real_set.size(), real.fid, real.inception.mean);
 
     return with_generator(config.generator, [&]<class G>(Model<G, cpu::Blas>& g) {
-        auto images = generate(g, count, config.seed, config.bn_stats == "batch");
+        auto images = generate(g, count, Sampling{config.seed, config.bn_stats == "batch", config.truncation});
         std::vector<float> unit(images.size());
         std::transform(images.begin(), images.end(), unit.begin(), [](float v) { return (v + 1.0f) * 0.5f; });
         const auto readout = read_classifier<layer>(*clf, unit.data(), count);
@@ -475,6 +488,7 @@ int evaluate(const EvalConfig& config, const fs::path& classifier_path) {
         result["classifier"] = {{"path", classifier_path.string()}, {"architecture", Net::fingerprint()}};
         result["seed"] = config.seed;
         result["bn_stats"] = config.bn_stats;
+        result["truncation"] = config.truncation;
         std::ofstream(out / "eval.json") << result.dump(2) << '\n';
 
         std::printf("generated: %zu digits  FID %.3f  IS %.3f +- %.3f  mean confidence %.3f\n", count,
@@ -508,8 +522,11 @@ int main(int argc, char** argv) {
 
     TrainConfig tc;
     CLI::App* train_cmd = app.add_subcommand("train", "train a GAN on MNIST");
-    train_cmd->add_option("--arch", tc.arch, "mlp | mlp-bn | mlp-bn-relu | dcgan")
-        ->check(CLI::IsMember({"mlp", "mlp-bn", "mlp-bn-relu", "dcgan"}));
+    train_cmd
+        ->add_option("--arch", tc.arch,
+                     "mlp | mlp-bn | mlp-bn-relu | dcgan; mlp-bn-mbstd and dcgan-mbstd: D with a "
+                     "minibatch-stddev feature")
+        ->check(CLI::IsMember({"mlp", "mlp-bn", "mlp-bn-relu", "dcgan", "mlp-bn-mbstd", "dcgan-mbstd"}));
     train_cmd->add_option("--data", tc.data_dir, "MNIST directory (IDX, .gz IDX or CSV files)");
     train_cmd->add_option("--epochs", tc.epochs, "epochs to train (in all, a resumed run included)")
         ->check(CLI::PositiveNumber);
@@ -559,7 +576,7 @@ int main(int argc, char** argv) {
 
     std::string checkpoint, gen_out = "digits.png";
     std::size_t gen_count = 64;
-    std::uint64_t gen_seed = 1;
+    Sampling gen_sampling;
     std::string gen_bn_stats = "running";
     CLI::App* generate_cmd = app.add_subcommand("generate", "draw digits with a trained generator");
     generate_cmd->add_option("--checkpoint", checkpoint, "generator.safetensors of `gan train`")
@@ -568,7 +585,11 @@ int main(int argc, char** argv) {
     generate_cmd->add_option("--count", gen_count, "how many digits")->check(CLI::PositiveNumber);
     generate_cmd->add_option("--out", gen_out,
                              "FILE.png (a grid) or FILE.npy (float32 N x 28 x 28 in [-1, 1])");
-    generate_cmd->add_option("--seed", gen_seed, "seed of the latents");
+    generate_cmd->add_option("--seed", gen_sampling.seed, "seed of the latents");
+    constexpr const char* truncation_help =
+        "truncation trick: latents redrawn until every |z_i| <= T (e.g. 1.0; 0: plain N(0, 1))";
+    generate_cmd->add_option("--truncation", gen_sampling.truncation, truncation_help)
+        ->check(CLI::NonNegativeNumber);
     generate_cmd
         ->add_option("--bn-stats", gen_bn_stats,
                      "G's BatchNorm: running (eval mode) | batch (each chunk of 500's own statistics)")
@@ -594,6 +615,7 @@ int main(int argc, char** argv) {
         ->add_option("--bn-stats", ec.bn_stats,
                      "G's BatchNorm: running (eval mode) | batch (each chunk of 500's own statistics)")
         ->check(CLI::IsMember({"running", "batch"}));
+    eval_cmd->add_option("--truncation", ec.truncation, truncation_help)->check(CLI::NonNegativeNumber);
     eval_cmd->add_option("--splits", ec.splits, "Inception Score splits")->check(CLI::PositiveNumber);
     eval_cmd->add_option("--threads", tc.threads, "CPU threads (0: all cores)")
         ->check(CLI::NonNegativeNumber);
@@ -601,7 +623,10 @@ int main(int argc, char** argv) {
     CLI11_PARSE(app, argc, argv);
     try {
         set_num_threads(tc.threads);
-        if (*generate_cmd) return generate_command(checkpoint, gen_count, gen_out, gen_seed, gen_bn_stats == "batch");
+        if (*generate_cmd) {
+            gen_sampling.batch_stats = gen_bn_stats == "batch";
+            return generate_command(checkpoint, gen_count, gen_out, gen_sampling);
+        }
         if (*eval_cmd) return eval_command(ec);
         std::string resumed_latent;
         if (!tc.resume.empty()) {  // a resumed run keeps the checkpoint's architecture and latent size

@@ -29,7 +29,7 @@ train() {
 
 case "$case_name" in
 unknown_arch)
-    expect_failure "--arch: nope not in \{mlp,mlp-bn,mlp-bn-relu,dcgan\}" train --arch nope --out "$work/out" ;;
+    expect_failure "--arch: nope not in \{mlp,mlp-bn,mlp-bn-relu,dcgan,mlp-bn-mbstd,dcgan-mbstd\}" train --arch nope --out "$work/out" ;;
 ema_out_of_range)
     expect_failure "--ema: Value 1 not in range" train --ema 1 --out "$work/out" ;;
 data_missing)
@@ -65,12 +65,13 @@ outputs)
     "$lenet5" --threads 1 --epochs 1 --batch 16 --validation 10 --data "$work/mnist" --out "$work/lenet5" \
         >"$work/lenet5.txt" 2>&1 || { cat "$work/lenet5.txt"; fail "training the classifier failed"; }
     "$gan" eval --threads 1 --generator "$work/run/generator_ema.safetensors" \
-        --classifier "$work/lenet5/model.safetensors" --data "$work/mnist" --count 20 --splits 2 \
+        --classifier "$work/lenet5/model.safetensors" --data "$work/mnist" --count 20 --splits 2 --truncation 1.5 \
         --out "$work/eval" >"$work/eval.txt" 2>&1 || { cat "$work/eval.txt"; fail "eval failed"; }
     cat "$work/eval.txt"
     for key in fid inception_score class_histogram mean_confidence real_fid real_inception_score; do
         grep -q "\"$key\"" "$work/eval/eval.json" || fail "eval.json has no $key"
     done
+    grep -q '"truncation": 1.5' "$work/eval/eval.json" || fail "eval.json does not record --truncation 1.5"
     [ -s "$work/eval/digits.png" ] || fail "eval wrote no digits.png"
     [ "$(wc -l <"$work/eval/predictions.csv")" -eq 21 ] || fail "predictions.csv should hold 20 rows"
     echo "ok: train, generate and eval wrote every output" ;;

@@ -34,6 +34,15 @@ public:
         return std::sqrt(-2.0 * std::log(u1)) * std::cos(6.283185307179586 * u2);
     }
 
+    // Standard normal conditioned on |z| <= bound, by redrawing (the GAN "truncation trick":
+    // latents near the mode give cleaner, less varied samples). bound <= 0 or infinite: normal().
+    double truncated_normal(double bound) {
+        if (!(bound > 0.0) || std::isinf(bound)) return normal();
+        double z;
+        do z = normal(); while (std::abs(z) > bound);
+        return z;
+    }
+
 private:
     std::mt19937_64 m_engine;
 };
