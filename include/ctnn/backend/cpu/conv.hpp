@@ -90,6 +90,51 @@ inline std::size_t conv_parts(std::size_t batch, const ConvSizes& s, std::size_t
     return parallel_parts(double(batch) * double(cout) * double(s.plane) * double(s.fan_in), 262144.0);
 }
 
+// Where each part of a weight-gradient op adds its sums: part 0 into dweight and dbias
+// themselves, every other part into its own zeroed block of scratch (a block per part, not per
+// thread: a thread may run two parts); add_parts() then adds the blocks in, in part order
+// (deterministic for a given thread count).
+template <class T>
+class PartialWeightGradients {
+  public:
+    static constexpr std::size_t max_parts = 64;
+    struct Target {
+        T* dweight;
+        T* dbias;  // null when the op has no bias
+    };
+
+    PartialWeightGradients(T* dweight, T* dbias, std::size_t weights, std::size_t cout, std::size_t parts)
+        : m_dweight(dweight),
+          m_dbias(dbias),
+          m_weights(weights),
+          m_cout(cout),
+          m_blocks(scratch<T>(ScratchSlot::conv_partial, parts * (weights + cout))) {}
+
+    Target target(std::size_t part) {
+        if (part == 0) return {m_dweight, m_dbias};
+        T* block = m_partial[part] = m_blocks + part * (m_weights + m_cout);
+        std::fill(block, block + m_weights + m_cout, T(0));
+        return {block, m_dbias ? block + m_weights : nullptr};
+    }
+
+    void add_parts() const {
+        for (std::size_t part = 1; part < max_parts; ++part) {
+            const T* block = m_partial[part];
+            if (!block) continue;
+            for (std::size_t i = 0; i < m_weights; ++i) m_dweight[i] += block[i];
+            if (m_dbias)
+                for (std::size_t c = 0; c < m_cout; ++c) m_dbias[c] += block[m_weights + c];
+        }
+    }
+
+  private:
+    T* m_dweight;
+    T* m_dbias;
+    std::size_t m_weights, m_cout;
+    T* m_blocks;
+    std::array<T*, max_parts> m_partial{};
+};
+
 }  // namespace detail
 
 namespace detail {
@@ -173,23 +218,14 @@ void im2col_conv2d_backward_weight(const T* x, const T* dy, T* dweight, T* dbias
                 for (std::size_t c = 0; c < cout; ++c) dbias[c] += dy[n * cout + c];
         return;
     }
-    constexpr std::size_t max_parts = 64;
-    const std::size_t parts = std::min(max_parts, conv_parts(batch, s, cout));
-    const std::size_t weights = cout * s.fan_in;
-    // Parts > 0 sum into their own block (a block per part, not per thread: a thread may run
-    // two parts), part 0 into dweight.
-    std::array<T*, max_parts> partial{};
-    T* blocks = scratch<T>(ScratchSlot::conv_partial, parts * (weights + cout));
+    const std::size_t parts = std::min(PartialWeightGradients<T>::max_parts, conv_parts(batch, s, cout));
+    PartialWeightGradients<T> sums(dweight, dbias, cout * s.fan_in, cout, parts);
     const std::size_t columns = s.fan_in * s.chunk * s.plane;
     const PartScratch<T> buffers(ScratchSlot::conv_columns, parts, columns + s.out_size * s.chunk);
     parallel_ranges(batch, parts, [&](std::size_t begin, std::size_t end, std::size_t part) {
-        T* dw = dweight;
-        T* db = dbias;
-        if (part > 0) {
-            dw = partial[part] = blocks + part * (weights + cout);
-            db = dw + weights;
-            std::fill(dw, dw + weights + cout, T(0));
-        }
+        const auto target = sums.target(part);
+        T* dw = target.dweight;
+        T* db = target.dbias;
         T* col = buffers[part];
         T* work = col + columns;
         for (std::size_t n0 = begin; n0 < end; n0 += s.chunk) {
@@ -206,12 +242,7 @@ void im2col_conv2d_backward_weight(const T* x, const T* dy, T* dweight, T* dbias
                 for (std::size_t c = 0; c < cout; ++c) db[c] += sum(dy_cm + c * cols, cols);
         }
     });
-    for (std::size_t part = 1; part < parts; ++part) {
-        if (!partial[part]) continue;
-        for (std::size_t i = 0; i < weights; ++i) dweight[i] += partial[part][i];
-        if (dbias)
-            for (std::size_t c = 0; c < cout; ++c) dbias[c] += partial[part][weights + c];
-    }
+    sums.add_parts();
 }
 
 // x (C, H, W) with P zeros around each plane -> out (C, H + 2P, W + 2P).
@@ -401,16 +432,15 @@ inline bool direct_conv2d_backward_weight(const float* x, const float* dy, float
     const ConvSizes s(g, cout);
     if (s.dense) return false;
     const direct::Plane p = direct_plane(g, cout);
-    constexpr std::size_t max_parts = 64;
+    constexpr std::size_t max_parts = PartialWeightGradients<float>::max_parts;
     const std::size_t parts = std::min(max_parts, conv_parts(batch, s, cout));
     const std::size_t weights = cout * s.fan_in;
-    // Partial sums per part (not per thread: a thread may run two parts).
-    std::array<float*, max_parts> partial{};
-    float* blocks = scratch<float>(ScratchSlot::conv_partial, parts * (weights + cout));
     // Per part: dy^T of one sample (channel layout) and one padded sample.
     const PartScratch<float> buffers(ScratchSlot::conv_columns, parts, s.out_size + padded_size(g));
     if (cout % simd::width == 0 && direct::channel_weight_taps(g.kernel)) {
         // Each part sums dW^T (C*K*K x Cout) and dbias in its scratch; then one transposed add.
+        std::array<float*, max_parts> partial{};
+        float* blocks = scratch<float>(ScratchSlot::conv_partial, parts * (weights + cout));
         constexpr std::size_t vmax = (simd::registers - 1) / 6;  // KW <= 5 taps x V, + V + 1
         const std::size_t vectors = cout / simd::width;
         const std::size_t v = vectors % 4 == 0 && vmax >= 4 ? 4 : vectors % 2 == 0 && vmax >= 2 ? 2 : 1;
@@ -445,15 +475,12 @@ inline bool direct_conv2d_backward_weight(const float* x, const float* dy, float
         return true;
     }
     if (width_layout(g, cout) && g.kernel >= 2) {
-        // Part 0 adds into dweight directly (the kernel adds its reduced sums), the others into scratch.
+        // The kernel adds its reduced sums into each part's target.
+        PartialWeightGradients<float> sums(dweight, dbias, weights, cout, parts);
         parallel_ranges(batch, parts, [&](std::size_t begin, std::size_t end, std::size_t part) {
-            float* dw = dweight;
-            float* db = dbias;
-            if (part > 0) {
-                dw = partial[part] = blocks + part * (weights + cout);
-                db = dw + weights;
-                std::fill(dw, dw + weights + cout, 0.0f);
-            }
+            const auto target = sums.target(part);
+            float* dw = target.dweight;
+            float* db = target.dbias;
             const auto weight_of = [&](const float* xs, const float* d, std::size_t count) {
                 if (cout % 6 == 0)
                     direct::width_weight<6>(xs, d, count, dw, p);
@@ -471,12 +498,7 @@ inline bool direct_conv2d_backward_weight(const float* x, const float* dy, float
                 for (std::size_t n = begin; n < end; ++n)
                     for (std::size_t o = 0; o < cout; ++o) db[o] += sum(dy + n * s.out_size + o * s.plane, s.plane);
         });
-        for (std::size_t part = 1; part < parts; ++part) {
-            if (!partial[part]) continue;
-            for (std::size_t i = 0; i < weights; ++i) dweight[i] += partial[part][i];
-            if (dbias)
-                for (std::size_t o = 0; o < cout; ++o) dbias[o] += partial[part][weights + o];
-        }
+        sums.add_parts();
         return true;
     }
     return false;
