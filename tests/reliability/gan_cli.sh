@@ -6,6 +6,7 @@
 # written here (64 training and 20 test images).
 # outputs: train (with --ema) writes every file it lists; generate writes .npy and .png; eval,
 #   scoring with a LeNet-5 that lenet5 trains here, writes eval.json with every field.
+# mbstd_archs: the two archs whose D has a minibatch-stddev feature train for an epoch.
 # resume_exact: 2 epochs straight == 1 epoch, then --resume for 1 more (G, D and the moving
 #   average of G identical bitwise).
 set -u
@@ -90,6 +91,17 @@ resume_exact)
     done
     [ "$(wc -l <"$work/resumed/metrics.csv")" -eq 3 ] || fail "the resumed metrics.csv should hold 2 epochs"
     echo "ok: 2 epochs == 1 epoch + resume + 1 epoch, bitwise (G, D, moving average)" ;;
+mbstd_archs)
+    # The discriminators with a minibatch-stddev feature train, and their G draws digits.
+    write_mnist "$work/mnist" 64 20
+    for arch in mlp-bn-mbstd dcgan-mbstd; do
+        train --arch "$arch" --epochs 1 --out "$work/$arch"
+        grep -q "MinibatchStddev<4" "$work/train.txt" || fail "$arch: the summary shows no MinibatchStddev layer"
+        grep -q '"arch": "'"$arch"'"' "$work/$arch/summary.json" || fail "$arch: summary.json does not record the arch"
+        "$gan" generate --checkpoint "$work/$arch/generator.safetensors" --count 4 --out "$work/$arch.png" ||
+            fail "$arch: generate failed"
+    done
+    echo "ok: mlp-bn-mbstd and dcgan-mbstd train and generate" ;;
 *)
     fail "unknown case" ;;
 esac
