@@ -98,6 +98,12 @@ TEST_CASE("cuda layers: activations, Softmax, Pad, Flatten, Reshape") {
     compare_layer<Reshape<6, 10>, Shape<60>>();
 }
 
+TEST_CASE("cuda layers: MinibatchStddev (flat, per channel, a short last group)") {
+    CTNN_REQUIRE_GPU();
+    compare_layer<MinibatchStddev<>, Shape<32>>(16, 1e-4);
+    compare_layer<MinibatchStddev<4>, Shape<8, 5, 5>>(6, 1e-4);
+}
+
 TEST_CASE("cuda layers: BatchNorm (flat and per channel) and Dropout (the same masks)") {
     CTNN_REQUIRE_GPU();
     compare_layer<BatchNorm<>, Shape<32>>(16, 1e-4);

@@ -70,7 +70,7 @@ TEST_CASE("cuda models: LeNet-5 (classic and ReLU) bind to cuda::CuBlas and agre
     }
 }
 
-TEST_CASE("cuda models: the MLP GANs and the DCGAN bind to cuda::CuBlas and agree with the CPU") {
+TEST_CASE("cuda models: the MLP GANs and the DCGANs bind to cuda::CuBlas and agree with the CPU") {
     CTNN_REQUIRE_GPU();
     for (Mode mode : {Mode::train, Mode::eval}) {
         compare_model<models::MlpGenerator<100>>(8, mode, 1e-4);
@@ -80,6 +80,8 @@ TEST_CASE("cuda models: the MLP GANs and the DCGAN bind to cuda::CuBlas and agre
         compare_model<models::MlpDiscriminatorDropout>(8, mode, 1e-4);
         compare_model<models::DcganGenerator<100>>(4, mode, 2e-4);
         compare_model<models::DcganDiscriminator>(4, mode, 2e-4);
+        compare_model<models::MlpDiscriminatorMbstd>(8, mode, 1e-4);
+        compare_model<models::DcganDiscriminatorMbstd>(8, mode, 2e-4);
     }
 }
 
