@@ -1,6 +1,6 @@
 // gan: GANs that draw MNIST digits, and numbers that say how well.
 //   gan train    --arch mlp|mlp-bn|mlp-bn-relu|dcgan (mlp-bn-mbstd, dcgan-mbstd: D with a minibatch-
-//                stddev feature): trains G against D; per epoch a progress line,
+//                stddev feature; dcgan-wide: G with twice the channels): trains G against D; per epoch a progress line,
 //                then D loss, G loss, D(x), D(G(z)) and seconds. Writes to --out: metrics.csv, an
 //                8x8 grid of the fixed latent batch every --sample-every epochs (samples/) and at the
 //                end (samples.png), losses.png and probabilities.png, generator.safetensors and
@@ -47,7 +47,7 @@ namespace fs = std::filesystem;
 using namespace ctnn;
 
 struct TrainConfig {
-    std::string arch = "mlp-bn";  // mlp | mlp-bn | mlp-bn-relu | dcgan | mlp-bn-mbstd | dcgan-mbstd
+    std::string arch = "mlp-bn";  // mlp | mlp-bn | mlp-bn-relu | dcgan | mlp-bn-mbstd | dcgan-mbstd | dcgan-wide
     std::string data_dir = "data/mnist";
     std::size_t epochs = 30;
     // Per-architecture defaults (set_arch_defaults) unless given as flags:
@@ -117,8 +117,9 @@ int with_arch(const std::string& arch, F&& f) {
     if (arch == "dcgan") return f(Arch<models::DcganGenerator<Z>, models::DcganDiscriminator>{});
     if (arch == "mlp-bn-mbstd") return f(Arch<models::MlpGeneratorBN<Z>, models::MlpDiscriminatorMbstd>{});
     if (arch == "dcgan-mbstd") return f(Arch<models::DcganGenerator<Z>, models::DcganDiscriminatorMbstd>{});
+    if (arch == "dcgan-wide") return f(Arch<models::DcganGeneratorWide<Z>, models::DcganDiscriminator>{});
     throw std::invalid_argument("unknown architecture '" + arch +
-                                "' (mlp, mlp-bn, mlp-bn-relu, dcgan, mlp-bn-mbstd, dcgan-mbstd)");
+                                "' (mlp, mlp-bn, mlp-bn-relu, dcgan, mlp-bn-mbstd, dcgan-mbstd, dcgan-wide)");
 }
 
 template <class F>
@@ -525,8 +526,8 @@ int main(int argc, char** argv) {
     train_cmd
         ->add_option("--arch", tc.arch,
                      "mlp | mlp-bn | mlp-bn-relu | dcgan; mlp-bn-mbstd and dcgan-mbstd: D with a "
-                     "minibatch-stddev feature")
-        ->check(CLI::IsMember({"mlp", "mlp-bn", "mlp-bn-relu", "dcgan", "mlp-bn-mbstd", "dcgan-mbstd"}));
+                     "minibatch-stddev feature; dcgan-wide: the DCGAN with twice G's channels")
+        ->check(CLI::IsMember({"mlp", "mlp-bn", "mlp-bn-relu", "dcgan", "mlp-bn-mbstd", "dcgan-mbstd", "dcgan-wide"}));
     train_cmd->add_option("--data", tc.data_dir, "MNIST directory (IDX, .gz IDX or CSV files)");
     train_cmd->add_option("--epochs", tc.epochs, "epochs to train (in all, a resumed run included)")
         ->check(CLI::PositiveNumber);

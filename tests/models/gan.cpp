@@ -84,10 +84,18 @@ TEST_CASE("DCGAN: ConvTranspose generator 7 -> 14 -> 28, strided Conv discrimina
     CHECK(std::is_same_v<DcganDiscriminator::layer<2>::out_shape, Shape<128, 7, 7>>);
 }
 
+TEST_CASE("DCGAN, wide generator: twice the channels, (256, 7, 7) -> (128, 14, 14) -> (1, 28, 28)") {
+    // PyTorch: Linear(100, 12544) 1,266,944 + BatchNorm2d(256) 512 + ConvTranspose2d(256, 128, 4) 524,416
+    // + BatchNorm2d(128) 256 + ConvTranspose2d(128, 1, 4) 2,049.
+    check_generator<DcganGeneratorWide<>>(100, 1'794'177);
+    CHECK(std::is_same_v<DcganGeneratorWide<>::layer<1>::out_shape, Shape<256, 7, 7>>);
+    CHECK(std::is_same_v<DcganGeneratorWide<>::layer<4>::out_shape, Shape<128, 14, 14>>);
+}
+
 TEST_CASE("GAN architectures have distinct fingerprints (checkpoints tell them apart)") {
     const std::vector<std::string> prints = {
         MlpGenerator<>::fingerprint(), MlpGeneratorBN<>::fingerprint(), MlpGeneratorBNRelu<>::fingerprint(),
-        MlpGenerator<128>::fingerprint(), DcganGenerator<>::fingerprint()};
+        MlpGenerator<128>::fingerprint(), DcganGenerator<>::fingerprint(), DcganGeneratorWide<>::fingerprint()};
     for (std::size_t i = 0; i < prints.size(); ++i)
         for (std::size_t j = i + 1; j < prints.size(); ++j) CHECK(prints[i] != prints[j]);
 }

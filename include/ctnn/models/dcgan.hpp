@@ -1,6 +1,8 @@
 // DCGAN for 28x28 digits (Radford et al. 2015, scaled to MNIST).
 // DcganGenerator<Latent>: z (Latent) -> Dense 128*7*7 -> Reshape (128, 7, 7), BN, ReLU
 //   -> ConvTranspose 64 k4 s2 p1 (64, 14, 14), BN, ReLU -> ConvTranspose 1 k4 s2 p1 (1, 28, 28), Tanh.
+// DcganGeneratorWide<Latent>: the same with twice the channels, (256, 7, 7) -> (128, 14, 14) -> (1, 28, 28),
+//   as in TensorFlow's DCGAN tutorial: about 4x the generator's FLOPs.
 // DcganDiscriminator: (1, 28, 28) -> Conv 64 k4 s2 p1 (64, 14, 14), LeakyReLU(0.2)
 //   -> Conv 128 k4 s2 p1 (128, 7, 7), BN, LeakyReLU(0.2) -> Flatten -> Dense 1 (a logit).
 // DcganDiscriminatorMbstd: the same with a minibatch-stddev channel after the first block
@@ -29,6 +31,12 @@ using DcganGenerator = Sequential<Input<Latent>,
                                   ConvTranspose<64, 4, 2, 1>, BatchNorm<>, ReLU,
                                   ConvTranspose<1, 4, 2, 1>, Tanh>;
 
+template <std::size_t Latent = 100>
+using DcganGeneratorWide = Sequential<Input<Latent>,
+                                      Dense<256 * 7 * 7>, Reshape<256, 7, 7>, BatchNorm<>, ReLU,
+                                      ConvTranspose<128, 4, 2, 1>, BatchNorm<>, ReLU,
+                                      ConvTranspose<1, 4, 2, 1>, Tanh>;
+
 using DcganDiscriminator = Sequential<Input<1, 28, 28>,
                                       Conv<64, 4, 2, 1>, LeakyReLU<0.2f>,
                                       Conv<128, 4, 2, 1>, BatchNorm<>, LeakyReLU<0.2f>,
@@ -40,10 +48,12 @@ using DcganDiscriminatorMbstd = Sequential<Input<1, 28, 28>,
                                            Flatten, Dense<1>>;
 
 static_assert(std::is_same_v<DcganGenerator<>::output_shape, DigitShape>);
+static_assert(std::is_same_v<DcganGeneratorWide<>::output_shape, DigitShape>);
 // clang-format on
 
 static_assert(std::is_same_v<DcganDiscriminator::output_shape, Shape<1>>);
 static_assert(DcganGenerator<100>::param_count == 766'017);
+static_assert(DcganGeneratorWide<100>::param_count == 1'794'177);
 static_assert(DcganDiscriminator::param_count == 138'817);
 static_assert(DcganDiscriminatorMbstd::param_count == DcganDiscriminator::param_count + 128 * 4 * 4);
 
