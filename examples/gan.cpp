@@ -1,10 +1,11 @@
 // gan: GANs that draw MNIST digits, and numbers that say how well.
 //   gan train    --arch mlp|mlp-bn|mlp-bn-relu|dcgan (mlp-bn-mbstd, dcgan-mbstd: D with a minibatch-
-//                stddev feature; dcgan-wide: G with twice the channels): trains G against D; per epoch a progress line,
-//                then D loss, G loss, D(x), D(G(z)) and seconds. Writes to --out: metrics.csv, an
-//                8x8 grid of the fixed latent batch every --sample-every epochs (samples/) and at the
-//                end (samples.png), losses.png and probabilities.png, generator.safetensors and
-//                discriminator.safetensors (with optimizer state, every epoch), summary.json.
+//                stddev feature; dcgan-wide, dcgan-wide-d: G or D with twice the channels): trains G
+//                against D; per epoch a progress line, then D loss, G loss, D(x), D(G(z)) and seconds.
+//                Writes to --out: metrics.csv, an 8x8 grid of the fixed latent batch every
+//                --sample-every epochs (samples/) and at the end (samples.png), losses.png and
+//                probabilities.png, generator.safetensors and discriminator.safetensors (with
+//                optimizer state, every epoch), summary.json.
 //                --ema DECAY also keeps a moving average of G's weights, generator_ema.safetensors,
 //                which the grids show (evaluate it like generator.safetensors).
 //                --device cpu|cuda|auto (a -DCTNN_CUDA=ON build trains on the GPU; generate and eval
@@ -47,7 +48,7 @@ namespace fs = std::filesystem;
 using namespace ctnn;
 
 struct TrainConfig {
-    std::string arch = "mlp-bn";  // mlp | mlp-bn | mlp-bn-relu | dcgan | mlp-bn-mbstd | dcgan-mbstd | dcgan-wide
+    std::string arch = "mlp-bn";  // mlp | mlp-bn | mlp-bn-relu | dcgan, or a variant (see --arch)
     std::string data_dir = "data/mnist";
     std::size_t epochs = 30;
     // Per-architecture defaults (set_arch_defaults) unless given as flags:
@@ -118,8 +119,10 @@ int with_arch(const std::string& arch, F&& f) {
     if (arch == "mlp-bn-mbstd") return f(Arch<models::MlpGeneratorBN<Z>, models::MlpDiscriminatorMbstd>{});
     if (arch == "dcgan-mbstd") return f(Arch<models::DcganGenerator<Z>, models::DcganDiscriminatorMbstd>{});
     if (arch == "dcgan-wide") return f(Arch<models::DcganGeneratorWide<Z>, models::DcganDiscriminator>{});
+    if (arch == "dcgan-wide-d") return f(Arch<models::DcganGenerator<Z>, models::DcganDiscriminatorWide>{});
     throw std::invalid_argument("unknown architecture '" + arch +
-                                "' (mlp, mlp-bn, mlp-bn-relu, dcgan, mlp-bn-mbstd, dcgan-mbstd, dcgan-wide)");
+                                "' (mlp, mlp-bn, mlp-bn-relu, dcgan, mlp-bn-mbstd, dcgan-mbstd, dcgan-wide, "
+                                "dcgan-wide-d)");
 }
 
 template <class F>
@@ -526,8 +529,10 @@ int main(int argc, char** argv) {
     train_cmd
         ->add_option("--arch", tc.arch,
                      "mlp | mlp-bn | mlp-bn-relu | dcgan; mlp-bn-mbstd and dcgan-mbstd: D with a "
-                     "minibatch-stddev feature; dcgan-wide: the DCGAN with twice G's channels")
-        ->check(CLI::IsMember({"mlp", "mlp-bn", "mlp-bn-relu", "dcgan", "mlp-bn-mbstd", "dcgan-mbstd", "dcgan-wide"}));
+                     "minibatch-stddev feature; dcgan-wide, dcgan-wide-d: the DCGAN with twice G's or "
+                     "D's channels")
+        ->check(CLI::IsMember({"mlp", "mlp-bn", "mlp-bn-relu", "dcgan", "mlp-bn-mbstd", "dcgan-mbstd",
+                               "dcgan-wide", "dcgan-wide-d"}));
     train_cmd->add_option("--data", tc.data_dir, "MNIST directory (IDX, .gz IDX or CSV files)");
     train_cmd->add_option("--epochs", tc.epochs, "epochs to train (in all, a resumed run included)")
         ->check(CLI::PositiveNumber);

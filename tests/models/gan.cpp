@@ -92,10 +92,19 @@ TEST_CASE("DCGAN, wide generator: twice the channels, (256, 7, 7) -> (128, 14, 1
     CHECK(std::is_same_v<DcganGeneratorWide<>::layer<4>::out_shape, Shape<128, 14, 14>>);
 }
 
+TEST_CASE("DCGAN, wide discriminator: twice the channels, (128, 14, 14) -> (256, 7, 7) -> one logit") {
+    // PyTorch: Conv2d(1, 128, 4) 2,176 + Conv2d(128, 256, 4) 524,544 + BatchNorm2d(256) 512
+    // + Linear(12544, 1) 12,545.
+    check_discriminator<DcganDiscriminatorWide>(539'777);
+    CHECK(std::is_same_v<DcganDiscriminatorWide::layer<0>::out_shape, Shape<128, 14, 14>>);
+    CHECK(std::is_same_v<DcganDiscriminatorWide::layer<2>::out_shape, Shape<256, 7, 7>>);
+}
+
 TEST_CASE("GAN architectures have distinct fingerprints (checkpoints tell them apart)") {
     const std::vector<std::string> prints = {
         MlpGenerator<>::fingerprint(), MlpGeneratorBN<>::fingerprint(), MlpGeneratorBNRelu<>::fingerprint(),
-        MlpGenerator<128>::fingerprint(), DcganGenerator<>::fingerprint(), DcganGeneratorWide<>::fingerprint()};
+        MlpGenerator<128>::fingerprint(), DcganGenerator<>::fingerprint(),
+        DcganGeneratorWide<>::fingerprint()};
     for (std::size_t i = 0; i < prints.size(); ++i)
         for (std::size_t j = i + 1; j < prints.size(); ++j) CHECK(prints[i] != prints[j]);
 }

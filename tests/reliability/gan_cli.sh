@@ -6,7 +6,7 @@
 # written here (64 training and 20 test images).
 # outputs: train (with --ema) writes every file it lists; generate writes .npy and .png; eval,
 #   scoring with a LeNet-5 that lenet5 trains here, writes eval.json with every field.
-# variant_archs: the archs beyond the four (a minibatch-stddev D, a wider DCGAN G)
+# variant_archs: the archs beyond the four (a minibatch-stddev D, a wider DCGAN G or D)
 #   train for an epoch, record their arch, and their G draws digits.
 # resume_exact: 2 epochs straight == 1 epoch, then --resume for 1 more (G, D and the moving
 #   average of G identical bitwise).
@@ -31,7 +31,7 @@ train() {
 
 case "$case_name" in
 unknown_arch)
-    expect_failure "--arch: nope not in \{mlp,mlp-bn,mlp-bn-relu,dcgan,mlp-bn-mbstd,dcgan-mbstd,dcgan-wide\}" train --arch nope --out "$work/out" ;;
+    expect_failure "--arch: nope not in \{mlp,mlp-bn,mlp-bn-relu,dcgan,mlp-bn-mbstd,dcgan-mbstd,dcgan-wide,dcgan-wide-d\}" train --arch nope --out "$work/out" ;;
 ema_out_of_range)
     expect_failure "--ema: Value 1 not in range" train --ema 1 --out "$work/out" ;;
 data_missing)
@@ -94,18 +94,19 @@ resume_exact)
     echo "ok: 2 epochs == 1 epoch + resume + 1 epoch, bitwise (G, D, moving average)" ;;
 variant_archs)
     write_mnist "$work/mnist" 64 20
-    for arch in mlp-bn-mbstd dcgan-mbstd dcgan-wide; do
+    for arch in mlp-bn-mbstd dcgan-mbstd dcgan-wide dcgan-wide-d; do
         train --arch "$arch" --epochs 1 --out "$work/$arch"
         case $arch in
         *-mbstd) layer="MinibatchStddev<4" ;;
         dcgan-wide) layer="Reshape(256, 7, 7)" ;;
+        dcgan-wide-d) layer="Conv<256, 4x4" ;;
         esac
         grep -q "$layer" "$work/train.txt" || fail "$arch: the summary shows no $layer layer"
         grep -q '"arch": "'"$arch"'"' "$work/$arch/summary.json" || fail "$arch: summary.json does not record the arch"
         "$gan" generate --checkpoint "$work/$arch/generator.safetensors" --count 4 --out "$work/$arch.png" ||
             fail "$arch: generate failed"
     done
-    echo "ok: mlp-bn-mbstd, dcgan-mbstd and dcgan-wide train and generate" ;;
+    echo "ok: mlp-bn-mbstd, dcgan-mbstd, dcgan-wide and dcgan-wide-d train and generate" ;;
 *)
     fail "unknown case" ;;
 esac

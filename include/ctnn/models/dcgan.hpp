@@ -5,7 +5,9 @@
 //   as in TensorFlow's DCGAN tutorial: about 4x the generator's FLOPs.
 // DcganDiscriminator: (1, 28, 28) -> Conv 64 k4 s2 p1 (64, 14, 14), LeakyReLU(0.2)
 //   -> Conv 128 k4 s2 p1 (128, 7, 7), BN, LeakyReLU(0.2) -> Flatten -> Dense 1 (a logit).
-// DcganDiscriminatorMbstd: the same with a minibatch-stddev channel after the first block
+// DcganDiscriminatorWide: the same with twice the channels, (128, 14, 14) -> (256, 7, 7) -> 1:
+//   about 4x the discriminator's FLOPs.
+// DcganDiscriminatorMbstd: DcganDiscriminator with a minibatch-stddev channel after the first block,
 //   (64, 14, 14) -> (65, 14, 14), so the second convolution sees how varied each group of 4 is.
 #pragma once
 
@@ -42,6 +44,11 @@ using DcganDiscriminator = Sequential<Input<1, 28, 28>,
                                       Conv<128, 4, 2, 1>, BatchNorm<>, LeakyReLU<0.2f>,
                                       Flatten, Dense<1>>;
 
+using DcganDiscriminatorWide = Sequential<Input<1, 28, 28>,
+                                          Conv<128, 4, 2, 1>, LeakyReLU<0.2f>,
+                                          Conv<256, 4, 2, 1>, BatchNorm<>, LeakyReLU<0.2f>,
+                                          Flatten, Dense<1>>;
+
 using DcganDiscriminatorMbstd = Sequential<Input<1, 28, 28>,
                                            Conv<64, 4, 2, 1>, LeakyReLU<0.2f>, MinibatchStddev<4>,
                                            Conv<128, 4, 2, 1>, BatchNorm<>, LeakyReLU<0.2f>,
@@ -55,6 +62,7 @@ static_assert(std::is_same_v<DcganDiscriminator::output_shape, Shape<1>>);
 static_assert(DcganGenerator<100>::param_count == 766'017);
 static_assert(DcganGeneratorWide<100>::param_count == 1'794'177);
 static_assert(DcganDiscriminator::param_count == 138'817);
+static_assert(DcganDiscriminatorWide::param_count == 539'777);
 static_assert(DcganDiscriminatorMbstd::param_count == DcganDiscriminator::param_count + 128 * 4 * 4);
 
 }  // namespace ctnn::models

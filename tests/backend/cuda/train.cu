@@ -81,6 +81,7 @@ TEST_CASE("cuda models: the MLP GANs and the DCGANs bind to cuda::CuBlas and agr
         compare_model<models::DcganGenerator<100>>(4, mode, 2e-4);
         compare_model<models::DcganGeneratorWide<100>>(4, mode, 2e-4);
         compare_model<models::DcganDiscriminator>(4, mode, 2e-4);
+        compare_model<models::DcganDiscriminatorWide>(4, mode, 2e-4);
         compare_model<models::MlpDiscriminatorMbstd>(8, mode, 1e-4);
         compare_model<models::DcganDiscriminatorMbstd>(8, mode, 2e-4);
     }
