@@ -1,8 +1,8 @@
 // DCGAN for 28x28 digits (Radford et al. 2015, scaled to MNIST).
 // DcganGenerator<Latent>: z (Latent) -> Dense 128*7*7 -> Reshape (128, 7, 7), BN, ReLU
 //   -> ConvTranspose 64 k4 s2 p1 (64, 14, 14), BN, ReLU -> ConvTranspose 1 k4 s2 p1 (1, 28, 28), Tanh.
-// DcganGeneratorWide<Latent>: the same with twice the channels, (256, 7, 7) -> (128, 14, 14) -> (1, 28, 28),
-//   as in TensorFlow's DCGAN tutorial: about 4x the generator's FLOPs.
+// DcganGeneratorWide<Latent>: the same with twice the channels, (256, 7, 7) -> (128, 14, 14)
+//   -> (1, 28, 28), as in TensorFlow's DCGAN tutorial: about 4x the generator's FLOPs.
 // DcganDiscriminator: (1, 28, 28) -> Conv 64 k4 s2 p1 (64, 14, 14), LeakyReLU(0.2)
 //   -> Conv 128 k4 s2 p1 (128, 7, 7), BN, LeakyReLU(0.2) -> Flatten -> Dense 1 (a logit).
 // DcganDiscriminatorWide: the same with twice the channels, (128, 14, 14) -> (256, 7, 7) -> 1:
