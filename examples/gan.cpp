@@ -29,6 +29,8 @@
 #include <map>
 #include <memory>
 #include <span>
+#include <string>
+#include <vector>
 
 #include <ctnn/backend/device.hpp>
 #include <ctnn/ctnn.hpp>
@@ -109,6 +111,10 @@ struct Arch {
     using discriminator = D;
 };
 
+// Every --arch with_arch knows: the option's check and the unknown-arch message list these.
+const std::vector<std::string> arch_names = {"mlp",         "mlp-bn",      "mlp-bn-relu", "dcgan",
+                                             "mlp-bn-mbstd", "dcgan-mbstd", "dcgan-wide",  "dcgan-wide-d"};
+
 template <std::size_t Z, class F>
 int with_arch(const std::string& arch, F&& f) {
     if (arch == "mlp") return f(Arch<models::MlpGenerator<Z>, models::MlpDiscriminator>{});
@@ -120,9 +126,9 @@ int with_arch(const std::string& arch, F&& f) {
     if (arch == "dcgan-mbstd") return f(Arch<models::DcganGenerator<Z>, models::DcganDiscriminatorMbstd>{});
     if (arch == "dcgan-wide") return f(Arch<models::DcganGeneratorWide<Z>, models::DcganDiscriminator>{});
     if (arch == "dcgan-wide-d") return f(Arch<models::DcganGenerator<Z>, models::DcganDiscriminatorWide>{});
-    throw std::invalid_argument("unknown architecture '" + arch +
-                                "' (mlp, mlp-bn, mlp-bn-relu, dcgan, mlp-bn-mbstd, dcgan-mbstd, dcgan-wide, "
-                                "dcgan-wide-d)");
+    std::string known;
+    for (const auto& name : arch_names) known += (known.empty() ? "" : ", ") + name;
+    throw std::invalid_argument("unknown architecture '" + arch + "' (" + known + ")");
 }
 
 template <class F>
@@ -531,8 +537,7 @@ int main(int argc, char** argv) {
                      "mlp | mlp-bn | mlp-bn-relu | dcgan; mlp-bn-mbstd and dcgan-mbstd: D with a "
                      "minibatch-stddev feature; dcgan-wide, dcgan-wide-d: the DCGAN with twice G's or "
                      "D's channels")
-        ->check(CLI::IsMember({"mlp", "mlp-bn", "mlp-bn-relu", "dcgan", "mlp-bn-mbstd", "dcgan-mbstd",
-                               "dcgan-wide", "dcgan-wide-d"}));
+        ->check(CLI::IsMember(arch_names));
     train_cmd->add_option("--data", tc.data_dir, "MNIST directory (IDX, .gz IDX or CSV files)");
     train_cmd->add_option("--epochs", tc.epochs, "epochs to train (in all, a resumed run included)")
         ->check(CLI::PositiveNumber);
