@@ -31,6 +31,8 @@
 #include <span>
 #include <string>
 #include <vector>
+#include <string>
+#include <vector>
 
 #include <ctnn/backend/device.hpp>
 #include <ctnn/ctnn.hpp>
