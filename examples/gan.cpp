@@ -31,8 +31,6 @@
 #include <span>
 #include <string>
 #include <vector>
-#include <string>
-#include <vector>
 
 #include <ctnn/backend/device.hpp>
 #include <ctnn/ctnn.hpp>
