@@ -14,9 +14,11 @@
 
 #include "ctnn/core/conv_geometry.hpp"
 #include "ctnn/core/hd.hpp"
+#include "ctnn/core/layer_ops.hpp"
 #include "ctnn/core/mode.hpp"
 #include "ctnn/core/param.hpp"
 #include "ctnn/core/shape.hpp"
+#include "ctnn/core/train_ops.hpp"
 
 namespace ctnn {
 
@@ -50,7 +52,7 @@ concept Backend = std::floating_point<typename B::value_type> &&
         B::conv2d(x, x, x, y, n, n, ConvGeometry{});
         B::conv2d_backward_data(x, x, y, n, n, ConvGeometry{});
         B::conv2d_backward_weight(x, x, y, y, n, n, ConvGeometry{});
-    };
+    } && BackendLayerOps<B> && BackendTrainOps<B>;
 
 // B::for_each(n, kernel) where each body does about `work` element operations (a row
 // kernel: the row's length), passed on to backends whose for_each takes that estimate

@@ -16,6 +16,8 @@
 #include "ctnn/backend/cpu/im2col.hpp"
 #include "ctnn/backend/cpu/simd.hpp"
 #include "ctnn/backend/cpu/thread_pool.hpp"
+#include "ctnn/backend/layer_ops.hpp"
+#include "ctnn/backend/train_ops.hpp"
 #include "ctnn/detail/xtensor.hpp"
 
 namespace ctnn::cpu {
@@ -31,7 +33,7 @@ template <class Kernel>
 }  // namespace detail
 
 template <class T>
-struct BasicBlas {
+struct BasicBlas : LayerOps<BasicBlas<T>, T>, TrainOps<BasicBlas<T>, T> {
     using value_type = T;
     template <class U>
     using buffer = xt::xtensor<U, 1>;

@@ -21,11 +21,13 @@
 #include "ctnn/backend/cuda/error.hpp"
 #include "ctnn/backend/cuda/kernels.cuh"
 #include "ctnn/backend/im2col_conv.hpp"
+#include "ctnn/backend/cuda/layer_ops.cuh"
+#include "ctnn/backend/cuda/train_ops.cuh"
 #include "ctnn/core/conv_geometry.hpp"
 
 namespace ctnn::cuda {
 
-struct CuBlas {
+struct CuBlas : LayerOps<CuBlas>, TrainOps<CuBlas> {
     using value_type = float;
     using T = value_type;
     template <class U>
