@@ -1,7 +1,8 @@
 # The CUDA backend (-DCTNN_CUDA=ON): enables the CUDA language and defines the INTERFACE target
 # ctnn::cuda (ctnn::ctnn + CUDA::cudart + CUDA::cublas; C++20, and for CUDA sources
-# --extended-lambda --expt-relaxed-constexpr). A source that uses cuda::CuBlas is compiled as
-# CUDA (a .cu file, or set_source_files_properties(<file> PROPERTIES LANGUAGE CUDA)).
+# --extended-lambda --expt-relaxed-constexpr). It defines CTNN_WITH_CUDA for every source of a
+# target that links it, C++ and CUDA alike (backend/device.hpp reads it). Sources that use
+# cuda::CuBlas are .cu files; the others stay C++, compiled by the C++ compiler.
 #
 # CMAKE_CUDA_ARCHITECTURES: given by the user, else "native" when a GPU is visible at configure
 # time (nvidia-smi lists one), else CTNN_CUDA_DEFAULT_ARCHITECTURES below (SASS for Turing to
@@ -38,6 +39,7 @@ add_library(ctnn_cuda INTERFACE)
 add_library(ctnn::cuda ALIAS ctnn_cuda)
 set_target_properties(ctnn_cuda PROPERTIES EXPORT_NAME cuda)
 target_link_libraries(ctnn_cuda INTERFACE ctnn::ctnn CUDA::cudart CUDA::cublas)
+target_compile_definitions(ctnn_cuda INTERFACE CTNN_WITH_CUDA)
 # C++20 for CUDA sources. CMake before 3.26 does not know that nvcc 12+ has cuda_std_20: then
 # the flag itself (nvcc 13 with GCC 12 as host compiler takes -std=c++20).
 if("cuda_std_20" IN_LIST CMAKE_CUDA_COMPILE_FEATURES)
@@ -57,14 +59,13 @@ endif()
 # front end would warn that it does not know it (#1675-D).
 target_compile_options(ctnn_cuda INTERFACE $<$<COMPILE_LANGUAGE:CUDA>:--diag-suppress=1675>)
 
-# ctnn_target_cuda(<target>): compiles <target>'s sources as CUDA and links ctnn::cuda (the
-# examples lenet5 and gan, so that one binary has both backends). Compile options the target has
-# as plain C++ compiler flags (-march=native) are kept for C++ sources and handed to nvcc's host
-# compiler with -Xcompiler for CUDA ones; generator expressions are kept as they are. The options
-# are mapped at the end of the directory, so the call may come before or after the ones adding them.
+# ctnn_target_cuda(<target>): links ctnn::cuda to a target that mixes C++ and CUDA sources (the
+# examples lenet5 and gan: one binary, both backends). Its .cu files are compiled by nvcc, its .cpp
+# files by the C++ compiler; no source changes language. Compile options the target has as plain
+# C++ compiler flags (-march=native) are kept for C++ sources and handed to nvcc's host compiler
+# with -Xcompiler for CUDA ones; generator expressions are kept as they are. The options are
+# mapped at the end of the directory, so the call may come before or after the ones adding them.
 function(ctnn_target_cuda target)
-  get_target_property(_sources ${target} SOURCES)
-  set_source_files_properties(${_sources} TARGET_DIRECTORY ${target} PROPERTIES LANGUAGE CUDA)
   target_link_libraries(${target} PRIVATE ctnn::cuda)
   # (A deferred call's arguments are expanded when it runs: expand ${target} now.)
   cmake_language(EVAL CODE "cmake_language(DEFER CALL _ctnn_cuda_host_options [[${target}]])")

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Train LeNet-5 on MNIST: dependencies, a Release build of examples/lenet5.cpp in build/,
+# Train LeNet-5 on MNIST: dependencies, a Release build of examples/lenet5/ in build/,
 # MNIST into data/mnist, then ./build/examples/lenet5 "$@" from the repository root
 # (by default it writes its metrics, pictures and checkpoints to runs/lenet5).
 set -euo pipefail
@@ -8,8 +8,8 @@ root=$(pwd)
 
 ./scripts/setup-deps.sh
 
-if [[ ! -f examples/lenet5.cpp ]]; then
-  echo "demo: examples/lenet5.cpp does not exist yet, so there is no lenet5 target to run" >&2
+if [[ ! -f examples/lenet5/main.cpp ]]; then
+  echo "demo: examples/lenet5/main.cpp does not exist yet, so there is no lenet5 target to run" >&2
   exit 1
 fi
 

@@ -1,25 +1,22 @@
 // Choosing the backend of a program at run time: one binary serves CPU and GPU.
-//   select_device("cpu" | "cuda" | "auto") -> DeviceChoice: auto takes the GPU when one is usable;
-//     cuda without one (or in a build without CUDA) throws std::runtime_error saying why.
-//   with_backend(choice.device, f) calls f.template operator()<B>() with B = cpu::Blas or
-//     cuda::CuBlas, so `run<Net, B>` is instantiated for each backend compiled in.
-// CUDA is compiled in when this header is compiled by nvcc (the examples are, with -DCTNN_CUDA=ON);
-// under a plain C++ compiler it is CPU-only and includes no CUDA header.
+//   GpuStatus: whether a GPU the program can run on is present, with a description or the reason
+//     not (cuda::gpu_status() in ctnn/cuda.hpp probes it, in a translation unit nvcc compiles).
+//   select_device("cpu" | "cuda" | "auto", gpu) -> DeviceChoice: auto takes the GPU when gpu says it
+//     is usable; cuda without one throws std::runtime_error saying why. select_device(requested)
+//     is the choice of a program built without CUDA.
+// cuda_built is true where the ctnn::cuda target is linked (it defines CTNN_WITH_CUDA for every
+// source, C++ and CUDA). This header includes no CUDA header: a program compiles its CPU path with
+// the C++ compiler and its cuda::CuBlas instantiations in .cu files behind plain functions
+// (examples/lenet5: cpu.cpp, cuda.cu, main.cpp dispatching on DeviceChoice::device).
 #pragma once
 
 #include <stdexcept>
 #include <string>
 #include <string_view>
 
-#include "ctnn/backend/cpu/blas.hpp"
-
-#if defined(__CUDACC__)
-#include "ctnn/cuda.hpp"
-#endif
-
 namespace ctnn {
 
-#if defined(__CUDACC__)
+#if defined(CTNN_WITH_CUDA)
 inline constexpr bool cuda_built = true;
 #else
 inline constexpr bool cuda_built = false;
@@ -33,32 +30,26 @@ struct DeviceChoice {
                               // device: ...)"
 };
 
-inline DeviceChoice select_device(std::string_view requested) {
+struct GpuStatus {
+    bool usable = false;
+    std::string description;  // usable: "NVIDIA H100 80GB HBM3 (device 0, ...)"; else why not
+};
+
+inline DeviceChoice select_device(std::string_view requested, const GpuStatus& gpu) {
     if (requested != "cpu" && requested != "cuda" && requested != "auto")
         throw std::invalid_argument("--device " + std::string(requested) + ": expected cpu, cuda or auto");
     if (requested == "cpu") return {Device::cpu, "cpu"};
-#if defined(__CUDACC__)
-    const cuda::DeviceStatus& status = cuda::device_status();
-    if (status.usable) return {Device::cuda, "cuda: " + status.describe()};
-    if (requested == "cuda") throw std::runtime_error("--device cuda: " + status.reason);
-    return {Device::cpu, "cpu (auto: " + status.reason + ")"};
-#else
-    if (requested == "cuda")
-        throw std::runtime_error(
-            "--device cuda: this program was built without CUDA (configure with -DCTNN_CUDA=ON "
-            "and nvcc; --device cpu or auto run on the CPU)");
-    return {Device::cpu, "cpu (auto: built without CUDA)"};
-#endif
+    if (gpu.usable) return {Device::cuda, "cuda: " + gpu.description};
+    if (requested == "cuda") throw std::runtime_error("--device cuda: " + gpu.description);
+    return {Device::cpu, "cpu (auto: " + gpu.description + ")"};
 }
 
-template <class F>
-decltype(auto) with_backend(Device device, F&& f) {
-#if defined(__CUDACC__)
-    if (device == Device::cuda) return f.template operator()<cuda::CuBlas>();
-#else
-    (void)device;
-#endif
-    return f.template operator()<cpu::Blas>();
+inline DeviceChoice select_device(std::string_view requested) {
+    if (requested == "cuda")
+        return select_device(requested,
+                             {false, "this program was built without CUDA (configure with -DCTNN_CUDA=ON "
+                                     "and nvcc; --device cpu or auto run on the CPU)"});
+    return select_device(requested, {false, "built without CUDA"});
 }
 
 }  // namespace ctnn

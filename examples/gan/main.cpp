@@ -17,7 +17,8 @@
 //   ./build/examples/gan train --arch mlp-bn --epochs 30 --out runs/gan-mlp-bn
 //   ./build/examples/gan eval --generator runs/gan-mlp-bn/generator.safetensors
 //       --classifier runs/lenet5/model.safetensors --out runs/gan-mlp-bn/eval
-#include <unistd.h>
+// This file reads the flags, generates and evaluates (on the CPU); training is train.hpp,
+// compiled for the CPU in train_cpu.cpp and for the GPU in train_cuda.cu.
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
@@ -32,119 +33,21 @@
 #include <string>
 #include <vector>
 
-#include <ctnn/backend/device.hpp>
-#include <ctnn/ctnn.hpp>
+#include <ctnn/backend/cpu/blas.hpp>
+#include <ctnn/core/random.hpp>
 #include <ctnn/data/data.hpp>
+#include <ctnn/io/atomic_file.hpp>
 #include <ctnn/io/checkpoint.hpp>
-#include <ctnn/io/csv_log.hpp>
-#include <ctnn/io/grid.hpp>
-#include <ctnn/io/plot.hpp>
-#include <ctnn/io/png.hpp>
-#include <ctnn/models/dcgan.hpp>
-#include <ctnn/models/gan.hpp>
 #include <ctnn/models/lenet5.hpp>
-#include <ctnn/train/gan.hpp>
+#include <ctnn/nn/model.hpp>
 #include <ctnn/train/gan_eval.hpp>
 
-namespace fs = std::filesystem;
-using namespace ctnn;
+#include "common.hpp"
+#include "config.hpp"
 
-struct TrainConfig {
-    std::string arch = "mlp-bn";  // mlp | mlp-bn | mlp-bn-relu | dcgan, or a variant (see --arch)
-    std::string data_dir = "data/mnist";
-    std::size_t epochs = 30;
-    // Per-architecture defaults (set_arch_defaults) unless given as flags:
-    std::size_t batch = 64;  // seed 002: 64; DCGAN: 32 (measured best at 10 epochs); seed 001: 128
-    double lr_g = 2e-4;      // seed 001: G 1e-4, D 3e-4; seed 002 and DCGAN: 2e-4 both
-    double lr_d = 2e-4;
-    double beta1 = 0.5;            // Adam beta1 (DCGAN's 0.5; beta2 stays 0.999)
-    std::size_t latent = 100;      // seed 001: 128
-    float label_real = 1.0f;       // seed 001: 0.9 (one-sided label smoothing)
-    float label_fake = 0.0f;       // seed 001: 0.1
-    float noise = 0.0f;            // instance noise std on D's inputs (seed 001: 0.1) ...
-    double noise_anneal = 0;       // ... decaying linearly to 0 over this many epochs (0: --epochs)
-    std::size_t d_steps = 1;       // D steps per G step
-    std::string init = "pytorch";  // weights: pytorch | xavier | dcgan (N(0, 0.02), DCGAN's default)
-    double ema = 0;                // decay of the moving average of G's weights (0: none)
-    bool lr_decay = false;         // both learning rates fall linearly to 0 over --epochs
-    std::size_t sample_every = 5;  // epochs between progress grids
-    std::uint64_t seed = 42;
-    int threads = 0;              // 0: every core
-    std::size_t train_limit = 0;  // 0: all 60,000 training digits
-    std::string out_dir = "runs/gan";
-    std::string resume;           // a run directory holding generator/discriminator.safetensors
-    std::string device = "auto";  // cpu | cuda | auto (the GPU when one is usable); generate/eval: CPU
-
-    nlohmann::json to_json() const {
-        return {{"arch", arch},
-                {"data", data_dir},
-                {"epochs", epochs},
-                {"batch", batch},
-                {"lr_g", lr_g},
-                {"lr_d", lr_d},
-                {"beta1", beta1},
-                {"latent", latent},
-                {"label_real", label_real},
-                {"label_fake", label_fake},
-                {"noise", noise},
-                {"noise_anneal", noise_anneal},
-                {"d_steps", d_steps},
-                {"init", init},
-                {"ema", ema},
-                {"lr_decay", lr_decay},
-                {"sample_every", sample_every},
-                {"seed", seed},
-                {"threads", get_num_threads()},
-                {"train_limit", train_limit},
-                {"out", out_dir},
-                {"device", device},
-                {"resume", resume}};
-    }
-};
+using namespace gan;
 
 namespace {
-
-// The (G, D) pair of each --arch, for each compiled-in latent size.
-template <class G, class D>
-struct Arch {
-    using generator = G;
-    using discriminator = D;
-};
-
-// Every --arch with_arch knows: the option's check and the unknown-arch message list these.
-const std::vector<std::string> arch_names = {"mlp",         "mlp-bn",      "mlp-bn-relu", "dcgan",
-                                             "mlp-bn-mbstd", "dcgan-mbstd", "dcgan-wide",  "dcgan-wide-d"};
-
-template <std::size_t Z, class F>
-int with_arch(const std::string& arch, F&& f) {
-    if (arch == "mlp") return f(Arch<models::MlpGenerator<Z>, models::MlpDiscriminator>{});
-    if (arch == "mlp-bn") return f(Arch<models::MlpGeneratorBN<Z>, models::MlpDiscriminator>{});
-    if (arch == "mlp-bn-relu")
-        return f(Arch<models::MlpGeneratorBNRelu<Z>, models::MlpDiscriminatorDropout>{});
-    if (arch == "dcgan") return f(Arch<models::DcganGenerator<Z>, models::DcganDiscriminator>{});
-    if (arch == "mlp-bn-mbstd") return f(Arch<models::MlpGeneratorBN<Z>, models::MlpDiscriminatorMbstd>{});
-    if (arch == "dcgan-mbstd") return f(Arch<models::DcganGenerator<Z>, models::DcganDiscriminatorMbstd>{});
-    if (arch == "dcgan-wide") return f(Arch<models::DcganGeneratorWide<Z>, models::DcganDiscriminator>{});
-    if (arch == "dcgan-wide-d") return f(Arch<models::DcganGenerator<Z>, models::DcganDiscriminatorWide>{});
-    std::string known;
-    for (const auto& name : arch_names) known += (known.empty() ? "" : ", ") + name;
-    throw std::invalid_argument("unknown architecture '" + arch + "' (" + known + ")");
-}
-
-template <class F>
-int with_arch(const std::string& arch, std::size_t latent, F&& f) {
-    switch (latent) {  // the latent size is a template parameter: these are compiled in
-        case 64:
-            return with_arch<64>(arch, f);
-        case 100:
-            return with_arch<100>(arch, f);
-        case 128:
-            return with_arch<128>(arch, f);
-        default:
-            throw std::invalid_argument("--latent " + std::to_string(latent) +
-                                        ": this build has 64, 100, 128");
-    }
-}
 
 void set_arch_defaults(TrainConfig& c, const CLI::App& app) {
     const auto unset = [&](const char* flag) { return app.count(flag) == 0; };
@@ -157,23 +60,6 @@ void set_arch_defaults(TrainConfig& c, const CLI::App& app) {
     if (unset("--label-fake")) c.label_fake = seed001 ? 0.1f : 0.0f;
     if (unset("--noise")) c.noise = seed001 ? 0.1f : 0.0f;
     if (unset("--init")) c.init = dcgan ? "dcgan" : "pytorch";
-}
-
-bool on_terminal() {
-    return ::isatty(::fileno(stderr)) != 0;
-}
-
-std::string metadata(const io::SafetensorsFile& file, const std::string& key) {
-    const auto it = file.metadata.find(key);
-    return it == file.metadata.end() ? std::string() : it->second;
-}
-
-// A square-ish grid of 28x28 images in [lo, hi].
-void write_grid(const fs::path& path, const float* images, std::size_t count, float lo, float hi,
-                const std::vector<std::string>& captions = {}) {
-    const auto cols = static_cast<std::size_t>(std::ceil(std::sqrt(static_cast<double>(count))));
-    io::write_png(path,
-                  io::image_grid(images, count, 28, 28, cols, lo, hi, captions.empty() ? 2 : 3, 2, captions));
 }
 
 // N x 28 x 28 float32 as NumPy .npy (format 1.0): magic, version, header length, a dict
@@ -245,170 +131,6 @@ int with_generator(const fs::path& path, F&& f) {
                     path.c_str());
         return f(*g);
     });
-}
-
-// ---------------------------------------------------------------------------- train
-struct History {
-    std::vector<double> epoch, d_loss, g_loss, d_real, d_fake;
-
-    void add(double e, double d, double g, double real, double fake) {
-        epoch.push_back(e), d_loss.push_back(d), g_loss.push_back(g), d_real.push_back(real),
-            d_fake.push_back(fake);
-    }
-    // The rows of an earlier run's metrics.csv up to `epochs`, so a resumed run's curves start at epoch 1.
-    void load(const fs::path& csv, std::size_t epochs) {
-        std::ifstream in(csv);
-        std::string line;
-        std::getline(in, line);  // header
-        while (std::getline(in, line)) {
-            double v[5];
-            if (std::sscanf(line.c_str(), "%lf,%lf,%lf,%lf,%lf", &v[0], &v[1], &v[2], &v[3], &v[4]) == 5 &&
-                v[0] <= double(epochs))
-                add(v[0], v[1], v[2], v[3], v[4]);
-        }
-    }
-};
-
-template <class A, class B>
-int train(TrainConfig config) {
-    using G = typename A::generator;
-    using D = typename A::discriminator;
-    const fs::path out = config.out_dir;
-    fs::create_directories(out / "samples");
-    if (::access(out.c_str(), W_OK) != 0) throw std::runtime_error("cannot write to --out " + out.string());
-    data::Mnist mnist = data::mnist::load(config.data_dir, data::Normalize::symmetric);
-    data::Dataset train =
-        config.train_limit ? data::take(mnist.train, config.train_limit) : std::move(mnist.train);
-    std::printf("MNIST from %s: %zu training digits in [-1, 1]\n", config.data_dir.c_str(), train.size());
-
-    const GanOptions options{
-        .label_real = config.label_real,
-        .label_fake = config.label_fake,
-        .noise_std = config.noise,
-        .noise_anneal_epochs = config.noise_anneal > 0 ? config.noise_anneal : double(config.epochs),
-        .d_steps = config.d_steps,
-        .lr_decay_epochs = config.lr_decay ? double(config.epochs) : 0.0,
-        .init = config.init == "dcgan" ? InitScheme::dcgan
-              : config.init == "xavier" ? InitScheme::xavier
-                                        : InitScheme::pytorch,
-        .generator_ema = config.ema};
-    const float beta1 = static_cast<float>(config.beta1);
-    auto gan = std::make_unique<Gan<G, D, BCEWithLogits, Adam, Adam, B>>(
-        Adam{.lr = float(config.lr_g), .beta1 = beta1}, Adam{.lr = float(config.lr_d), .beta1 = beta1},
-        config.seed, options);
-    std::printf("generator\n%sdiscriminator\n%s", summary<G>().c_str(), summary<D>().c_str());
-
-    const fs::path g_path = out / "generator.safetensors", d_path = out / "discriminator.safetensors",
-                   ema_path = out / "generator_ema.safetensors";
-    if (!config.resume.empty()) {
-        const fs::path dir = config.resume;
-        const auto info = io::load_checkpoint(dir / "generator.safetensors", gan->generator(),
-                                              &gan->generator_optimizer_state());
-        io::load_checkpoint(dir / "discriminator.safetensors", gan->discriminator(),
-                            &gan->discriminator_optimizer_state());
-        if (gan->has_generator_ema()) {
-            if (fs::exists(dir / "generator_ema.safetensors"))
-                io::load_checkpoint(dir / "generator_ema.safetensors", gan->sampling_generator());
-            else
-                std::printf("%s has no generator_ema.safetensors: the average starts from G now\n",
-                            dir.c_str());
-        }
-        gan->set_epoch(info.epoch);
-        gan->set_step(info.step);
-        std::printf("resumed from %s after epoch %llu\n", dir.c_str(),
-                    static_cast<unsigned long long>(info.epoch));
-    }
-    const auto save = [&] {
-        const std::map<std::string, std::string> extra = {{"gan.arch", config.arch},
-                                                          {"gan.latent", std::to_string(config.latent)},
-                                                          {"config", config.to_json().dump()}};
-        auto g_extra = extra, d_extra = extra;
-        g_extra["gan.role"] = "generator";
-        d_extra["gan.role"] = "discriminator";
-        io::save_checkpoint(g_path, gan->generator(), {gan->epoch(), gan->step(), g_extra},
-                            &gan->generator_optimizer_state());
-        io::save_checkpoint(d_path, gan->discriminator(), {gan->epoch(), gan->step(), d_extra},
-                            &gan->discriminator_optimizer_state());
-        if (gan->has_generator_ema())
-            io::save_checkpoint(ema_path, gan->sampling_generator(), {gan->epoch(), gan->step(), g_extra});
-    };
-    std::vector<float> samples;
-    const auto write_samples = [&](const fs::path& path) {
-        gan->sample_fixed(samples);
-        write_grid(path, samples.data(), samples.size() / 784, -1.0f, 1.0f);
-    };
-
-    io::CsvLog log(
-        out / "metrics.csv",
-        {"epoch", "d_loss", "g_loss", "d_real", "d_fake", "noise_std", "seconds", "images_per_second"},
-        /*append=*/!config.resume.empty());
-    History history;
-    if (!config.resume.empty()) history.load(fs::path(config.resume) / "metrics.csv", gan->epoch());
-    std::vector<double> epoch_seconds;
-    const bool terminal = on_terminal();
-    if (gan->epoch() == 0) write_samples(out / "samples" / "epoch_000.png");
-    while (gan->epoch() < config.epochs) {
-        const auto s = gan->fit_epoch(
-            train, config.batch, [&](std::size_t done, std::size_t total, const GanEpochStats& r) {
-                if (terminal)
-                    std::fprintf(
-                        stderr,
-                        "\r  epoch %zu/%zu  %6zu/%zu  D %.3f  G %.3f  D(x) %.2f  D(G(z)) %.2f  %5.0f img/s ",
-                        gan->epoch() + 1, config.epochs, done, total, r.d_loss, r.g_loss, r.d_real, r.d_fake,
-                        r.images_per_second);
-            });
-        if (terminal) std::fprintf(stderr, "\r%100s\r", "");
-        std::printf(
-            "epoch %2zu  D loss %.4f  G loss %.4f  D(x) %.3f  D(G(z)) %.3f  noise %.3f  %.1f s (%.0f "
-            "img/s)%s\n",
-            s.epoch + 1, s.d_loss, s.g_loss, s.d_real, s.d_fake, s.noise_std, s.seconds, s.images_per_second,
-            s.skipped_steps ? (" " + std::to_string(s.skipped_steps) + " steps skipped").c_str() : "");
-        std::fflush(stdout);
-        log.row(s.epoch + 1, s.d_loss, s.g_loss, s.d_real, s.d_fake, s.noise_std, s.seconds,
-                s.images_per_second);
-        history.add(double(s.epoch + 1), s.d_loss, s.g_loss, s.d_real, s.d_fake);
-        epoch_seconds.push_back(s.seconds);
-        save();
-        if (config.sample_every && gan->epoch() % config.sample_every == 0) {
-            char name[32];
-            std::snprintf(name, sizeof name, "epoch_%03zu.png", gan->epoch());
-            write_samples(out / "samples" / name);
-        }
-    }
-    write_samples(out / "samples.png");
-    if (!history.epoch.empty()) {
-        io::plot_lines(out / "losses.png", "GAN losses (" + config.arch + ")",
-                       {{"D loss", history.epoch, history.d_loss}, {"G loss", history.epoch, history.g_loss}},
-                       "epoch", "BCE");
-        io::plot_lines(out / "probabilities.png", "Discriminator outputs (" + config.arch + ")",
-                       {{"D(x)", history.epoch, history.d_real}, {"D(G(z))", history.epoch, history.d_fake}},
-                       "epoch", "mean probability");
-    }
-    double mean_seconds = 0;
-    for (double s : epoch_seconds) mean_seconds += s / double(epoch_seconds.size());
-    const nlohmann::json summary_json = {
-        {"arch", config.arch},
-        {"epochs", gan->epoch()},
-        {"epochs_this_run", epoch_seconds.size()},
-        {"seconds_per_epoch", mean_seconds},
-        {"final", history.epoch.empty() ? nlohmann::json()
-                                        : nlohmann::json{{"d_loss", history.d_loss.back()},
-                                                         {"g_loss", history.g_loss.back()},
-                                                         {"d_real", history.d_real.back()},
-                                                         {"d_fake", history.d_fake.back()}}},
-        {"generator",
-         {{"architecture", G::fingerprint()}, {"param_count", G::param_count}, {"flops", G::flops}}},
-        {"discriminator",
-         {{"architecture", D::fingerprint()}, {"param_count", D::param_count}, {"flops", D::flops}}},
-        {"skipped_steps", gan->skipped_steps()},
-        {"config", config.to_json()},
-    };
-    std::ofstream(out / "summary.json") << summary_json.dump(2) << '\n';
-    std::printf(
-        "outputs in %s: metrics.csv summary.json generator.safetensors discriminator.safetensors "
-        "%ssamples.png samples/ losses.png probabilities.png\n",
-        out.c_str(), gan->has_generator_ema() ? "generator_ema.safetensors " : "");
-    return 0;
 }
 
 // ---------------------------------------------------------------------------- generate
@@ -651,11 +373,16 @@ int main(int argc, char** argv) {
         }
         set_arch_defaults(tc, *train_cmd);
         if (!resumed_latent.empty()) tc.latent = std::stoul(resumed_latent);
-        const DeviceChoice device = select_device(tc.device);  // cuda without a GPU: exits 1, says why
+#if defined(CTNN_WITH_CUDA)
+        const DeviceChoice device = select_device(tc.device, gpu_status());
+#else
+        const DeviceChoice device = select_device(tc.device);
+#endif  // --device cuda without a usable GPU: exits 1, says why
         std::printf("device: %s\n", device.description.c_str());
-        return with_backend(device.device, [&]<class B>() {
-            return with_arch(tc.arch, tc.latent, [&]<class A>(A) { return train<A, B>(tc); });
-        });
+#if defined(CTNN_WITH_CUDA)
+        if (device.device == Device::cuda) return train_cuda(tc);
+#endif
+        return train_cpu(tc);
     } catch (const std::exception& e) {
         std::fprintf(stderr, "error: %s\n", e.what());
         return 1;
