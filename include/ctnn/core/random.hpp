@@ -1,5 +1,8 @@
 // Deterministic random numbers: the same seed gives the same weights, shuffles and dropout
 // masks on every platform (no std:: distributions, whose output is implementation-defined).
+// Rng: a seeded stream (weights, shuffles, latents). detail::dropout_hash / dropout_key /
+// dropout_keep: counter-based hashes for per-element draws (dropout masks, instance noise), which
+// any body can evaluate on its own (a GPU thread too: constexpr).
 #pragma once
 
 #include <cmath>
@@ -7,6 +10,28 @@
 #include <random>
 
 namespace ctnn {
+
+namespace detail {
+// SplitMix64's output function: a well-mixed 64-bit hash of x.
+constexpr std::uint64_t dropout_hash(std::uint64_t x) {
+    x += 0x9E3779B97F4A7C15ull;
+    x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ull;
+    x = (x ^ (x >> 27)) * 0x94D049BB133111EBull;
+    return x ^ (x >> 31);
+}
+
+// The key of one draw: the draw numbered `counter` of the stream `seed` (a dropout mask per
+// train forward).
+constexpr std::uint64_t dropout_key(std::uint64_t seed, std::uint64_t counter) {
+    return dropout_hash(dropout_hash(seed) ^ counter);
+}
+
+// Element `index` survives when the top 32 bits of its hash are >= threshold = P * 2^32,
+// i.e. with probability 1 - P (integer arithmetic: no floating-point rounding between platforms).
+constexpr bool dropout_keep(std::uint64_t key, std::uint64_t index, std::uint64_t threshold) {
+    return (dropout_hash(key + index) >> 32) >= threshold;
+}
+}  // namespace detail
 
 class Rng {
 public:

@@ -1,6 +1,7 @@
 // Dropout<P>: inverted dropout. Train: each element is zeroed with probability P and the
 // survivors are scaled by 1 / (1 - P); eval: identity. Shape (N, ...) -> (N, ...), no parameters.
-// The mask is a counter-based hash of (seed, train-forward counter, element index): the same for
+// The mask is a counter-based hash (core/random.hpp: detail::dropout_key, dropout_keep; the
+// backend's dropout_mask applies it) of (seed, train-forward counter, element index): the same for
 // a model seed on every platform, one independent body per element (GPU-friendly). Backward
 // recomputes the last forward's mask from its key; nothing else is cached. The counter is a
 // Model counter ("dropout1.counter"): checkpoints save it, so a resumed run draws the same masks.
@@ -11,31 +12,11 @@
 #include <string>
 
 #include "ctnn/core/concepts.hpp"
+#include "ctnn/core/random.hpp"  // detail::dropout_hash, dropout_key, dropout_keep
 
 // N batch; any per-sample shape.
 
 namespace ctnn {
-
-namespace detail {
-// SplitMix64's output function: a well-mixed 64-bit hash of x.
-constexpr std::uint64_t dropout_hash(std::uint64_t x) {
-    x += 0x9E3779B97F4A7C15ull;
-    x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ull;
-    x = (x ^ (x >> 27)) * 0x94D049BB133111EBull;
-    return x ^ (x >> 31);
-}
-
-// The key of one forward pass: the mask numbered `counter` of the stream `seed`.
-constexpr std::uint64_t dropout_key(std::uint64_t seed, std::uint64_t counter) {
-    return dropout_hash(dropout_hash(seed) ^ counter);
-}
-
-// Element `index` survives when the top 32 bits of its hash are >= threshold = P * 2^32,
-// i.e. with probability 1 - P (integer arithmetic: no floating-point rounding between platforms).
-constexpr bool dropout_keep(std::uint64_t key, std::uint64_t index, std::uint64_t threshold) {
-    return (dropout_hash(key + index) >> 32) >= threshold;
-}
-}  // namespace detail
 
 template <float P = 0.5f>
 struct Dropout {
@@ -89,17 +70,13 @@ struct Dropout {
                     apply(dout, dinp, batch);
             }
 
-            // y = x * mask / (1 - P) with the mask of m_key. (Public: nvcc allows no __host__
-            // __device__ lambda in a private member function.)
+          private:
+            // y = x * mask / (1 - P) with the mask of m_key.
             void apply(const T* x, T* y, std::size_t batch) const {
-                const std::uint64_t key = m_key;
-                const T scale = static_cast<T>(1.0 / (1.0 - static_cast<double>(P)));
-                B::for_each(batch * In::size, [x, y, key, scale] CTNN_HD(std::size_t i) {
-                    y[i] = detail::dropout_keep(key, i, threshold) ? x[i] * scale : T(0);
-                });
+                B::dropout_mask(x, y, batch * In::size, m_key, threshold,
+                                static_cast<T>(1.0 / (1.0 - static_cast<double>(P))));
             }
 
-          private:
             std::uint64_t m_seed = 0;
             std::uint64_t m_counter = 0;
             std::uint64_t m_key = 0;

@@ -1,6 +1,7 @@
 // Elementwise<Op>: the bound form shared by activation layers. Op supplies, per element,
-// forward(x) -> y and derivative(x, y) -> dy/dx; shape is preserved, no parameters.
-// Each Op's bodies are plain constexpr functions, usable as GPU per-element bodies too.
+// forward(x) -> y and derivative(x, y) -> dy/dx; shape is preserved, no parameters. The
+// backend runs them (B::activation_forward<Op>, B::activation_backward<Op>): each Op's functions
+// are constexpr or CTNN_HD, usable in GPU per-element bodies too.
 #pragma once
 
 #include <string>
@@ -19,18 +20,16 @@ struct ElementwiseLayer : NoParams {
 
     template <class B>
     class impl {
-    public:
+      public:
         using T = typename B::value_type;
 
         void forward(const T* in, T* out, std::size_t batch, Mode) {
-            B::for_each(batch * In::size, [in, out] CTNN_HD(std::size_t i) { out[i] = Op::forward(in[i]); });
+            B::template activation_forward<Op>(in, out, batch * In::size);
         }
 
         void backward(const T* in, const T* out, const T* dout, T* dinp, std::size_t batch) {
             if (!dinp) return;
-            B::for_each(batch * In::size, [in, out, dout, dinp] CTNN_HD(std::size_t i) {
-                dinp[i] = dout[i] * Op::derivative(in[i], out[i]);
-            });
+            B::template activation_backward<Op>(in, out, dout, dinp, batch * In::size);
         }
     };
 };

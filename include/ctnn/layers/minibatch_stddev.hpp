@@ -7,10 +7,10 @@
 // m filling the last channel. No parameters; the same in train and eval mode.
 // Backward: dinp = dout[x part] + dm * (x - mean) / (k * F * sqrt(var + Eps)), where k is the
 // group's size and dm the sum of dout over the group's appended values. Nothing is cached:
-// backward recomputes the group statistics from the input.
+// backward recomputes the group statistics from the input. The backend computes it
+// (B::minibatch_stddev_forward / backward).
 #pragma once
 
-#include <cmath>
 #include <cstdio>
 #include <string>
 
@@ -63,59 +63,17 @@ struct MinibatchStddev {
             using T = typename B::value_type;
 
             void forward(const T* in, T* out, std::size_t batch, Mode) {
-                for_each_weighted<B>(batch, out_shape::size, [in, out] CTNN_HD(std::size_t n) {
-                    for (std::size_t f = 0; f < features; ++f) out[n * out_shape::size + f] = in[n * features + f];
-                });
-                for_each_weighted<B>(groups(batch), 2 * Group * features, [in, out, batch] CTNN_HD(std::size_t g) {
-                    const std::size_t first = g * Group, count = group_size(g, batch);
-                    double spread = 0;
-                    for (std::size_t f = 0; f < features; ++f) spread += feature_stddev(in, f, first, count).stddev;
-                    const T m = static_cast<T>(spread / static_cast<double>(features));
-                    for (std::size_t n = first; n < first + count; ++n)
-                        for (std::size_t s = 0; s < appended; ++s) out[n * out_shape::size + features + s] = m;
-                });
+                B::template minibatch_stddev_forward<geometry>(in, out, batch, static_cast<double>(Eps));
             }
 
             void backward(const T* in, const T*, const T* dout, T* dinp, std::size_t batch) {
                 if (!dinp) return;
-                for_each_weighted<B>(groups(batch), 3 * Group * features, [in, dout, dinp, batch] CTNN_HD(std::size_t g) {
-                    const std::size_t first = g * Group, count = group_size(g, batch);
-                    double dm = 0;
-                    for (std::size_t n = first; n < first + count; ++n)
-                        for (std::size_t s = 0; s < appended; ++s)
-                            dm += static_cast<double>(dout[n * out_shape::size + features + s]);
-                    const double scale = dm / (static_cast<double>(count) * static_cast<double>(features));
-                    for (std::size_t f = 0; f < features; ++f) {
-                        const Spread spread = feature_stddev(in, f, first, count);
-                        const double factor = scale / spread.stddev;
-                        for (std::size_t n = first; n < first + count; ++n)
-                            dinp[n * features + f] = static_cast<T>(
-                                static_cast<double>(dout[n * out_shape::size + f]) +
-                                factor * (static_cast<double>(in[n * features + f]) - spread.mean));
-                    }
-                });
+                B::template minibatch_stddev_backward<geometry>(in, dout, dinp, batch,
+                                                                static_cast<double>(Eps));
             }
 
-            static constexpr CTNN_HD std::size_t groups(std::size_t batch) { return (batch + Group - 1) / Group; }
-            static constexpr CTNN_HD std::size_t group_size(std::size_t g, std::size_t batch) {
-                return batch - g * Group < Group ? batch - g * Group : Group;
-            }
-
-            struct Spread {
-                double mean, stddev;
-            };
-            // Mean and sqrt(biased variance + Eps) of feature f over samples [first, first + count).
-            static CTNN_HD Spread feature_stddev(const T* in, std::size_t f, std::size_t first, std::size_t count) {
-                double sum = 0;
-                for (std::size_t n = first; n < first + count; ++n) sum += static_cast<double>(in[n * features + f]);
-                const double mean = sum / static_cast<double>(count);
-                double squares = 0;
-                for (std::size_t n = first; n < first + count; ++n) {
-                    const double d = static_cast<double>(in[n * features + f]) - mean;
-                    squares += d * d;
-                }
-                return {mean, std::sqrt(squares / static_cast<double>(count) + static_cast<double>(Eps))};
-            }
+          private:
+            static constexpr MinibatchStddevGeometry geometry{features, appended, Group};
         };
     };
 };

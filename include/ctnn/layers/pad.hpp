@@ -31,31 +31,19 @@ struct Pad {
 
         template <class B>
         class impl {
-        public:
+          public:
             using T = typename B::value_type;
 
-            // One body per output row (n, c, oh): zeros, or zeros around a copy of an input row.
+            static constexpr PadGeometry geometry{C, H, W, P};
+
             void forward(const T* in, T* out, std::size_t batch, Mode) {
-                for_each_weighted<B>(batch * C * Ho, Wo, [in, out] CTNN_HD(std::size_t r) {
-                    const std::size_t oh = r % Ho, plane = r / Ho;
-                    T* row = out + r * Wo;
-                    if (oh < P || oh >= P + H) {
-                        for (std::size_t ow = 0; ow < Wo; ++ow) row[ow] = T(0);
-                        return;
-                    }
-                    const T* src = in + (plane * H + oh - P) * W;
-                    for (std::size_t ow = 0; ow < P; ++ow) row[ow] = row[P + W + ow] = T(0);
-                    for (std::size_t w = 0; w < W; ++w) row[P + w] = src[w];
-                });
+                B::template pad2d<geometry>(in, out, batch);
             }
 
-            // One body per input row (n, c, h): the middle of the matching output row.
+            // The crop of dout back to the input's window.
             void backward(const T*, const T*, const T* dout, T* dinp, std::size_t batch) {
                 if (!dinp) return;
-                for_each_weighted<B>(batch * C * H, W, [dout, dinp] CTNN_HD(std::size_t r) {
-                    const T* src = dout + (r / H * Ho + r % H + P) * Wo + P;
-                    for (std::size_t w = 0; w < W; ++w) dinp[r * W + w] = src[w];
-                });
+                B::template unpad2d<geometry>(dout, dinp, batch);
             }
         };
     };

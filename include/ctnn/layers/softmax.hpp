@@ -3,7 +3,6 @@
 // For training a classifier prefer raw logits with SoftmaxCrossEntropy (fused and stable).
 #pragma once
 
-#include <cmath>
 #include <string>
 
 #include "ctnn/core/concepts.hpp"
@@ -22,31 +21,15 @@ struct Softmax {
 
         template <class B>
         class impl {
-        public:
+          public:
             using T = typename B::value_type;
             static constexpr std::size_t K = In::size;
 
-            void forward(const T* in, T* out, std::size_t batch, Mode) {
-                B::for_each(batch, [in, out] CTNN_HD(std::size_t n) {
-                    const T* x = in + n * K;
-                    T* y = out + n * K;
-                    T max = x[0];
-                    for (std::size_t k = 1; k < K; ++k) max = x[k] > max ? x[k] : max;
-                    T total = 0;
-                    for (std::size_t k = 0; k < K; ++k) total += (y[k] = std::exp(x[k] - max));
-                    for (std::size_t k = 0; k < K; ++k) y[k] /= total;
-                });
-            }
+            void forward(const T* in, T* out, std::size_t batch, Mode) { B::softmax_rows(in, out, batch, K); }
 
             void backward(const T*, const T* out, const T* dout, T* dinp, std::size_t batch) {
                 if (!dinp) return;
-                B::for_each(batch, [out, dout, dinp] CTNN_HD(std::size_t n) {
-                    const T* y = out + n * K;
-                    const T* dy = dout + n * K;
-                    T dot = 0;
-                    for (std::size_t k = 0; k < K; ++k) dot += dy[k] * y[k];
-                    for (std::size_t k = 0; k < K; ++k) dinp[n * K + k] = y[k] * (dy[k] - dot);
-                });
+                B::softmax_rows_backward(out, dout, dinp, batch, K);
             }
         };
     };

@@ -1,0 +1,384 @@
+// The conformance test of the layer ops (core/layer_ops.hpp: concept BackendLayerOps): every op on
+// backend B (float), on seeded random inputs, against a float64 reference written as plain loops
+// on the host from the op's definition (not from backend/layer_bodies.hpp). Inputs and results
+// move with B::from_host / B::to_host. CTNN_LAYER_OPS_CONFORMANCE(B, "name", guard) defines the
+// test cases ("layer ops conformance (name): ..."); `guard` starts each (the CUDA instantiation
+// skips without a GPU). Instantiated by tests/backend/cpu/layer_ops_conformance.cpp (cpu::Blas)
+// and tests/backend/cuda/layer_ops_conformance.cu (cuda::CuBlas).
+#pragma once
+
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <vector>
+
+#include <ctnn/ctnn.hpp>
+
+namespace ctnn::testing::conformance {
+
+using Host = std::vector<double>;
+
+inline std::vector<float> random_values(std::size_t n, std::uint64_t seed, double lo = -1.0, double hi = 1.0) {
+    Rng rng(seed);
+    std::vector<float> values(n);
+    for (auto& v : values) v = static_cast<float>(rng.uniform(lo, hi));
+    return values;
+}
+
+inline Host widen(const std::vector<float>& x) { return Host(x.begin(), x.end()); }
+
+template <class B>
+struct On {
+    template <class U>
+    static typename B::template buffer<U> upload(const std::vector<U>& host) {
+        auto buffer = B::template allocate<U>(host.size());
+        B::from_host(host.data(), buffer.data(), host.size());
+        return buffer;
+    }
+    template <class U>
+    static typename B::template buffer<U> zeros(std::size_t n) {
+        return B::template allocate<U>(n);
+    }
+    template <class U>
+    static std::vector<U> download(const U* device, std::size_t n) {
+        std::vector<U> host(n);
+        B::to_host(device, host.data(), n);
+        return host;
+    }
+};
+
+// CHECKs that got (backend memory, n values) matches the reference: |a - r| / max(1, |r|) <= tol.
+template <class B>
+void check_close(const char* what, const float* got, const Host& reference, double tol) {
+    const auto host = On<B>::download(got, reference.size());
+    double worst = 0;
+    bool finite = true;
+    for (std::size_t i = 0; i < reference.size(); ++i) {
+        const double a = host[i], r = reference[i];
+        if (!std::isfinite(a)) finite = false;
+        worst = std::max(worst, std::abs(a - r) / std::max(1.0, std::abs(r)));
+    }
+    INFO(what << ": worst relative error " << worst << " over " << reference.size() << " values (tolerance "
+              << tol << ")");
+    CHECK(finite);
+    CHECK(worst <= tol);
+}
+
+// ---------------------------------------------------------------- activations, dropout
+
+template <class B, class Op>
+void activation(std::size_t n, std::uint64_t seed) {
+    const auto x = random_values(n, seed, -4.0, 4.0), dout = random_values(n, seed + 1);
+    auto dx = On<B>::upload(x), ddout = On<B>::upload(dout);
+    auto dy = On<B>::template zeros<float>(n), ddinp = On<B>::template zeros<float>(n);
+    B::template activation_forward<Op>(dx.data(), dy.data(), n);
+    Host y(n), dinp(n);
+    for (std::size_t i = 0; i < n; ++i) y[i] = Op::forward(static_cast<double>(x[i]));
+    check_close<B>("activation forward", dy.data(), y, 1e-6);
+    // Backward from the backend's own y (as a layer does): the reference derivative at that y.
+    const auto yf = On<B>::download(dy.data(), n);
+    B::template activation_backward<Op>(dx.data(), dy.data(), ddout.data(), ddinp.data(), n);
+    for (std::size_t i = 0; i < n; ++i)
+        dinp[i] = dout[i] * Op::derivative(static_cast<double>(x[i]), static_cast<double>(yf[i]));
+    check_close<B>("activation backward", ddinp.data(), dinp, 1e-6);
+}
+
+template <class B>
+void dropout(std::size_t n, double p, std::uint64_t key) {
+    const auto threshold = static_cast<std::uint64_t>(p * 4294967296.0);
+    const float scale = static_cast<float>(1.0 / (1.0 - p));
+    const auto x = random_values(n, key);
+    auto dx = On<B>::upload(x);
+    auto dy = On<B>::template zeros<float>(n);
+    B::dropout_mask(dx.data(), dy.data(), n, key, threshold, scale);
+    Host y(n);
+    std::size_t kept = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+        const bool keep = (detail::dropout_hash(key + i) >> 32) >= threshold;
+        kept += keep;
+        y[i] = keep ? static_cast<double>(x[i] * scale) : 0.0;
+    }
+    check_close<B>("dropout mask", dy.data(), y, 0);
+    CHECK(static_cast<double>(kept) / static_cast<double>(n) == doctest::Approx(1 - p).epsilon(0.05));
+}
+
+// ---------------------------------------------------------------- pooling
+
+template <class B, PoolGeometry G>
+void pooling(std::size_t batch, std::uint64_t seed) {
+    constexpr std::size_t C = G.channels, H = G.height, W = G.width, K = G.window, S = G.stride;
+    constexpr std::size_t Ho = G.out_height(), Wo = G.out_width();
+    const std::size_t n_in = batch * C * H * W, n_out = batch * C * Ho * Wo;
+    INFO("pool (C, H, W) = (" << C << ", " << H << ", " << W << "), window " << K << ", stride " << S);
+    const auto x = random_values(n_in, seed), dout = random_values(n_out, seed + 1);
+    auto dx = On<B>::upload(x), ddout = On<B>::upload(dout);
+    auto dy = On<B>::template zeros<float>(n_out);
+    auto ddinp = On<B>::upload(random_values(n_in, seed + 2));  // overwritten, not added to
+    auto dargmax = On<B>::template zeros<std::uint32_t>(n_out);
+
+    Host avg(n_out), max(n_out), avg_dinp(n_in, 0.0), max_dinp(n_in, 0.0);
+    std::vector<std::uint32_t> argmax(n_out);
+    for (std::size_t plane = 0; plane < batch * C; ++plane)
+        for (std::size_t oh = 0; oh < Ho; ++oh)
+            for (std::size_t ow = 0; ow < Wo; ++ow) {
+                const std::size_t o = (plane * Ho + oh) * Wo + ow;
+                double total = 0, best = -INFINITY;
+                std::size_t best_at = 0;
+                for (std::size_t kh = 0; kh < K; ++kh)
+                    for (std::size_t kw = 0; kw < K; ++kw) {
+                        const std::size_t at = (oh * S + kh) * W + ow * S + kw;
+                        const double v = x[plane * H * W + at];
+                        total += v;
+                        if (v > best) best = v, best_at = at;
+                    }
+                avg[o] = total / (K * K);
+                max[o] = best;
+                argmax[o] = static_cast<std::uint32_t>(best_at);
+                for (std::size_t kh = 0; kh < K; ++kh)
+                    for (std::size_t kw = 0; kw < K; ++kw)
+                        avg_dinp[plane * H * W + (oh * S + kh) * W + ow * S + kw] += dout[o] / (K * K);
+                max_dinp[plane * H * W + best_at] += dout[o];
+            }
+
+    B::template avg_pool_forward<G>(dx.data(), dy.data(), batch);
+    check_close<B>("avg_pool_forward", dy.data(), avg, 1e-6);
+    B::template avg_pool_backward<G>(ddout.data(), ddinp.data(), batch);
+    check_close<B>("avg_pool_backward", ddinp.data(), avg_dinp, 1e-6);
+    B::template max_pool_forward<G>(dx.data(), dy.data(), dargmax.data(), batch);
+    check_close<B>("max_pool_forward", dy.data(), max, 0);
+    CHECK(On<B>::download(dargmax.data(), n_out) == argmax);
+    B::template max_pool_backward<G>(ddout.data(), dargmax.data(), ddinp.data(), batch);
+    check_close<B>("max_pool_backward", ddinp.data(), max_dinp, 1e-6);
+}
+
+// ---------------------------------------------------------------- softmax
+
+template <class B>
+void softmax(std::size_t rows, std::size_t cols, std::uint64_t seed) {
+    INFO("softmax " << rows << " x " << cols);
+    const std::size_t n = rows * cols;
+    const auto x = random_values(n, seed, -5.0, 5.0), dout = random_values(n, seed + 1);
+    auto dx = On<B>::upload(x), ddout = On<B>::upload(dout);
+    auto dy = On<B>::template zeros<float>(n), ddinp = On<B>::template zeros<float>(n);
+    Host y(n), dinp(n);
+    for (std::size_t r = 0; r < rows; ++r) {
+        double max = -INFINITY, total = 0, dot = 0;
+        for (std::size_t k = 0; k < cols; ++k) max = std::max(max, static_cast<double>(x[r * cols + k]));
+        for (std::size_t k = 0; k < cols; ++k) total += std::exp(x[r * cols + k] - max);
+        for (std::size_t k = 0; k < cols; ++k) y[r * cols + k] = std::exp(x[r * cols + k] - max) / total;
+        for (std::size_t k = 0; k < cols; ++k) dot += dout[r * cols + k] * y[r * cols + k];
+        for (std::size_t k = 0; k < cols; ++k) dinp[r * cols + k] = y[r * cols + k] * (dout[r * cols + k] - dot);
+    }
+    B::softmax_rows(dx.data(), dy.data(), rows, cols);
+    check_close<B>("softmax_rows", dy.data(), y, 1e-6);
+    B::softmax_rows_backward(dy.data(), ddout.data(), ddinp.data(), rows, cols);
+    check_close<B>("softmax_rows_backward", ddinp.data(), dinp, 1e-6);
+}
+
+// ---------------------------------------------------------------- BatchNorm
+
+template <class B, BatchNormGeometry G>
+void batch_norm(std::size_t batch, std::uint64_t seed) {
+    constexpr std::size_t C = G.channels, S = G.spatial;
+    INFO("batch norm C " << C << ", S " << S << ", batch " << batch);
+    const std::size_t n = batch * C * S, count = batch * S;
+    const double momentum = 0.1, eps = 1e-5;
+    const auto x = random_values(n, seed, -2.0, 3.0), dout = random_values(n, seed + 1);
+    const auto gamma = random_values(C, seed + 2, 0.5, 1.5), beta = random_values(C, seed + 3);
+    const auto running_mean = random_values(C, seed + 4), running_var = random_values(C, seed + 5, 0.5, 2.0);
+    const auto dgamma0 = random_values(C, seed + 6), dbeta0 = random_values(C, seed + 7);
+    auto dx = On<B>::upload(x), ddout = On<B>::upload(dout), dgamma = On<B>::upload(gamma);
+    auto dbeta = On<B>::upload(beta), drm = On<B>::upload(running_mean), drv = On<B>::upload(running_var);
+    auto dstats = On<B>::template zeros<float>(5 * C), dy = On<B>::template zeros<float>(n);
+    auto ddinp = On<B>::template zeros<float>(n), ddgamma = On<B>::upload(dgamma0);
+    auto ddbeta = On<B>::upload(dbeta0);
+    const auto at = [](std::size_t b, std::size_t c, std::size_t s) { return (b * C + c) * S + s; };
+
+    Host mean(C), invstd(C), rm(C), rv(C), y(n), dinp(n), dg(C), db(C), dinp_eval(n), eval_invstd(C);
+    Host y_eval(n);
+    for (std::size_t c = 0; c < C; ++c) {
+        double sum = 0, squares = 0, g = 0, gx = 0;
+        for (std::size_t b = 0; b < batch; ++b)
+            for (std::size_t s = 0; s < S; ++s) sum += x[at(b, c, s)];
+        mean[c] = sum / count;
+        for (std::size_t b = 0; b < batch; ++b)
+            for (std::size_t s = 0; s < S; ++s) squares += (x[at(b, c, s)] - mean[c]) * (x[at(b, c, s)] - mean[c]);
+        invstd[c] = 1 / std::sqrt(squares / count + eps);
+        rm[c] = (1 - momentum) * running_mean[c] + momentum * mean[c];
+        rv[c] = (1 - momentum) * running_var[c] + momentum * squares / (count - 1);
+        for (std::size_t b = 0; b < batch; ++b)
+            for (std::size_t s = 0; s < S; ++s) {
+                const double xhat = (x[at(b, c, s)] - mean[c]) * invstd[c];
+                y[at(b, c, s)] = gamma[c] * xhat + beta[c];
+                g += dout[at(b, c, s)];
+                gx += dout[at(b, c, s)] * xhat;
+            }
+        db[c] = dbeta0[c] + g;
+        dg[c] = dgamma0[c] + gx;
+        for (std::size_t b = 0; b < batch; ++b)
+            for (std::size_t s = 0; s < S; ++s) {
+                const double xhat = (x[at(b, c, s)] - mean[c]) * invstd[c];
+                dinp[at(b, c, s)] = gamma[c] * invstd[c] * (dout[at(b, c, s)] - g / count - xhat * gx / count);
+            }
+        // Eval: the running statistics (the updated ones) are constants.
+        eval_invstd[c] = 1 / std::sqrt(static_cast<double>(static_cast<float>(rv[c])) + eps);
+        for (std::size_t b = 0; b < batch; ++b)
+            for (std::size_t s = 0; s < S; ++s) {
+                y_eval[at(b, c, s)] =
+                    gamma[c] * eval_invstd[c] * (x[at(b, c, s)] - static_cast<float>(rm[c])) + beta[c];
+                dinp_eval[at(b, c, s)] = gamma[c] * eval_invstd[c] * dout[at(b, c, s)];
+            }
+    }
+    Host scale(C);
+    for (std::size_t c = 0; c < C; ++c) scale[c] = gamma[c] * invstd[c];
+
+    B::template batch_norm_moments<G>(dx.data(), batch, dgamma.data(), drm.data(), drv.data(), dstats.data(),
+                                      momentum, eps);
+    check_close<B>("batch_norm_moments: mean", dstats.data(), mean, 1e-6);
+    check_close<B>("batch_norm_moments: 1/std", dstats.data() + C, invstd, 1e-5);
+    check_close<B>("batch_norm_moments: gamma/std", dstats.data() + 2 * C, scale, 1e-5);
+    check_close<B>("batch_norm_moments: running mean", drm.data(), rm, 1e-6);
+    check_close<B>("batch_norm_moments: running var", drv.data(), rv, 1e-6);
+    B::template batch_norm_normalize<G>(dx.data(), dy.data(), batch, dstats.data(), dbeta.data());
+    check_close<B>("batch_norm_normalize", dy.data(), y, 1e-5);
+    B::template batch_norm_backward<G>(dx.data(), ddout.data(), ddinp.data(), batch, dstats.data(),
+                                       ddgamma.data(), ddbeta.data(), Mode::train);
+    check_close<B>("batch_norm_backward: dinp", ddinp.data(), dinp, 1e-4);
+    check_close<B>("batch_norm_backward: dgamma", ddgamma.data(), dg, 1e-4);
+    check_close<B>("batch_norm_backward: dbeta", ddbeta.data(), db, 1e-5);
+    // dinp null: the parameter gradients only (added again).
+    B::template batch_norm_backward<G>(dx.data(), ddout.data(), nullptr, batch, dstats.data(), ddgamma.data(),
+                                       ddbeta.data(), Mode::train);
+    for (std::size_t c = 0; c < C; ++c) dg[c] += dg[c] - dgamma0[c], db[c] += db[c] - dbeta0[c];
+    check_close<B>("batch_norm_backward (no dinp): dgamma", ddgamma.data(), dg, 1e-4);
+    check_close<B>("batch_norm_backward (no dinp): dbeta", ddbeta.data(), db, 1e-5);
+
+    B::template batch_norm_running_stats<G>(dgamma.data(), drm.data(), drv.data(), dstats.data(), eps);
+    check_close<B>("batch_norm_running_stats: 1/std", dstats.data() + C, eval_invstd, 1e-5);
+    B::template batch_norm_normalize<G>(dx.data(), dy.data(), batch, dstats.data(), dbeta.data());
+    check_close<B>("batch_norm_normalize (eval)", dy.data(), y_eval, 1e-5);
+    B::template batch_norm_backward<G>(dx.data(), ddout.data(), ddinp.data(), batch, dstats.data(),
+                                       ddgamma.data(), ddbeta.data(), Mode::eval);
+    check_close<B>("batch_norm_backward (eval): dinp", ddinp.data(), dinp_eval, 1e-5);
+}
+
+// ---------------------------------------------------------------- padding
+
+template <class B, PadGeometry G>
+void padding(std::size_t batch, std::uint64_t seed) {
+    constexpr std::size_t C = G.channels, H = G.height, W = G.width, P = G.pad;
+    constexpr std::size_t Ho = G.out_height(), Wo = G.out_width();
+    const std::size_t n_in = batch * C * H * W, n_out = batch * C * Ho * Wo;
+    const auto x = random_values(n_in, seed), dout = random_values(n_out, seed + 1);
+    auto dx = On<B>::upload(x), ddout = On<B>::upload(dout);
+    auto dy = On<B>::upload(random_values(n_out, seed + 2)), ddinp = On<B>::template zeros<float>(n_in);
+    Host y(n_out, 0.0), dinp(n_in);
+    for (std::size_t plane = 0; plane < batch * C; ++plane)
+        for (std::size_t h = 0; h < H; ++h)
+            for (std::size_t w = 0; w < W; ++w) {
+                y[(plane * Ho + h + P) * Wo + w + P] = x[(plane * H + h) * W + w];
+                dinp[(plane * H + h) * W + w] = dout[(plane * Ho + h + P) * Wo + w + P];
+            }
+    B::template pad2d<G>(dx.data(), dy.data(), batch);
+    check_close<B>("pad2d", dy.data(), y, 0);
+    B::template unpad2d<G>(ddout.data(), ddinp.data(), batch);
+    check_close<B>("unpad2d", ddinp.data(), dinp, 0);
+}
+
+// ---------------------------------------------------------------- MinibatchStddev
+
+template <class B, MinibatchStddevGeometry G>
+void minibatch_stddev(std::size_t batch, std::uint64_t seed) {
+    constexpr std::size_t F = G.features, A = G.appended, OF = G.out_features(), K = G.group;
+    INFO("minibatch stddev F " << F << ", appended " << A << ", group " << K << ", batch " << batch);
+    const double eps = 1e-8;
+    const auto x = random_values(batch * F, seed), dout = random_values(batch * OF, seed + 1);
+    auto dx = On<B>::upload(x), ddout = On<B>::upload(dout);
+    auto dy = On<B>::template zeros<float>(batch * OF), ddinp = On<B>::template zeros<float>(batch * F);
+    Host y(batch * OF), dinp(batch * F);
+    for (std::size_t first = 0; first < batch; first += K) {
+        const std::size_t count = std::min(K, batch - first);
+        double spread = 0, dm = 0;
+        Host mean(F), stddev(F);
+        for (std::size_t f = 0; f < F; ++f) {
+            double sum = 0, squares = 0;
+            for (std::size_t b = first; b < first + count; ++b) sum += x[b * F + f];
+            mean[f] = sum / count;
+            for (std::size_t b = first; b < first + count; ++b)
+                squares += (x[b * F + f] - mean[f]) * (x[b * F + f] - mean[f]);
+            stddev[f] = std::sqrt(squares / count + eps);
+            spread += stddev[f];
+        }
+        for (std::size_t b = first; b < first + count; ++b) {
+            for (std::size_t f = 0; f < F; ++f) y[b * OF + f] = x[b * F + f];
+            for (std::size_t s = 0; s < A; ++s) {
+                y[b * OF + F + s] = spread / F;
+                dm += dout[b * OF + F + s];
+            }
+        }
+        for (std::size_t b = first; b < first + count; ++b)
+            for (std::size_t f = 0; f < F; ++f)
+                dinp[b * F + f] = dout[b * OF + f] + dm / (count * F) * (x[b * F + f] - mean[f]) / stddev[f];
+    }
+    B::template minibatch_stddev_forward<G>(dx.data(), dy.data(), batch, eps);
+    check_close<B>("minibatch_stddev_forward", dy.data(), y, 1e-6);
+    B::template minibatch_stddev_backward<G>(dx.data(), ddout.data(), ddinp.data(), batch, eps);
+    check_close<B>("minibatch_stddev_backward", ddinp.data(), dinp, 1e-5);
+}
+
+}  // namespace ctnn::testing::conformance
+
+// The test cases for backend B (a type), named "layer ops conformance (NAME): ..."; GUARD is a
+// statement that starts each (CTNN_REQUIRE_GPU() for CUDA, nothing for the CPU).
+#define CTNN_LAYER_OPS_CONFORMANCE(B, NAME, GUARD)                                                      \
+    static_assert(::ctnn::BackendLayerOps<B>);                                                          \
+    TEST_CASE("layer ops conformance (" NAME "): activation forward and backward") {                    \
+        GUARD;                                                                                          \
+        namespace c = ::ctnn::testing::conformance;                                                     \
+        c::activation<B, ::ctnn::ops::Relu>(1000, 1);                                                   \
+        c::activation<B, ::ctnn::ops::LeakyRelu<0.2f>>(1000, 2);                                        \
+        c::activation<B, ::ctnn::ops::Tanh>(5000, 3);                                                   \
+        c::activation<B, ::ctnn::ops::Sigmoid>(5000, 4);                                                \
+    }                                                                                                   \
+    TEST_CASE("layer ops conformance (" NAME "): dropout_mask") {                                       \
+        GUARD;                                                                                          \
+        ::ctnn::testing::conformance::dropout<B>(20000, 0.3, 0x5EEDull);                                \
+        ::ctnn::testing::conformance::dropout<B>(20000, 0.5, 77);                                       \
+    }                                                                                                   \
+    TEST_CASE("layer ops conformance (" NAME "): avg and max pooling, disjoint and overlapping") {      \
+        GUARD;                                                                                          \
+        namespace c = ::ctnn::testing::conformance;                                                     \
+        c::pooling<B, ::ctnn::PoolGeometry{3, 8, 8, 2, 2}>(4, 10);                                      \
+        c::pooling<B, ::ctnn::PoolGeometry{2, 9, 7, 3, 2}>(3, 11);                                      \
+        c::pooling<B, ::ctnn::PoolGeometry{2, 6, 7, 3, 1}>(2, 12);                                      \
+        c::pooling<B, ::ctnn::PoolGeometry{2, 8, 8, 2, 3}>(3, 13);                                      \
+        c::pooling<B, ::ctnn::PoolGeometry{6, 28, 28, 2, 2}>(5, 14);                                    \
+    }                                                                                                   \
+    TEST_CASE("layer ops conformance (" NAME "): softmax rows") {                                       \
+        GUARD;                                                                                          \
+        ::ctnn::testing::conformance::softmax<B>(17, 10, 20);                                           \
+        ::ctnn::testing::conformance::softmax<B>(5, 100, 21);                                           \
+        ::ctnn::testing::conformance::softmax<B>(3, 1, 22);                                             \
+    }                                                                                                   \
+    TEST_CASE("layer ops conformance (" NAME "): BatchNorm moments, normalize, backward (flat, 2-D)") { \
+        GUARD;                                                                                          \
+        namespace c = ::ctnn::testing::conformance;                                                     \
+        c::batch_norm<B, ::ctnn::BatchNormGeometry{6, 1}>(16, 30);                                      \
+        c::batch_norm<B, ::ctnn::BatchNormGeometry{4, 25}>(6, 31);                                      \
+        c::batch_norm<B, ::ctnn::BatchNormGeometry{3, 49}>(5, 32);                                      \
+        c::batch_norm<B, ::ctnn::BatchNormGeometry{2, 300}>(3, 33);                                     \
+    }                                                                                                   \
+    TEST_CASE("layer ops conformance (" NAME "): pad2d and unpad2d") {                                  \
+        GUARD;                                                                                          \
+        ::ctnn::testing::conformance::padding<B, ::ctnn::PadGeometry{2, 5, 6, 2}>(3, 40);               \
+        ::ctnn::testing::conformance::padding<B, ::ctnn::PadGeometry{1, 28, 28, 2}>(2, 41);             \
+    }                                                                                                   \
+    TEST_CASE("layer ops conformance (" NAME "): minibatch stddev (flat, per channel, a short group)") { \
+        GUARD;                                                                                          \
+        namespace c = ::ctnn::testing::conformance;                                                     \
+        c::minibatch_stddev<B, ::ctnn::MinibatchStddevGeometry{32, 1, 4}>(16, 50);                      \
+        c::minibatch_stddev<B, ::ctnn::MinibatchStddevGeometry{200, 25, 4}>(6, 51);                     \
+        c::minibatch_stddev<B, ::ctnn::MinibatchStddevGeometry{7, 1, 3}>(2, 52);                        \
+    }
