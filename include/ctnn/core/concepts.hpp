@@ -4,7 +4,9 @@
 //     backward(in, out, dout, dinp, batch) on backend B.
 //   Backend<B>: the op set layers call (GEMM, element-wise kernels, reductions, copies,
 //     and for convolutions per-channel bias/sums, block transposes, im2col/col2im, and the
-//     convolution itself: conv2d forward, backward to the data, backward to the weight).
+//     convolution itself: conv2d forward, backward to the data, backward to the weight, each with
+//     a ConvWorkspace the caller owns), then the layer ops (core/layer_ops.hpp) and the training
+//     ops (core/train_ops.hpp).
 #pragma once
 
 #include <concepts>
@@ -31,8 +33,10 @@ struct NoOpKernel {
 template <class B>
 concept Backend = std::floating_point<typename B::value_type> &&
     requires { typename B::template buffer<typename B::value_type>; } &&
+    std::default_initializable<typename B::ConvWorkspace> &&
     requires(typename B::value_type* y, const typename B::value_type* x, std::size_t n,
-             typename B::value_type a, typename B::template buffer<typename B::value_type>& buf) {
+             typename B::value_type a, typename B::template buffer<typename B::value_type>& buf,
+             typename B::ConvWorkspace& workspace) {
         B::template allocate<typename B::value_type>(n);
         { buf.data() } -> std::convertible_to<typename B::value_type*>;
         B::gemm(false, true, n, n, n, a, x, n, x, n, a, y, n);
@@ -49,9 +53,9 @@ concept Backend = std::floating_point<typename B::value_type> &&
         B::transpose_blocks(x, y, n, n, n);
         B::im2col(x, y, n, ConvGeometry{});
         B::col2im(x, y, n, ConvGeometry{});
-        B::conv2d(x, x, x, y, n, n, ConvGeometry{});
-        B::conv2d_backward_data(x, x, y, n, n, ConvGeometry{});
-        B::conv2d_backward_weight(x, x, y, y, n, n, ConvGeometry{});
+        B::conv2d(x, x, x, y, n, n, ConvGeometry{}, workspace);
+        B::conv2d_backward_data(x, x, y, n, n, ConvGeometry{}, workspace);
+        B::conv2d_backward_weight(x, x, y, y, n, n, ConvGeometry{}, workspace);
     } && BackendLayerOps<B> && BackendTrainOps<B>;
 
 // B::for_each(n, kernel) where each body does about `work` element operations (a row

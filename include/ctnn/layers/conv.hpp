@@ -63,17 +63,17 @@ struct Conv {
             }
 
             void forward(const T* in, T* out, std::size_t batch, Mode) {
-                B::conv2d(in, m_weight, m_bias, out, batch, Cout, geometry);
+                B::conv2d(in, m_weight, m_bias, out, batch, Cout, geometry, m_workspace);
             }
 
             void backward(const T* in, const T*, const T* dout, T* dinp, std::size_t batch) {
-                B::conv2d_backward_weight(in, dout, m_dweight, m_dbias, batch, Cout, geometry);
-                if (dinp) B::conv2d_backward_data(dout, m_weight, dinp, batch, Cout, geometry);
+                B::conv2d_backward_weight(in, dout, m_dweight, m_dbias, batch, Cout, geometry, m_workspace);
+                if (dinp) B::conv2d_backward_data(dout, m_weight, dinp, batch, Cout, geometry, m_workspace);
             }
 
             // The input gradient alone (Model::backward_input: no weight gradients wanted).
             void backward_input(const T* dout, T* dinp, std::size_t batch) {
-                B::conv2d_backward_data(dout, m_weight, dinp, batch, Cout, geometry);
+                B::conv2d_backward_data(dout, m_weight, dinp, batch, Cout, geometry, m_workspace);
             }
 
         private:
@@ -81,6 +81,7 @@ struct Conv {
             T* m_bias = nullptr;
             T* m_dweight = nullptr;
             T* m_dbias = nullptr;
+            typename B::ConvWorkspace m_workspace;  // the backend's chunk buffers (none on the CPU)
         };
     };
 };

@@ -69,14 +69,14 @@ struct ConvTranspose {
             }
 
             void forward(const T* in, T* out, std::size_t batch, Mode) {
-                B::conv2d_backward_data(in, m_weight, out, batch, Cin, geometry);
+                B::conv2d_backward_data(in, m_weight, out, batch, Cin, geometry, m_workspace);
                 B::add_channel_bias(out, m_bias, batch, Cout, Ho * Wo);
             }
 
             void backward(const T* in, const T*, const T* dout, T* dinp, std::size_t batch) {
                 B::sum_channels(dout, m_dbias, batch, Cout, Ho * Wo);
-                B::conv2d_backward_weight(dout, in, m_dweight, nullptr, batch, Cin, geometry);
-                if (dinp) B::conv2d(dout, m_weight, nullptr, dinp, batch, Cin, geometry);
+                B::conv2d_backward_weight(dout, in, m_dweight, nullptr, batch, Cin, geometry, m_workspace);
+                if (dinp) B::conv2d(dout, m_weight, nullptr, dinp, batch, Cin, geometry, m_workspace);
             }
 
         private:
@@ -84,6 +84,7 @@ struct ConvTranspose {
             T* m_bias = nullptr;
             T* m_dweight = nullptr;
             T* m_dbias = nullptr;
+            typename B::ConvWorkspace m_workspace;  // the backend's chunk buffers (none on the CPU)
         };
     };
 };

@@ -107,17 +107,18 @@ void check_case(const Case& t, double tolerance) {
     const double y_tolerance = tolerance * std::sqrt(double(g.col_rows()));
     const double dx_tolerance = tolerance * std::sqrt(double(t.cout * t.kernel * t.kernel));
     const double dw_tolerance = tolerance * std::sqrt(double(t.batch) * plane);
-    Ops::conv2d(xt.data(), wt.data(), bt.data(), y.data(), t.batch, t.cout, g);
+    typename Ops::ConvWorkspace workspace;
+    Ops::conv2d(xt.data(), wt.data(), bt.data(), y.data(), t.batch, t.cout, g, workspace);
     CHECK(worst(y, r.y) < y_tolerance);
-    Ops::conv2d_backward_data(dyt.data(), wt.data(), dx.data(), t.batch, t.cout, g);
+    Ops::conv2d_backward_data(dyt.data(), wt.data(), dx.data(), t.batch, t.cout, g, workspace);
     CHECK(worst(dx, r.dx) < dx_tolerance);
-    Ops::conv2d_backward_weight(xt.data(), dyt.data(), dw.data(), db.data(), t.batch, t.cout, g);
+    Ops::conv2d_backward_weight(xt.data(), dyt.data(), dw.data(), db.data(), t.batch, t.cout, g, workspace);
     for (auto& v : dw) v -= T(0.5);  // it adds to what was there
     for (auto& v : db) v -= T(0.25);
     CHECK(worst(dw, r.dw) < dw_tolerance);
     CHECK(worst(db, r.db) < dw_tolerance);
     // No bias: the same y less b.
-    Ops::conv2d(xt.data(), wt.data(), nullptr, y.data(), t.batch, t.cout, g);
+    Ops::conv2d(xt.data(), wt.data(), nullptr, y.data(), t.batch, t.cout, g, workspace);
     std::vector<double> unbiased = r.y;
     for (std::size_t i = 0; i < unbiased.size(); ++i) unbiased[i] -= b[i / std::size_t(plane) % t.cout];
     CHECK(worst(y, unbiased) < y_tolerance);

@@ -180,24 +180,28 @@ TEST_CASE("cuda ops: conv2d and its backward ops match the CPU (chunked batches,
                        w = random_floats(cout * g.col_rows(), 17);
             const auto bias = random_floats(cout, 18), dy = random_floats(batch * out_size, 19);
             auto dx_ = to_device(x), dw = to_device(w), dbias_ = to_device(bias), ddy = to_device(dy);
+            Cpu::ConvWorkspace cpu_workspace;
+            Gpu::ConvWorkspace gpu_workspace;  // reused across the ops and batch sizes, as a layer's
             for (bool with_bias : {true, false}) {
                 std::vector<float> y(batch * out_size);
                 auto d_y = Gpu::allocate<float>(y.size());
-                Cpu::conv2d(x.data(), w.data(), with_bias ? bias.data() : nullptr, y.data(), batch, cout, g);
+                Cpu::conv2d(x.data(), w.data(), with_bias ? bias.data() : nullptr, y.data(), batch, cout, g,
+                            cpu_workspace);
                 Gpu::conv2d(dx_.data(), dw.data(), with_bias ? dbias_.data() : nullptr, d_y.data(), batch,
-                            cout, g);
+                            cout, g, gpu_workspace);
                 check_close("conv2d", y.data(), d_y.data(), y.size(), 1e-5);
             }
             std::vector<float> dx(x.size());
             auto d_dx = Gpu::allocate<float>(dx.size());
-            Cpu::conv2d_backward_data(dy.data(), w.data(), dx.data(), batch, cout, g);
-            Gpu::conv2d_backward_data(ddy.data(), dw.data(), d_dx.data(), batch, cout, g);
+            Cpu::conv2d_backward_data(dy.data(), w.data(), dx.data(), batch, cout, g, cpu_workspace);
+            Gpu::conv2d_backward_data(ddy.data(), dw.data(), d_dx.data(), batch, cout, g, gpu_workspace);
             check_close("conv2d_backward_data", dx.data(), d_dx.data(), dx.size(), 1e-5);
             auto dweight = random_floats(w.size(), 20), dbias = random_floats(cout, 21);
             auto d_dweight = to_device(dweight), d_dbias = to_device(dbias);
-            Cpu::conv2d_backward_weight(x.data(), dy.data(), dweight.data(), dbias.data(), batch, cout, g);
+            Cpu::conv2d_backward_weight(x.data(), dy.data(), dweight.data(), dbias.data(), batch, cout, g,
+                                        cpu_workspace);
             Gpu::conv2d_backward_weight(dx_.data(), ddy.data(), d_dweight.data(), d_dbias.data(), batch, cout,
-                                        g);
+                                        g, gpu_workspace);
             check_close("conv2d_backward_weight: weight", dweight.data(), d_dweight.data(), w.size(), 1e-4);
             check_close("conv2d_backward_weight: bias", dbias.data(), d_dbias.data(), cout, 1e-4);
         }

@@ -136,16 +136,19 @@ struct BasicBlas : LayerOps<BasicBlas<T>, T>, TrainOps<BasicBlas<T>, T> {
     // = conv(x, weight) + bias (bias may be null); backward_data overwrites dx with the adjoint
     // in x applied to dy; backward_weight adds the gradient in weight to dweight and dy summed
     // per channel to dbias (if given). ConvTranspose runs them with x and y swapped.
+    // The CPU kernels keep their scratch per pool thread (cpu/scratch.hpp), so a caller's
+    // ConvWorkspace holds nothing here; on a GPU it holds the chunk buffers.
+    struct ConvWorkspace {};
     static void conv2d(const T* x, const T* weight, const T* bias, T* y, std::size_t batch, std::size_t cout,
-                       const ConvGeometry& g) {
+                       const ConvGeometry& g, ConvWorkspace&) {
         cpu::conv2d(x, weight, bias, y, batch, cout, g);
     }
     static void conv2d_backward_data(const T* dy, const T* weight, T* dx, std::size_t batch, std::size_t cout,
-                                     const ConvGeometry& g) {
+                                     const ConvGeometry& g, ConvWorkspace&) {
         cpu::conv2d_backward_data(dy, weight, dx, batch, cout, g);
     }
     static void conv2d_backward_weight(const T* x, const T* dy, T* dweight, T* dbias, std::size_t batch,
-                                       std::size_t cout, const ConvGeometry& g) {
+                                       std::size_t cout, const ConvGeometry& g, ConvWorkspace&) {
         cpu::conv2d_backward_weight(x, dy, dweight, dbias, batch, cout, g);
     }
 

@@ -141,18 +141,20 @@ struct CuBlas : LayerOps<CuBlas>, TrainOps<CuBlas> {
     // Convolution of x (N, C, H, W) under geometry g with weight (cout, C, K, K): y = conv(x, weight)
     // + bias (bias may be null); backward_data overwrites dx with the adjoint in x applied to dy;
     // backward_weight adds the weight gradient to dweight and dy summed per channel to dbias (if
-    // given). Chunked im2col + cuBLAS GEMM, through the backend-generic Im2colConv.
+    // given). Chunked im2col + cuBLAS GEMM, through the backend-generic Im2colConv, whose chunk
+    // buffers the caller's ConvWorkspace owns (each convolution layer of a model holds one).
+    using ConvWorkspace = Im2colConv<CuBlas>::Workspace;
     static void conv2d(const T* x, const T* weight, const T* bias, T* y, std::size_t batch, std::size_t cout,
-                       const ConvGeometry& g) {
-        Im2colConv<CuBlas>::conv2d(x, weight, bias, y, batch, cout, g);
+                       const ConvGeometry& g, ConvWorkspace& workspace) {
+        Im2colConv<CuBlas>::conv2d(x, weight, bias, y, batch, cout, g, workspace);
     }
     static void conv2d_backward_data(const T* dy, const T* weight, T* dx, std::size_t batch, std::size_t cout,
-                                     const ConvGeometry& g) {
-        Im2colConv<CuBlas>::conv2d_backward_data(dy, weight, dx, batch, cout, g);
+                                     const ConvGeometry& g, ConvWorkspace& workspace) {
+        Im2colConv<CuBlas>::conv2d_backward_data(dy, weight, dx, batch, cout, g, workspace);
     }
     static void conv2d_backward_weight(const T* x, const T* dy, T* dweight, T* dbias, std::size_t batch,
-                                       std::size_t cout, const ConvGeometry& g) {
-        Im2colConv<CuBlas>::conv2d_backward_weight(x, dy, dweight, dbias, batch, cout, g);
+                                       std::size_t cout, const ConvGeometry& g, ConvWorkspace& workspace) {
+        Im2colConv<CuBlas>::conv2d_backward_weight(x, dy, dweight, dbias, batch, cout, g, workspace);
     }
 
     // Image (N, C, H, W) -> columns (C*K*K, N*Ho*Wo), and its adjoint (overwrites the image).
