@@ -1,6 +1,7 @@
 # Run by the packaging tests (tests/CMakeLists.txt), label `packaging`:
 #   STEP=install  cmake --install BUILD_DIR into a fresh PREFIX      (fixture ctnn_installed)
-#   STEP=consume  configure + build + ctest tests/cmake_import against PREFIX
+#   STEP=consume  configure + build + ctest SOURCE_DIR (tests/cmake_import, or with CUDA_COMPILER
+#                 tests/cmake_import_cuda) against PREFIX
 function(_ctnn_run)
   execute_process(COMMAND ${ARGN} RESULT_VARIABLE _rc OUTPUT_VARIABLE _out ERROR_VARIABLE _out)
   message("${_out}")
@@ -36,6 +37,13 @@ elseif(STEP STREQUAL "consume")
   endif()
   if(CXX_COMPILER)
     list(APPEND _configure_args "-DCMAKE_CXX_COMPILER=${CXX_COMPILER}")
+  endif()
+  if(CUDA_COMPILER)
+    list(APPEND _configure_args "-DCMAKE_CUDA_COMPILER=${CUDA_COMPILER}"
+         "-DCMAKE_CUDA_HOST_COMPILER=${CXX_COMPILER}")
+  endif()
+  if(CUDA_ARCHITECTURES)
+    list(APPEND _configure_args "-DCMAKE_CUDA_ARCHITECTURES=${CUDA_ARCHITECTURES}")
   endif()
   file(REMOVE_RECURSE "${CONSUMER_BUILD_DIR}")
   _ctnn_run("${CMAKE_COMMAND}" ${_configure_args})
