@@ -20,14 +20,17 @@ namespace ctnn::testing::conformance {
 
 using Host = std::vector<double>;
 
-inline std::vector<float> random_values(std::size_t n, std::uint64_t seed, double lo = -1.0, double hi = 1.0) {
+inline std::vector<float> random_values(std::size_t n, std::uint64_t seed, double lo = -1.0,
+                                        double hi = 1.0) {
     Rng rng(seed);
     std::vector<float> values(n);
     for (auto& v : values) v = static_cast<float>(rng.uniform(lo, hi));
     return values;
 }
 
-inline Host widen(const std::vector<float>& x) { return Host(x.begin(), x.end()); }
+inline Host widen(const std::vector<float>& x) {
+    return Host(x.begin(), x.end());
+}
 
 template <class B>
 struct On {
@@ -169,7 +172,8 @@ void softmax(std::size_t rows, std::size_t cols, std::uint64_t seed) {
         for (std::size_t k = 0; k < cols; ++k) total += std::exp(x[r * cols + k] - max);
         for (std::size_t k = 0; k < cols; ++k) y[r * cols + k] = std::exp(x[r * cols + k] - max) / total;
         for (std::size_t k = 0; k < cols; ++k) dot += dout[r * cols + k] * y[r * cols + k];
-        for (std::size_t k = 0; k < cols; ++k) dinp[r * cols + k] = y[r * cols + k] * (dout[r * cols + k] - dot);
+        for (std::size_t k = 0; k < cols; ++k)
+            dinp[r * cols + k] = y[r * cols + k] * (dout[r * cols + k] - dot);
     }
     B::softmax_rows(dx.data(), dy.data(), rows, cols);
     check_close<B>("softmax_rows", dy.data(), y, 1e-6);
@@ -204,7 +208,8 @@ void batch_norm(std::size_t batch, std::uint64_t seed) {
             for (std::size_t s = 0; s < S; ++s) sum += x[at(b, c, s)];
         mean[c] = sum / count;
         for (std::size_t b = 0; b < batch; ++b)
-            for (std::size_t s = 0; s < S; ++s) squares += (x[at(b, c, s)] - mean[c]) * (x[at(b, c, s)] - mean[c]);
+            for (std::size_t s = 0; s < S; ++s)
+                squares += (x[at(b, c, s)] - mean[c]) * (x[at(b, c, s)] - mean[c]);
         invstd[c] = 1 / std::sqrt(squares / count + eps);
         rm[c] = (1 - momentum) * running_mean[c] + momentum * mean[c];
         rv[c] = (1 - momentum) * running_var[c] + momentum * squares / (count - 1);
@@ -220,7 +225,8 @@ void batch_norm(std::size_t batch, std::uint64_t seed) {
         for (std::size_t b = 0; b < batch; ++b)
             for (std::size_t s = 0; s < S; ++s) {
                 const double xhat = (x[at(b, c, s)] - mean[c]) * invstd[c];
-                dinp[at(b, c, s)] = gamma[c] * invstd[c] * (dout[at(b, c, s)] - g / count - xhat * gx / count);
+                dinp[at(b, c, s)] =
+                    gamma[c] * invstd[c] * (dout[at(b, c, s)] - g / count - xhat * gx / count);
             }
         // Eval: the running statistics (the updated ones) are constants.
         eval_invstd[c] = 1 / std::sqrt(static_cast<double>(static_cast<float>(rv[c])) + eps);
@@ -332,53 +338,53 @@ void minibatch_stddev(std::size_t batch, std::uint64_t seed) {
 
 // The test cases for backend B (a type), named "layer ops conformance (NAME): ..."; GUARD is a
 // statement that starts each (CTNN_REQUIRE_GPU() for CUDA, nothing for the CPU).
-#define CTNN_LAYER_OPS_CONFORMANCE(B, NAME, GUARD)                                                      \
-    static_assert(::ctnn::BackendLayerOps<B>);                                                          \
-    TEST_CASE("layer ops conformance (" NAME "): activation forward and backward") {                    \
-        GUARD;                                                                                          \
-        namespace c = ::ctnn::testing::conformance;                                                     \
-        c::activation<B, ::ctnn::ops::Relu>(1000, 1);                                                   \
-        c::activation<B, ::ctnn::ops::LeakyRelu<0.2f>>(1000, 2);                                        \
-        c::activation<B, ::ctnn::ops::Tanh>(5000, 3);                                                   \
-        c::activation<B, ::ctnn::ops::Sigmoid>(5000, 4);                                                \
-    }                                                                                                   \
-    TEST_CASE("layer ops conformance (" NAME "): dropout_mask") {                                       \
-        GUARD;                                                                                          \
-        ::ctnn::testing::conformance::dropout<B>(20000, 0.3, 0x5EEDull);                                \
-        ::ctnn::testing::conformance::dropout<B>(20000, 0.5, 77);                                       \
-    }                                                                                                   \
-    TEST_CASE("layer ops conformance (" NAME "): avg and max pooling, disjoint and overlapping") {      \
-        GUARD;                                                                                          \
-        namespace c = ::ctnn::testing::conformance;                                                     \
-        c::pooling<B, ::ctnn::PoolGeometry{3, 8, 8, 2, 2}>(4, 10);                                      \
-        c::pooling<B, ::ctnn::PoolGeometry{2, 9, 7, 3, 2}>(3, 11);                                      \
-        c::pooling<B, ::ctnn::PoolGeometry{2, 6, 7, 3, 1}>(2, 12);                                      \
-        c::pooling<B, ::ctnn::PoolGeometry{2, 8, 8, 2, 3}>(3, 13);                                      \
-        c::pooling<B, ::ctnn::PoolGeometry{6, 28, 28, 2, 2}>(5, 14);                                    \
-    }                                                                                                   \
-    TEST_CASE("layer ops conformance (" NAME "): softmax rows") {                                       \
-        GUARD;                                                                                          \
-        ::ctnn::testing::conformance::softmax<B>(17, 10, 20);                                           \
-        ::ctnn::testing::conformance::softmax<B>(5, 100, 21);                                           \
-        ::ctnn::testing::conformance::softmax<B>(3, 1, 22);                                             \
-    }                                                                                                   \
-    TEST_CASE("layer ops conformance (" NAME "): BatchNorm moments, normalize, backward (flat, 2-D)") { \
-        GUARD;                                                                                          \
-        namespace c = ::ctnn::testing::conformance;                                                     \
-        c::batch_norm<B, ::ctnn::BatchNormGeometry{6, 1}>(16, 30);                                      \
-        c::batch_norm<B, ::ctnn::BatchNormGeometry{4, 25}>(6, 31);                                      \
-        c::batch_norm<B, ::ctnn::BatchNormGeometry{3, 49}>(5, 32);                                      \
-        c::batch_norm<B, ::ctnn::BatchNormGeometry{2, 300}>(3, 33);                                     \
-    }                                                                                                   \
-    TEST_CASE("layer ops conformance (" NAME "): pad2d and unpad2d") {                                  \
-        GUARD;                                                                                          \
-        ::ctnn::testing::conformance::padding<B, ::ctnn::PadGeometry{2, 5, 6, 2}>(3, 40);               \
-        ::ctnn::testing::conformance::padding<B, ::ctnn::PadGeometry{1, 28, 28, 2}>(2, 41);             \
-    }                                                                                                   \
+#define CTNN_LAYER_OPS_CONFORMANCE(B, NAME, GUARD)                                                       \
+    static_assert(::ctnn::BackendLayerOps<B>);                                                           \
+    TEST_CASE("layer ops conformance (" NAME "): activation forward and backward") {                     \
+        GUARD;                                                                                           \
+        namespace c = ::ctnn::testing::conformance;                                                      \
+        c::activation<B, ::ctnn::ops::Relu>(1000, 1);                                                    \
+        c::activation<B, ::ctnn::ops::LeakyRelu<0.2f>>(1000, 2);                                         \
+        c::activation<B, ::ctnn::ops::Tanh>(5000, 3);                                                    \
+        c::activation<B, ::ctnn::ops::Sigmoid>(5000, 4);                                                 \
+    }                                                                                                    \
+    TEST_CASE("layer ops conformance (" NAME "): dropout_mask") {                                        \
+        GUARD;                                                                                           \
+        ::ctnn::testing::conformance::dropout<B>(20000, 0.3, 0x5EEDull);                                 \
+        ::ctnn::testing::conformance::dropout<B>(20000, 0.5, 77);                                        \
+    }                                                                                                    \
+    TEST_CASE("layer ops conformance (" NAME "): avg and max pooling, disjoint and overlapping") {       \
+        GUARD;                                                                                           \
+        namespace c = ::ctnn::testing::conformance;                                                      \
+        c::pooling<B, ::ctnn::PoolGeometry{3, 8, 8, 2, 2}>(4, 10);                                       \
+        c::pooling<B, ::ctnn::PoolGeometry{2, 9, 7, 3, 2}>(3, 11);                                       \
+        c::pooling<B, ::ctnn::PoolGeometry{2, 6, 7, 3, 1}>(2, 12);                                       \
+        c::pooling<B, ::ctnn::PoolGeometry{2, 8, 8, 2, 3}>(3, 13);                                       \
+        c::pooling<B, ::ctnn::PoolGeometry{6, 28, 28, 2, 2}>(5, 14);                                     \
+    }                                                                                                    \
+    TEST_CASE("layer ops conformance (" NAME "): softmax rows") {                                        \
+        GUARD;                                                                                           \
+        ::ctnn::testing::conformance::softmax<B>(17, 10, 20);                                            \
+        ::ctnn::testing::conformance::softmax<B>(5, 100, 21);                                            \
+        ::ctnn::testing::conformance::softmax<B>(3, 1, 22);                                              \
+    }                                                                                                    \
+    TEST_CASE("layer ops conformance (" NAME "): BatchNorm moments, normalize, backward (flat, 2-D)") {  \
+        GUARD;                                                                                           \
+        namespace c = ::ctnn::testing::conformance;                                                      \
+        c::batch_norm<B, ::ctnn::BatchNormGeometry{6, 1}>(16, 30);                                       \
+        c::batch_norm<B, ::ctnn::BatchNormGeometry{4, 25}>(6, 31);                                       \
+        c::batch_norm<B, ::ctnn::BatchNormGeometry{3, 49}>(5, 32);                                       \
+        c::batch_norm<B, ::ctnn::BatchNormGeometry{2, 300}>(3, 33);                                      \
+    }                                                                                                    \
+    TEST_CASE("layer ops conformance (" NAME "): pad2d and unpad2d") {                                   \
+        GUARD;                                                                                           \
+        ::ctnn::testing::conformance::padding<B, ::ctnn::PadGeometry{2, 5, 6, 2}>(3, 40);                \
+        ::ctnn::testing::conformance::padding<B, ::ctnn::PadGeometry{1, 28, 28, 2}>(2, 41);              \
+    }                                                                                                    \
     TEST_CASE("layer ops conformance (" NAME "): minibatch stddev (flat, per channel, a short group)") { \
-        GUARD;                                                                                          \
-        namespace c = ::ctnn::testing::conformance;                                                     \
-        c::minibatch_stddev<B, ::ctnn::MinibatchStddevGeometry{32, 1, 4}>(16, 50);                      \
-        c::minibatch_stddev<B, ::ctnn::MinibatchStddevGeometry{200, 25, 4}>(6, 51);                     \
-        c::minibatch_stddev<B, ::ctnn::MinibatchStddevGeometry{7, 1, 3}>(2, 52);                        \
+        GUARD;                                                                                           \
+        namespace c = ::ctnn::testing::conformance;                                                      \
+        c::minibatch_stddev<B, ::ctnn::MinibatchStddevGeometry{32, 1, 4}>(16, 50);                       \
+        c::minibatch_stddev<B, ::ctnn::MinibatchStddevGeometry{200, 25, 4}>(6, 51);                      \
+        c::minibatch_stddev<B, ::ctnn::MinibatchStddevGeometry{7, 1, 3}>(2, 52);                         \
     }
