@@ -3,44 +3,26 @@
 //   -100 as PyTorch does; network output must be Shape<1>.
 //   BCEWithLogits on raw logits x: max(x,0) - x t + log(1 + exp(-|x|)) (stable), gradient
 //   sigmoid(x) - t. Prefer it for GANs.
+// The backend ops B::bce and B::bce_with_logits compute them (bodies: backend/train_bodies.hpp).
 #pragma once
 
-#include <algorithm>
-#include <cmath>
+#include <cstddef>
 
-#include "ctnn/core/hd.hpp"
 #include "ctnn/core/shape.hpp"
 #include "ctnn/losses/elementwise_loss.hpp"
 
 namespace ctnn {
 
-namespace ops {
-struct BinaryCrossEntropy {
-    template <class T>
-    static CTNN_HD void apply(T p, T t, T& loss, T& grad) {
-        const T log_p = std::max(std::log(p), T(-100));
-        const T log_1mp = std::max(std::log1p(-p), T(-100));
-        loss = -(t * log_p + (T(1) - t) * log_1mp);
-        const T eps = T(1e-12);
-        grad = (p - t) / std::max((T(1) - p) * p, eps);
-    }
-};
-struct BinaryCrossEntropyWithLogits {
-    template <class T>
-    static CTNN_HD void apply(T x, T t, T& loss, T& grad) {
-        loss = std::max(x, T(0)) - x * t + std::log1p(std::exp(-std::abs(x)));
-        const T sigmoid = x >= T(0) ? T(1) / (T(1) + std::exp(-x)) : std::exp(x) / (T(1) + std::exp(x));
-        grad = sigmoid - t;
-    }
-};
-}  // namespace ops
-
 struct BCE {
     Reduction reduction = Reduction::mean;
     using target_type = float;
     static constexpr const char* name = "bce";
+    template <class B, class T>
+    static void run(const T* p, const float* t, T* dp, std::size_t n, T scale, T* scratch, T* sum) {
+        B::bce(p, t, dp, n, scale, scratch, sum);
+    }
     template <class Out>
-    struct bind : detail::ElementwiseLossBind<BCE, ops::BinaryCrossEntropy, Out> {
+    struct bind : detail::ElementwiseLossBind<BCE, Out> {
         static_assert(Out::rank == 1 && Out::size == 1,
                       "BCE: the network output must be Shape<1> (one probability per sample)");
     };
@@ -50,8 +32,12 @@ struct BCEWithLogits {
     Reduction reduction = Reduction::mean;
     using target_type = float;
     static constexpr const char* name = "bce_with_logits";
+    template <class B, class T>
+    static void run(const T* x, const float* t, T* dx, std::size_t n, T scale, T* scratch, T* sum) {
+        B::bce_with_logits(x, t, dx, n, scale, scratch, sum);
+    }
     template <class Out>
-    struct bind : detail::ElementwiseLossBind<BCEWithLogits, ops::BinaryCrossEntropyWithLogits, Out> {
+    struct bind : detail::ElementwiseLossBind<BCEWithLogits, Out> {
         static_assert(Out::rank == 1 && Out::size == 1,
                       "BCEWithLogits: the network output must be Shape<1> (one logit per sample)");
     };

@@ -1,13 +1,14 @@
 // SoftmaxCrossEntropy: fused softmax + negative log-likelihood on raw logits.
 // Network output (N, K), K >= 2, targets: N class indices (int32). Per sample
 // loss = logsumexp(x) - x[t] computed with the max subtracted (stable for huge logits);
-// gradient softmax(x) - onehot(t), divided by N under Reduction::mean.
+// gradient softmax(x) - onehot(t), divided by N under Reduction::mean. The backend op
+// B::softmax_cross_entropy computes it (body: backend/train_bodies.hpp).
 #pragma once
 
-#include <cmath>
+#include <cstddef>
 #include <cstdint>
 
-#include "ctnn/core/hd.hpp"
+#include "ctnn/backend/train_ops.hpp"
 #include "ctnn/core/shape.hpp"
 #include "ctnn/losses/reduction.hpp"
 
@@ -43,33 +44,25 @@ public:
 
     explicit SoftmaxCrossEntropyImpl(SoftmaxCrossEntropy config = {}) : m_config(config) {}
 
-    // Returns the loss of the batch and writes d loss / d logits into dlogits.
-    T compute(const T* logits, const SoftmaxCrossEntropy::target_type* targets, T* dlogits, std::size_t batch) {
-        reserve(batch);
+    // Writes d loss / d logits into dlogits and the batch's loss into *loss_sum (backend memory):
+    // nothing is read back to the host.
+    void compute_on_device(const T* logits, const SoftmaxCrossEntropy::target_type* targets, T* dlogits,
+                           std::size_t batch, T* loss_sum) {
+        m_sums.reserve(B::loss_scratch(batch));
         const T scale = m_config.reduction == Reduction::mean ? T(1) / T(batch) : T(1);
-        T* losses = m_losses.data();
-        B::for_each(batch, [=] CTNN_HD(std::size_t n) {
-            const T* x = logits + n * K;
-            T* dx = dlogits + n * K;
-            T max = x[0];
-            for (std::size_t k = 1; k < K; ++k) max = x[k] > max ? x[k] : max;
-            T total = 0;
-            for (std::size_t k = 0; k < K; ++k) total += (dx[k] = std::exp(x[k] - max));
-            const auto target = static_cast<std::size_t>(targets[n]);
-            losses[n] = (std::log(total) + max - x[target]) * scale;
-            const T inverse = scale / total;
-            for (std::size_t k = 0; k < K; ++k) dx[k] *= inverse;
-            dx[target] -= scale;
-        });
-        return B::sum(losses, batch);
+        B::softmax_cross_entropy(logits, targets, dlogits, batch, K, scale, m_sums.scratch(), loss_sum);
+    }
+
+    // The same, and returns the loss of the batch (one blocking read).
+    T compute(const T* logits, const SoftmaxCrossEntropy::target_type* targets, T* dlogits, std::size_t batch) {
+        m_sums.reserve(B::loss_scratch(batch));
+        compute_on_device(logits, targets, dlogits, batch, m_sums.slot(0));
+        return m_sums.read()[0];
     }
 
 private:
-    void reserve(std::size_t batch) {
-        if (m_losses.size() < batch) m_losses = B::template allocate<T>(batch);
-    }
     SoftmaxCrossEntropy m_config;
-    typename B::template buffer<T> m_losses;
+    DeviceSums<B, 1> m_sums;
 };
 }  // namespace detail
 

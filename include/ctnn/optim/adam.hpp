@@ -1,6 +1,7 @@
 // Adam and AdamW with PyTorch's semantics. m = b1 m + (1-b1) g, v = b2 v + (1-b2) g^2,
 // p -= lr / (1 - b1^t) * m / (sqrt(v) / sqrt(1 - b2^t) + eps).
 // Adam adds weight_decay * p to g (L2); AdamW decays p *= 1 - lr * weight_decay (decoupled).
+// One flat loop over all parameters (the backend op B::adam_step).
 #pragma once
 
 #include <cmath>
@@ -36,23 +37,18 @@ struct BasicAdam {
 
         void step(T* params, const T* grads) {
             ++m_steps;
-            const T lr = config.lr, beta1 = config.beta1, beta2 = config.beta2, eps = config.eps;
-            const T decay = config.weight_decay;
             const auto t = static_cast<double>(m_steps);
-            const T step_size = static_cast<T>(config.lr / (1.0 - std::pow(static_cast<double>(beta1), t)));
-            const T correction2_sqrt = static_cast<T>(std::sqrt(1.0 - std::pow(static_cast<double>(beta2), t)));
-            T* m = m_exp_avg.data();
-            T* v = m_exp_avg_sq.data();
-            B::for_each(m_count, [=] CTNN_HD(std::size_t i) {
-                T g = grads[i];
-                if (Decoupled)  // not constexpr: nvcc captures no variable first in one
-                    params[i] *= T(1) - lr * decay;
-                else
-                    g += decay * params[i];
-                m[i] = beta1 * m[i] + (T(1) - beta1) * g;
-                v[i] = beta2 * v[i] + (T(1) - beta2) * g * g;
-                params[i] -= step_size * m[i] / (std::sqrt(v[i]) / correction2_sqrt + eps);
-            });
+            const auto beta1 = static_cast<double>(static_cast<T>(config.beta1));
+            const auto beta2 = static_cast<double>(static_cast<T>(config.beta2));
+            const AdamHyper<T> hyper{.lr = config.lr,
+                                     .beta1 = config.beta1,
+                                     .beta2 = config.beta2,
+                                     .eps = config.eps,
+                                     .decay = config.weight_decay,
+                                     .step_size = static_cast<T>(config.lr / (1.0 - std::pow(beta1, t))),
+                                     .correction2_sqrt = static_cast<T>(std::sqrt(1.0 - std::pow(beta2, t))),
+                                     .decoupled = Decoupled};
+            B::adam_step(params, grads, m_exp_avg.data(), m_exp_avg_sq.data(), m_count, hyper);
         }
 
         std::uint64_t steps() const { return m_steps; }

@@ -1,6 +1,7 @@
 // SGD with PyTorch's semantics: g = grad + weight_decay * p; with momentum,
 // v = momentum * v + (1 - dampening) * g (v = g on the first step) and the step uses
-// g + momentum * v (Nesterov) or v; p -= lr * step. One flat loop over all parameters.
+// g + momentum * v (Nesterov) or v; p -= lr * step. One flat loop over all parameters
+// (the backend op B::sgd_step).
 #pragma once
 
 #include <cstdint>
@@ -39,22 +40,15 @@ public:
 
     void step(T* params, const T* grads) {
         ++m_steps;
-        const T lr = config.lr, momentum = config.momentum, dampening = config.dampening;
-        const T decay = config.weight_decay;
-        const bool nesterov = config.nesterov, first = m_steps == 1;
-        if (momentum == T(0)) {
-            B::for_each(m_count,
-                        [=] CTNN_HD(std::size_t i) { params[i] -= lr * (grads[i] + decay * params[i]); });
-            return;
-        }
-        if (m_velocity.size() != m_count) m_velocity = B::template allocate<T>(m_count);
-        T* velocity = m_velocity.data();
-        B::for_each(m_count, [=] CTNN_HD(std::size_t i) {
-            const T g = grads[i] + decay * params[i];
-            const T v = first ? g : momentum * velocity[i] + (T(1) - dampening) * g;
-            velocity[i] = v;
-            params[i] -= lr * (nesterov ? g + momentum * v : v);
-        });
+        const SgdHyper<T> hyper{.lr = config.lr,
+                                .momentum = config.momentum,
+                                .dampening = config.dampening,
+                                .decay = config.weight_decay,
+                                .nesterov = config.nesterov,
+                                .first = m_steps == 1};
+        if (hyper.momentum != T(0) && m_velocity.size() != m_count)
+            m_velocity = B::template allocate<T>(m_count);
+        B::sgd_step(params, grads, hyper.momentum == T(0) ? nullptr : m_velocity.data(), m_count, hyper);
     }
 
     std::uint64_t steps() const { return m_steps; }

@@ -3,7 +3,8 @@
 // fit_epoch one shuffled pass over a data::Dataset (order fixed by seed and epoch), evaluate
 // runs in eval mode and returns loss, accuracy, per-class accuracy and the confusion matrix.
 // A NaN/Inf loss or gradient stops training (or skips the step: no update, BatchNorm running
-// statistics restored) naming the step and tensor.
+// statistics restored) naming the step and tensor. A step's loss and gradient sum are reduced
+// into device scalars and read in one copy, for that check.
 #pragma once
 
 #include <chrono>
@@ -15,6 +16,7 @@
 #include <vector>
 
 #include "ctnn/backend/cpu/blas.hpp"
+#include "ctnn/backend/train_ops.hpp"
 #include "ctnn/data/batches.hpp"
 #include "ctnn/data/dataset.hpp"
 #include "ctnn/nn/model.hpp"
@@ -64,15 +66,20 @@ public:
         // A skipped step must not leave the NaN batch in BatchNorm's running statistics either.
         if (m_policy == NonFinitePolicy::skip && model_type::state_count > 0)
             B::copy(m_model.state(), m_saved_state.data(), model_type::state_count);
+        // The loss and the gradients' sum stay on the device until the one read the finite check
+        // needs (a NaN loss's backward is undone by handle_non_finite).
         const T* logits = m_model.forward(m_input.data(), n);
-        const double loss = static_cast<double>(m_loss.compute(logits, m_labels.data(), m_dlogits.data(), n));
+        m_loss.compute_on_device(logits, m_labels.data(), m_dlogits.data(), n, m_sums.slot(0));
         ++m_step;
+        m_model.zero_grad();
+        m_model.backward(m_dlogits.data());
+        B::reduce_sum(m_model.gradients(), Net::param_count, m_sums.scratch(), m_sums.slot(1));
+        const auto sums = m_sums.read();
+        const double loss = static_cast<double>(sums[0]);
         if (!std::isfinite(loss)) {
             if (handle_non_finite("loss is " + describe_value(loss))) return loss;
         }
-        m_model.zero_grad();
-        m_model.backward(m_dlogits.data());
-        if (!std::isfinite(static_cast<double>(B::sum(m_model.gradients(), Net::param_count)))) {
+        if (!std::isfinite(static_cast<double>(sums[1]))) {
             const std::string where = first_non_finite<B>(m_model.gradients(), model_type::parameter_slots());
             if (!where.empty() && handle_non_finite("gradient of " + where + " is not finite")) return loss;
         }
@@ -200,6 +207,7 @@ private:
         m_dlogits = B::template allocate<T>(n * classes);
         m_labels = B::template allocate<std::int32_t>(n);
         m_host_logits.assign(n * classes, 0.0f);
+        m_sums.reserve(B::sum_scratch(Net::param_count));
         m_capacity = n;
     }
 
@@ -229,6 +237,7 @@ private:
     typename B::template buffer<T> m_saved_state;  // state before the step (skip policy)
     typename B::template buffer<T> m_input, m_dlogits;
     typename B::template buffer<std::int32_t> m_labels;
+    DeviceSums<B, 2> m_sums;  // the step's loss and gradient sum, on the device until read
     std::vector<float> m_host_logits;
 };
 

@@ -8,9 +8,11 @@
 // probabilities. With options.generator_ema > 0 a second copy of G follows an exponential
 // moving average of G's weights after every G step (BatchNorm running statistics copied from
 // G), and that copy is the one generate() and sample_fixed() draw from. Buffers are sized on the
-// first batch: a steady-state iteration allocates nothing.
+// first batch: a steady-state iteration allocates nothing. Losses, probability sums and gradient
+// sums are reduced into device scalars and read once per network step (the finite check).
 #pragma once
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdint>
@@ -25,7 +27,7 @@
 #include "ctnn/core/random.hpp"
 #include "ctnn/data/batches.hpp"
 #include "ctnn/data/dataset.hpp"
-#include "ctnn/layers/activations.hpp"
+#include "ctnn/backend/train_ops.hpp"
 #include "ctnn/losses/bce.hpp"
 #include "ctnn/nn/model.hpp"
 #include "ctnn/optim/adam.hpp"
@@ -143,17 +145,26 @@ class Gan : detail::GanShapes<typename G::output_shape, typename D::input_shape>
         draw_latents(n);
         B::copy(m_g.forward(m_z.data(), n), m_fake.data(), n * image_size);
         add_gaussian_noise<B>(m_fake.data(), n * image_size, noise, noise_key(1));
+        // The losses, probability sums and D's gradient sum stay on the device until the one read
+        // that the finite check needs.
         m_d.zero_grad();
         const T* logits = m_d.forward(m_real.data(), n);
-        double loss = static_cast<double>(m_loss.compute(logits, m_targets_real.data(), m_dlogits.data(), n));
-        stats.d_real = mean_probability(logits, n);
+        m_loss.compute_on_device(logits, m_targets_real.data(), m_dlogits.data(), n, m_sums.slot(loss_real));
+        probability_sum(logits, n, m_sums.slot(prob_real));
         m_d.backward(m_dlogits.data());
         logits = m_d.forward(m_fake.data(), n);
-        loss += static_cast<double>(m_loss.compute(logits, m_targets_fake.data(), m_dlogits.data(), n));
-        stats.d_fake = mean_probability(logits, n);
+        m_loss.compute_on_device(logits, m_targets_fake.data(), m_dlogits.data(), n, m_sums.slot(loss_fake));
+        probability_sum(logits, n, m_sums.slot(prob_fake));
         m_d.backward(m_dlogits.data());
+        B::reduce_sum(m_d.gradients(), D::param_count, m_sums.scratch(), m_sums.slot(grad_sum));
+        const auto d = m_sums.read();
+        double loss = static_cast<double>(d[loss_real]);
+        loss += static_cast<double>(d[loss_fake]);
+        stats.d_real = static_cast<double>(d[prob_real]) / static_cast<double>(n);
+        stats.d_fake = static_cast<double>(d[prob_fake]) / static_cast<double>(n);
         stats.d_loss = loss;
-        if (finite_step("discriminator", loss, m_d, stats)) m_opt_d.step(m_d.parameters(), m_d.gradients());
+        if (finite_step("discriminator", loss, static_cast<double>(d[grad_sum]), m_d, stats))
+            m_opt_d.step(m_d.parameters(), m_d.gradients());
         if (++m_d_step_count % m_options.d_steps != 0) return stats;
 
         // G step: D's gradient w.r.t. its input flows into G; D's own weight gradients are not
@@ -163,12 +174,15 @@ class Gan : detail::GanShapes<typename G::output_shape, typename D::input_shape>
         B::copy(m_g.forward(m_z.data(), n), m_fake.data(), n * image_size);
         add_gaussian_noise<B>(m_fake.data(), n * image_size, noise, noise_key(2));
         logits = m_d.forward(m_fake.data(), n);
-        stats.g_loss = static_cast<double>(m_loss.compute(logits, m_targets_gen.data(), m_dlogits.data(), n));
+        m_loss.compute_on_device(logits, m_targets_gen.data(), m_dlogits.data(), n, m_sums.slot(loss_real));
         m_d.backward_input(m_dlogits.data(), m_dfake.data());
         m_g.zero_grad();
         m_g.backward(m_dfake.data());
+        B::reduce_sum(m_g.gradients(), G::param_count, m_sums.scratch(), m_sums.slot(grad_sum));
+        const auto g = m_sums.read();
+        stats.g_loss = static_cast<double>(g[loss_real]);
         stats.g_step = true;
-        if (finite_step("generator", stats.g_loss, m_g, stats)) {
+        if (finite_step("generator", stats.g_loss, static_cast<double>(g[grad_sum]), m_g, stats)) {
             m_opt_g.step(m_g.parameters(), m_g.gradients());
             if (m_g_ema) update_generator_ema();
         }
@@ -311,17 +325,12 @@ class Gan : detail::GanShapes<typename G::output_shape, typename D::input_shape>
         B::copy(m_g.state(), m_g_ema->state(), generator_model::state_count);
     }
 
-  public:  // (nvcc allows no __host__ __device__ lambda in a private member function)
     // ema = beta ema + (1 - beta) G after G's t-th step, beta = min(decay, (1 + t) / (10 + t));
     // the running statistics are G's own.
     void update_generator_ema() {
         const double t = static_cast<double>(m_opt_g.steps());
         const T beta = static_cast<T>(std::min(m_options.generator_ema, (1 + t) / (10 + t)));
-        const T* live = m_g.parameters();
-        T* average = m_g_ema->parameters();
-        B::for_each(G::param_count, [live, average, beta] CTNN_HD(std::size_t i) {
-            average[i] = beta * average[i] + (T(1) - beta) * live[i];
-        });
+        B::moving_average(m_g.parameters(), m_g_ema->parameters(), G::param_count, beta);
         B::copy(m_g.state(), m_g_ema->state(), generator_model::state_count);
     }
 
@@ -339,23 +348,19 @@ class Gan : detail::GanShapes<typename G::output_shape, typename D::input_shape>
         B::from_host(m_z_host.data(), m_z.data(), n * latent_size);
     }
 
-  public:  // (nvcc allows no __host__ __device__ lambda in a private member function)
-    // Mean sigmoid of n logits (computed on the backend, summed there).
-    double mean_probability(const T* logits, std::size_t n) {
-        T* probs = m_probs.data();
-        B::for_each(n,
-                    [logits, probs] CTNN_HD(std::size_t i) { probs[i] = ops::Sigmoid::forward(logits[i]); });
-        return static_cast<double>(B::sum(probs, n)) / static_cast<double>(n);
+    // *sum (backend memory) = the sum of the sigmoids of n logits, left on the device.
+    void probability_sum(const T* logits, std::size_t n, T* sum) {
+        B::sigmoid(logits, m_probs.data(), n);
+        B::reduce_sum(m_probs.data(), n, m_sums.scratch(), sum);
     }
 
-  private:
-    // True when loss and gradients are finite; else throws (stop) or counts a skipped step.
+    // True when loss and gradients (their sum) are finite; else throws (stop) or counts a skipped step.
     template <class M>
-    bool finite_step(const char* network, double loss, M& model, GanStepStats& stats) {
+    bool finite_step(const char* network, double loss, double gradient_sum, M& model, GanStepStats& stats) {
         std::string what;
         if (!std::isfinite(loss))
             what = std::string(network) + " loss is " + describe_value(loss);
-        else if (!std::isfinite(static_cast<double>(B::sum(model.gradients(), M::param_count))))
+        else if (!std::isfinite(gradient_sum))
             what = "gradient of " + std::string(network) + " " +
                    first_non_finite<B>(model.gradients(), M::parameter_slots()) + " is not finite";
         if (what.empty()) return true;
@@ -368,13 +373,6 @@ class Gan : detail::GanShapes<typename G::output_shape, typename D::input_shape>
         return false;
     }
 
-  public:  // (nvcc allows no __host__ __device__ lambda in a private member function)
-    template <class U>
-    static void fill(U* x, std::size_t n, U value) {
-        B::for_each(n, [x, value] CTNN_HD(std::size_t i) { x[i] = value; });
-    }
-
-  private:
     void reserve(std::size_t n) {
         if (n <= m_capacity) return;
         m_real = B::template allocate<T>(n * image_size);
@@ -387,14 +385,19 @@ class Gan : detail::GanShapes<typename G::output_shape, typename D::input_shape>
         m_targets_real = B::template allocate<target_type>(n);
         m_targets_fake = B::template allocate<target_type>(n);
         m_targets_gen = B::template allocate<target_type>(n);
+        m_sums.reserve(
+            std::max({B::sum_scratch(n), B::sum_scratch(D::param_count), B::sum_scratch(G::param_count)}));
         m_capacity = n;
         fill_targets();
     }
     // The constant per-image targets of the three BCE terms, for m_capacity images.
     void fill_targets() {
-        fill(m_targets_real.data(), m_capacity, static_cast<target_type>(m_options.label_real));
-        fill(m_targets_fake.data(), m_capacity, static_cast<target_type>(m_options.label_fake));
-        fill(m_targets_gen.data(), m_capacity, static_cast<target_type>(m_options.label_generator));
+        const auto fill = [this](target_type* targets, float label) {
+            B::fill_targets(targets, m_capacity, static_cast<target_type>(label));
+        };
+        fill(m_targets_real.data(), m_options.label_real);
+        fill(m_targets_fake.data(), m_options.label_fake);
+        fill(m_targets_gen.data(), m_options.label_generator);
     }
     void reserve_sampling(std::size_t n) {
         if (n > m_sample_capacity)
@@ -419,6 +422,10 @@ class Gan : detail::GanShapes<typename G::output_shape, typename D::input_shape>
     std::size_t m_capacity = 0, m_sample_capacity = 0;
     typename B::template buffer<T> m_real, m_fake, m_dfake, m_z, m_dlogits, m_probs, m_sample_z;
     typename B::template buffer<target_type> m_targets_real, m_targets_fake, m_targets_gen;
+    // Device scalars of one iteration: D's two losses (G's loss reuses the first), the two sums of
+    // D(x) and D(G(z)) probabilities, and the gradient sum of the network stepped (finite check).
+    enum : std::size_t { loss_real, loss_fake, prob_real, prob_fake, grad_sum, sum_count };
+    DeviceSums<B, sum_count> m_sums;
     std::vector<T> m_z_host, m_fixed_z;
 };
 

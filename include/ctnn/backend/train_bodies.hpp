@@ -1,0 +1,204 @@
+// The per-element (per-row for softmax cross-entropy) bodies of the training ops
+// (core/train_ops.hpp), as CTNN_HD functors: captured pointers and values are members,
+// operator()(i) is one body. The shared ops of backend/train_ops.hpp run them through a backend's
+// for_each (cpu::Blas: the loops the losses and optimizers ran before); loss bodies also give
+// term(i), the element's (row's) scaled loss, which the GPU kernels sum in a block reduction
+// (backend/cuda/train_kernels.cuh) where the CPU stores it in terms[i] and sums those.
+// N batch, K classes.
+#pragma once
+
+#include <algorithm>
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+
+#include "ctnn/core/hd.hpp"
+#include "ctnn/core/random.hpp"
+#include "ctnn/core/train_ops.hpp"
+
+namespace ctnn {
+
+// The element-wise losses: apply(y, t, loss, grad) gives the loss of one output y against its
+// target t and d loss / d y.
+namespace ops {
+struct BinaryCrossEntropy {  // y a probability; logs clamped at -100 as PyTorch does
+    template <class T>
+    static CTNN_HD void apply(T p, T t, T& loss, T& grad) {
+        const T log_p = std::max(std::log(p), T(-100));
+        const T log_1mp = std::max(std::log1p(-p), T(-100));
+        loss = -(t * log_p + (T(1) - t) * log_1mp);
+        const T eps = T(1e-12);
+        grad = (p - t) / std::max((T(1) - p) * p, eps);
+    }
+};
+struct BinaryCrossEntropyWithLogits {  // y a logit: max(x,0) - x t + log(1 + exp(-|x|))
+    template <class T>
+    static CTNN_HD void apply(T x, T t, T& loss, T& grad) {
+        loss = std::max(x, T(0)) - x * t + std::log1p(std::exp(-std::abs(x)));
+        const T sigmoid = x >= T(0) ? T(1) / (T(1) + std::exp(-x)) : std::exp(x) / (T(1) + std::exp(x));
+        grad = sigmoid - t;
+    }
+};
+struct SquaredError {
+    template <class T>
+    static CTNN_HD void apply(T y, T t, T& loss, T& grad) {
+        const T diff = y - t;
+        loss = diff * diff;
+        grad = T(2) * diff;
+    }
+};
+}  // namespace ops
+
+namespace bodies {
+
+// ---------------------------------------------------------------- losses
+
+// Element i: dy[i] = scale d loss / d y, term = scale loss (terms[i] on the CPU).
+template <class T, class Op>
+struct ElementwiseLoss {
+    const T* y;
+    const float* targets;
+    T* dy;
+    T* terms;
+    T scale;
+    CTNN_HD T term(std::size_t i) const {
+        T loss, grad;
+        Op::apply(y[i], static_cast<T>(targets[i]), loss, grad);
+        dy[i] = grad * scale;
+        return loss * scale;
+    }
+    CTNN_HD void operator()(std::size_t i) const { terms[i] = term(i); }
+};
+
+// Row n of the (N, K) logits: dlogits = scale (softmax - onehot(label)), term = scale (logsumexp
+// - x[label]) with the row's max subtracted (stable for huge logits).
+template <class T>
+struct SoftmaxCrossEntropyRow {
+    const T* logits;
+    const std::int32_t* labels;
+    T* dlogits;
+    T* terms;
+    std::size_t classes;
+    T scale;
+    CTNN_HD T term(std::size_t n) const {
+        const std::size_t K = classes;
+        const T* x = logits + n * K;
+        T* dx = dlogits + n * K;
+        T max = x[0];
+        for (std::size_t k = 1; k < K; ++k) max = x[k] > max ? x[k] : max;
+        T total = 0;
+        for (std::size_t k = 0; k < K; ++k) total += (dx[k] = std::exp(x[k] - max));
+        const auto target = static_cast<std::size_t>(labels[n]);
+        const T loss = (std::log(total) + max - x[target]) * scale;
+        const T inverse = scale / total;
+        for (std::size_t k = 0; k < K; ++k) dx[k] *= inverse;
+        dx[target] -= scale;
+        return loss;
+    }
+    CTNN_HD void operator()(std::size_t n) const { terms[n] = term(n); }
+};
+
+// ---------------------------------------------------------------- optimizer steps
+
+// SGD without momentum: p -= lr (g + decay p).
+template <class T>
+struct SgdPlain {
+    T* params;
+    const T* grads;
+    T lr, decay;
+    CTNN_HD void operator()(std::size_t i) const { params[i] -= lr * (grads[i] + decay * params[i]); }
+};
+
+// SGD with momentum (and Nesterov): the velocity moves, then p -= lr (the step).
+template <class T>
+struct SgdMomentum {
+    T* params;
+    const T* grads;
+    T* velocity;
+    T lr, momentum, dampening, decay;
+    bool nesterov, first;
+    CTNN_HD void operator()(std::size_t i) const {
+        const T g = grads[i] + decay * params[i];
+        const T v = first ? g : momentum * velocity[i] + (T(1) - dampening) * g;
+        velocity[i] = v;
+        params[i] -= lr * (nesterov ? g + momentum * v : v);
+    }
+};
+
+// Adam (Decoupled = false: L2 decay into g) or AdamW (true: p *= 1 - lr decay).
+template <class T, bool Decoupled>
+struct AdamStep {
+    T* params;
+    const T* grads;
+    T* m;
+    T* v;
+    AdamHyper<T> h;
+    CTNN_HD void operator()(std::size_t i) const {
+        T g = grads[i];
+        if constexpr (Decoupled)
+            params[i] *= T(1) - h.lr * h.decay;
+        else
+            g += h.decay * params[i];
+        m[i] = h.beta1 * m[i] + (T(1) - h.beta1) * g;
+        v[i] = h.beta2 * v[i] + (T(1) - h.beta2) * g * g;
+        params[i] -= h.step_size * m[i] / (std::sqrt(v[i]) / h.correction2_sqrt + h.eps);
+    }
+};
+
+// ---------------------------------------------------------------- GAN training
+
+// A standard normal for element `index` of the draw `key` (Box-Muller on the two 32-bit halves
+// of a SplitMix64 hash), the same on every platform.
+template <class T>
+inline CTNN_HD T hashed_normal(std::uint64_t key, std::uint64_t index) {
+    const std::uint64_t h = ctnn::detail::dropout_hash(key + index);
+    const double u1 = (static_cast<double>(h >> 40) + 1.0) * 0x1.0p-24;  // (0, 1]: log is finite
+    const double u2 = static_cast<double>(h & 0xFFFFFFu) * 0x1.0p-24;    // [0, 1)
+    return static_cast<T>(std::sqrt(-2.0 * std::log(u1)) * std::cos(6.283185307179586 * u2));
+}
+
+// x[i] += std * hashed_normal(key, i): instance noise on D's inputs.
+template <class T>
+struct InstanceNoise {
+    T* x;
+    T std;
+    std::uint64_t key;
+    CTNN_HD void operator()(std::size_t i) const { x[i] += std * hashed_normal<T>(key, i); }
+};
+
+// average[i] = beta average[i] + (1 - beta) live[i] (the moving average of G's weights).
+template <class T>
+struct MovingAverage {
+    const T* live;
+    T* average;
+    T beta;
+    CTNN_HD void operator()(std::size_t i) const { average[i] = beta * average[i] + (T(1) - beta) * live[i]; }
+};
+
+// y[i] = sigmoid(x[i]), never evaluating exp of a large positive number.
+template <class T>
+struct Sigmoid {
+    const T* x;
+    T* y;
+    CTNN_HD void operator()(std::size_t i) const {
+        const T v = x[i];
+        if (v >= T(0)) {
+            y[i] = T(1) / (T(1) + std::exp(-v));
+        } else {
+            const T e = std::exp(v);
+            y[i] = e / (T(1) + e);
+        }
+    }
+};
+
+// x[i] = value.
+template <class U>
+struct Fill {
+    U* x;
+    U value;
+    CTNN_HD void operator()(std::size_t i) const { x[i] = value; }
+};
+
+}  // namespace bodies
+
+}  // namespace ctnn

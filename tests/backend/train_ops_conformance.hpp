@@ -1,0 +1,337 @@
+// Conformance of a backend's training ops (core/train_ops.hpp): every op runs on backend B in
+// float on seeded random inputs (backend memory, through from_host / to_host) and is compared with
+// a float64 reference computed here on the host, within a tolerance (relative to max(1, |value|)).
+// CTNN_TRAIN_OPS_CONFORMANCE(B, "name", ready) defines one TEST_CASE per op; `ready` is evaluated
+// first and the case returns when it is false (cuda: no usable GPU, reported as SKIPPED).
+#pragma once
+
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <numbers>
+#include <vector>
+
+#include <ctnn/backend/train_ops.hpp>
+#include <ctnn/core/random.hpp>
+
+namespace ctnn::testing::train_conformance {
+
+// n values uniform in [lo, hi), the same for a seed on every platform.
+inline std::vector<float> uniform(std::size_t n, std::uint64_t seed, double lo = -1.0, double hi = 1.0) {
+    Rng rng(seed);
+    std::vector<float> v(n);
+    for (auto& x : v) x = static_cast<float>(rng.uniform(lo, hi));
+    return v;
+}
+
+// The worst |a - b| / max(1, |a|, |b|); infinity where one is finite and the other is not.
+inline double worst_error(const std::vector<float>& got, const std::vector<double>& want) {
+    REQUIRE(got.size() == want.size());
+    double worst = 0;
+    for (std::size_t i = 0; i < got.size(); ++i) {
+        const double a = got[i], b = want[i];
+        if (std::isfinite(a) != std::isfinite(b)) return INFINITY;
+        if (!std::isfinite(a)) continue;
+        worst = std::max(worst, std::abs(a - b) / std::max({1.0, std::abs(a), std::abs(b)}));
+    }
+    return worst;
+}
+
+inline void check_close(const char* what, const std::vector<float>& got, const std::vector<double>& want,
+                        double tol) {
+    const double error = worst_error(got, want);
+    INFO(what << ": worst relative error " << error << " over " << got.size() << " values (tolerance " << tol
+              << ")");
+    CHECK(error <= tol);
+}
+
+// Backend memory holding a copy of host values, and back.
+template <class B>
+struct Memory {
+    template <class U>
+    static typename B::template buffer<U> upload(const std::vector<U>& host) {
+        auto buffer = B::template allocate<U>(host.size());
+        B::from_host(host.data(), buffer.data(), host.size());
+        return buffer;
+    }
+    template <class U>
+    static std::vector<U> download(const U* device, std::size_t n) {
+        std::vector<U> host(n);
+        B::to_host(device, host.data(), n);
+        return host;
+    }
+};
+
+// A device scalar and scratch for reductions over up to n values, the scalar preset to 7 (so an
+// op that writes nothing is seen).
+template <class B>
+struct Sum {
+    DeviceSums<B, 1> sums;
+    explicit Sum(std::size_t n) {
+        sums.reserve(std::max(B::loss_scratch(n), B::sum_scratch(n)));
+        const float seven = 7.0f;
+        B::from_host(&seven, sums.slot(0), 1);
+    }
+    double value() const { return static_cast<double>(sums.read()[0]); }
+};
+
+// Sizes that cover nothing at all, one partial block, several blocks, and more than the GPU's
+// sum_blocks * block_size (a grid-stride loop).
+inline constexpr std::size_t sizes[] = {0, 1, 37, 1000, 70001};
+
+template <class B>
+void reduce_sum() {
+    using M = Memory<B>;
+    for (const std::size_t n : sizes) {
+        const auto x = uniform(n, 11 + n, -2, 3);
+        auto dx = M::upload(x);
+        Sum<B> sum(n);
+        B::reduce_sum(dx.data(), n, sum.sums.scratch(), sum.sums.slot(0));
+        double want = 0;
+        for (const float v : x) want += v;
+        INFO("n = " << n);
+        check_close("sum", {static_cast<float>(sum.value())}, {want}, 1e-4);
+    }
+}
+
+template <class B>
+void softmax_cross_entropy() {
+    using M = Memory<B>;
+    for (const std::size_t classes : {std::size_t{2}, std::size_t{10}, std::size_t{37}})
+        for (const std::size_t batch : {std::size_t{0}, std::size_t{1}, std::size_t{64}, std::size_t{3001}}) {
+            auto logits = uniform(batch * classes, 100 + batch + classes, -8, 8);
+            if (batch > 1) logits[classes] = 1e4f, logits[classes + 1] = -1e4f;  // huge: stays finite
+            std::vector<std::int32_t> labels(batch);
+            Rng rng(batch);
+            for (auto& l : labels) l = static_cast<std::int32_t>(rng.next_u64() % classes);
+            const double scale = batch ? 1.0 / static_cast<double>(batch) : 1.0;
+            auto dlogits = M::upload(logits);
+            auto dlabels = M::upload(labels);
+            auto dgrad = B::template allocate<float>(batch * classes);
+            Sum<B> sum(batch);
+            B::softmax_cross_entropy(dlogits.data(), dlabels.data(), dgrad.data(), batch, classes,
+                                     static_cast<float>(scale), sum.sums.scratch(), sum.sums.slot(0));
+            std::vector<double> grad(batch * classes);
+            double loss = 0;
+            for (std::size_t n = 0; n < batch; ++n) {
+                const float* x = logits.data() + n * classes;
+                double max = x[0], total = 0;
+                for (std::size_t k = 1; k < classes; ++k) max = std::max<double>(max, x[k]);
+                for (std::size_t k = 0; k < classes; ++k) total += std::exp(x[k] - max);
+                loss += (std::log(total) + max - x[labels[n]]) * scale;
+                for (std::size_t k = 0; k < classes; ++k)
+                    grad[n * classes + k] =
+                        (std::exp(x[k] - max) / total - (k == std::size_t(labels[n]))) * scale;
+            }
+            INFO("batch " << batch << ", classes " << classes);
+            check_close("loss", {static_cast<float>(sum.value())}, {loss}, 1e-4);
+            check_close("dlogits", M::download(dgrad.data(), batch * classes), grad, 1e-6);
+        }
+}
+
+// The float64 loss and gradient of one element: 0 BCE on probabilities, 1 BCE on logits, 2 MSE.
+inline void reference_loss(int kind, double y, double t, double& loss, double& grad) {
+    if (kind == 0) {
+        loss = -(t * std::max(std::log(y), -100.0) + (1 - t) * std::max(std::log1p(-y), -100.0));
+        grad = (y - t) / std::max((1 - y) * y, 1e-12);
+    } else if (kind == 1) {
+        loss = std::max(y, 0.0) - y * t + std::log1p(std::exp(-std::abs(y)));
+        grad = 1 / (1 + std::exp(-y)) - t;
+    } else {
+        loss = (y - t) * (y - t);
+        grad = 2 * (y - t);
+    }
+}
+
+template <class B>
+void elementwise_losses() {
+    using M = Memory<B>;
+    for (int kind = 0; kind < 3; ++kind)
+        for (const std::size_t n : sizes) {
+            auto y = kind == 0 ? uniform(n, 200 + n, 0.02, 0.98) : uniform(n, 200 + n, -6, 6);
+            if (kind == 1 && n > 2) y[0] = 500.0f, y[1] = -500.0f;  // stable for huge logits
+            const auto t = uniform(n, 300 + n, 0, 1);
+            const double scale = n ? 1.0 / static_cast<double>(n) : 1.0;
+            auto dy = M::upload(y);
+            auto dt = M::upload(t);
+            auto dgrad = B::template allocate<float>(n);
+            Sum<B> sum(n);
+            const auto s = static_cast<float>(scale);
+            if (kind == 0)
+                B::bce(dy.data(), dt.data(), dgrad.data(), n, s, sum.sums.scratch(), sum.sums.slot(0));
+            if (kind == 1)
+                B::bce_with_logits(dy.data(), dt.data(), dgrad.data(), n, s, sum.sums.scratch(),
+                                   sum.sums.slot(0));
+            if (kind == 2)
+                B::mse(dy.data(), dt.data(), dgrad.data(), n, s, sum.sums.scratch(), sum.sums.slot(0));
+            std::vector<double> grad(n);
+            double loss = 0;
+            for (std::size_t i = 0; i < n; ++i) {
+                double l, g;
+                reference_loss(kind, y[i], t[i], l, g);
+                loss += l * scale;
+                grad[i] = g * scale;
+            }
+            INFO((kind == 0 ? "bce" : kind == 1 ? "bce_with_logits" : "mse") << ", n = " << n);
+            check_close("loss", {static_cast<float>(sum.value())}, {loss}, 1e-4);
+            check_close("gradient", M::download(dgrad.data(), n), grad, 1e-6);
+        }
+}
+
+template <class B>
+void sgd_step() {
+    using M = Memory<B>;
+    const std::size_t n = 70001;
+    const auto p0 = uniform(n, 1), g = uniform(n, 2), v0 = uniform(n, 3);
+    for (const float momentum : {0.0f, 0.9f})
+        for (const bool nesterov : {false, true})
+            for (const bool first : {false, true}) {
+                const SgdHyper<float> h{.lr = 0.05f,
+                                        .momentum = momentum,
+                                        .dampening = 0.1f,
+                                        .decay = 0.01f,
+                                        .nesterov = nesterov,
+                                        .first = first};
+                auto dp = M::upload(p0), dg = M::upload(g), dv = M::upload(v0);
+                B::sgd_step(dp.data(), dg.data(), momentum == 0 ? nullptr : dv.data(), n, h);
+                std::vector<double> p(n), v(n);
+                for (std::size_t i = 0; i < n; ++i) {
+                    const double gi = double(g[i]) + double(h.decay) * p0[i];
+                    if (momentum == 0) {
+                        p[i] = p0[i] - double(h.lr) * gi, v[i] = v0[i];
+                        continue;
+                    }
+                    v[i] = first ? gi : double(momentum) * v0[i] + (1 - double(h.dampening)) * gi;
+                    p[i] = p0[i] - double(h.lr) * (nesterov ? gi + double(momentum) * v[i] : v[i]);
+                }
+                INFO("momentum " << momentum << ", nesterov " << nesterov << ", first " << first);
+                check_close("params", M::download(dp.data(), n), p, 1e-6);
+                check_close("velocity", M::download(dv.data(), n), v, 1e-6);
+            }
+}
+
+template <class B>
+void adam_step() {
+    using M = Memory<B>;
+    const std::size_t n = 70001;
+    const auto p0 = uniform(n, 4), g = uniform(n, 5), m0 = uniform(n, 6, -0.1, 0.1),
+               v0 = uniform(n, 7, 0, 0.01);
+    for (const bool decoupled : {false, true}) {
+        const double lr = 1e-3, beta1 = 0.9, beta2 = 0.999, eps = 1e-8, decay = 0.01, t = 3;
+        const double step_size = lr / (1 - std::pow(beta1, t)), c2 = std::sqrt(1 - std::pow(beta2, t));
+        const AdamHyper<float> h{.lr = float(lr),
+                                 .beta1 = float(beta1),
+                                 .beta2 = float(beta2),
+                                 .eps = float(eps),
+                                 .decay = float(decay),
+                                 .step_size = float(step_size),
+                                 .correction2_sqrt = float(c2),
+                                 .decoupled = decoupled};
+        auto dp = M::upload(p0), dg = M::upload(g), dm = M::upload(m0), dv = M::upload(v0);
+        B::adam_step(dp.data(), dg.data(), dm.data(), dv.data(), n, h);
+        std::vector<double> p(n), m(n), v(n);
+        for (std::size_t i = 0; i < n; ++i) {
+            double pi = p0[i], gi = g[i];
+            if (decoupled)
+                pi *= 1 - lr * decay;
+            else
+                gi += decay * pi;
+            m[i] = beta1 * m0[i] + (1 - beta1) * gi;
+            v[i] = beta2 * v0[i] + (1 - beta2) * gi * gi;
+            p[i] = pi - step_size * m[i] / (std::sqrt(v[i]) / c2 + eps);
+        }
+        INFO("decoupled " << decoupled);
+        check_close("params", M::download(dp.data(), n), p, 1e-6);
+        check_close("exp_avg", M::download(dm.data(), n), m, 1e-6);
+        check_close("exp_avg_sq", M::download(dv.data(), n), v, 1e-6);
+    }
+}
+
+template <class B>
+void instance_noise() {
+    using M = Memory<B>;
+    const std::size_t n = 70001;
+    const auto x0 = uniform(n, 8);
+    const std::uint64_t key = detail::dropout_key(42, 3);
+    auto dx = M::upload(x0);
+    B::instance_noise(dx.data(), n, 0.5f, key);
+    std::vector<double> want(n);
+    double mean = 0, square = 0;
+    for (std::size_t i = 0; i < n; ++i) {  // Box-Muller on the two halves of the hash, in double
+        const std::uint64_t bits = detail::dropout_hash(key + i);
+        const double u1 = (double(bits >> 40) + 1) / 16777216.0, u2 = double(bits & 0xFFFFFF) / 16777216.0;
+        const double z = std::sqrt(-2 * std::log(u1)) * std::cos(2 * std::numbers::pi * u2);
+        want[i] = x0[i] + 0.5 * z;
+        mean += z, square += z * z;
+    }
+    mean /= double(n);
+    CHECK(std::abs(mean) < 0.02);  // a standard normal, roughly
+    CHECK(std::abs(square / double(n) - 1 - mean * mean) < 0.03);
+    check_close("noisy x", M::download(dx.data(), n), want, 1e-6);
+    auto same = M::upload(x0);  // std 0: untouched
+    B::instance_noise(same.data(), n, 0.0f, key);
+    CHECK(M::download(same.data(), n) == x0);
+}
+
+template <class B>
+void moving_average() {
+    using M = Memory<B>;
+    const std::size_t n = 70001;
+    const auto live = uniform(n, 9), average0 = uniform(n, 10);
+    auto dl = M::upload(live), da = M::upload(average0);
+    B::moving_average(dl.data(), da.data(), n, 0.99f);
+    std::vector<double> want(n);
+    for (std::size_t i = 0; i < n; ++i) want[i] = double(0.99f) * average0[i] + (1 - double(0.99f)) * live[i];
+    check_close("average", M::download(da.data(), n), want, 1e-6);
+}
+
+template <class B>
+void sigmoid() {
+    using M = Memory<B>;
+    const std::size_t n = 70001;
+    auto x = uniform(n, 12, -20, 20);
+    x[0] = 1e4f, x[1] = -1e4f, x[2] = 0.0f;
+    auto dx = M::upload(x);
+    auto dy = B::template allocate<float>(n);
+    B::sigmoid(dx.data(), dy.data(), n);
+    std::vector<double> want(n);
+    for (std::size_t i = 0; i < n; ++i) want[i] = 1 / (1 + std::exp(-double(x[i])));
+    const auto got = M::download(dy.data(), n);
+    check_close("sigmoid", got, want, 1e-6);
+    CHECK(got[0] == 1.0f);
+    CHECK(got[1] == 0.0f);
+    CHECK(got[2] == 0.5f);
+}
+
+template <class B>
+void fill_targets() {
+    using M = Memory<B>;
+    const std::size_t n = 70001;
+    auto t = M::upload(uniform(n, 13));
+    B::fill_targets(t.data(), n - 1, 0.9f);
+    const auto got = M::download(t.data(), n);
+    CHECK(std::all_of(got.begin(), got.end() - 1, [](float v) { return v == 0.9f; }));
+    CHECK(got.back() == uniform(n, 13).back());  // nothing past n - 1 written
+}
+
+}  // namespace ctnn::testing::train_conformance
+
+#define CTNN_TRAIN_OPS_CASE(B, NAME, READY, OP)                                     \
+    TEST_CASE(NAME " train ops conformance: " #OP " against a float64 reference") { \
+        if (!(READY)) return;                                                       \
+        ::ctnn::testing::train_conformance::OP<B>();                                \
+    }
+
+#define CTNN_TRAIN_OPS_CONFORMANCE(B, NAME, READY)             \
+    CTNN_TRAIN_OPS_CASE(B, NAME, READY, reduce_sum)            \
+    CTNN_TRAIN_OPS_CASE(B, NAME, READY, softmax_cross_entropy) \
+    CTNN_TRAIN_OPS_CASE(B, NAME, READY, elementwise_losses)    \
+    CTNN_TRAIN_OPS_CASE(B, NAME, READY, sgd_step)              \
+    CTNN_TRAIN_OPS_CASE(B, NAME, READY, adam_step)             \
+    CTNN_TRAIN_OPS_CASE(B, NAME, READY, instance_noise)        \
+    CTNN_TRAIN_OPS_CASE(B, NAME, READY, moving_average)        \
+    CTNN_TRAIN_OPS_CASE(B, NAME, READY, sigmoid)               \
+    CTNN_TRAIN_OPS_CASE(B, NAME, READY, fill_targets)
