@@ -61,7 +61,7 @@ int main(int argc, char** argv) {
     try {
         ctnn::set_num_threads(config.threads);
 #if defined(CTNN_WITH_CUDA)
-        const ctnn::DeviceChoice device = ctnn::select_device(config.device, gpu_status());
+        const ctnn::DeviceChoice device = ctnn::select_device(config.device, gpu_status);
 #else
         const ctnn::DeviceChoice device = ctnn::select_device(config.device);
 #endif  // --device cuda without a usable GPU: exits 1, says why

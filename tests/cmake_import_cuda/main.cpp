@@ -16,7 +16,7 @@ ctnn::GpuStatus consumer_gpu_status();
 double consumer_gpu_step();
 
 int main() {
-    const ctnn::DeviceChoice device = ctnn::select_device("auto", consumer_gpu_status());
+    const ctnn::DeviceChoice device = ctnn::select_device("auto", consumer_gpu_status);
     std::printf("device: %s\n", device.description.c_str());
     if (device.device != ctnn::Device::cuda) return 0;
     const double loss = consumer_gpu_step();
