@@ -11,6 +11,7 @@
 
 #include <concepts>
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -30,32 +31,39 @@ struct NoOpKernel {
 };
 }  // namespace detail
 
+// Buffers of each element type the layers, losses and trainers keep on a backend: values,
+// class labels (int32), max-pool argmax indices (uint32).
+template <class B, class U>
+concept BackendBuffer = requires(std::size_t n, typename B::template buffer<U>& buf, const U* src, U* dst) {
+    { B::template allocate<U>(n) } -> std::same_as<typename B::template buffer<U>>;  // n zeros
+    { buf.data() } -> std::convertible_to<U*>;
+    { buf.size() } -> std::convertible_to<std::size_t>;
+    B::copy(src, dst, n);       // backend -> backend (ranges may overlap)
+    B::to_host(src, dst, n);    // backend -> host; the values are there on return
+    B::from_host(src, dst, n);  // host -> backend; src may be reused on return
+};
+
 template <class B>
-concept Backend = std::floating_point<typename B::value_type> &&
-    requires { typename B::template buffer<typename B::value_type>; } &&
+concept Backend = std::floating_point<typename B::value_type> && BackendBuffer<B, typename B::value_type> &&
+    BackendBuffer<B, std::int32_t> && BackendBuffer<B, std::uint32_t> &&
     std::default_initializable<typename B::ConvWorkspace> &&
     requires(typename B::value_type* y, const typename B::value_type* x, std::size_t n,
-             typename B::value_type a, typename B::template buffer<typename B::value_type>& buf,
-             typename B::ConvWorkspace& workspace) {
-        B::template allocate<typename B::value_type>(n);
-        { buf.data() } -> std::convertible_to<typename B::value_type*>;
-        B::gemm(false, true, n, n, n, a, x, n, x, n, a, y, n);
-        B::for_each(n, detail::NoOpKernel{});
-        B::fill(y, n, a);
-        B::copy(x, y, n);
-        B::to_host(x, y, n);
-        B::from_host(x, y, n);
-        { B::sum(x, n) } -> std::convertible_to<typename B::value_type>;
-        B::add_row_vector(y, x, n, n);
-        B::sum_rows(x, y, n, n);
-        B::add_channel_bias(y, x, n, n, n);
-        B::sum_channels(x, y, n, n, n);
-        B::transpose_blocks(x, y, n, n, n);
-        B::im2col(x, y, n, ConvGeometry{});
-        B::col2im(x, y, n, ConvGeometry{});
-        B::conv2d(x, x, x, y, n, n, ConvGeometry{}, workspace);
-        B::conv2d_backward_data(x, x, y, n, n, ConvGeometry{}, workspace);
-        B::conv2d_backward_weight(x, x, y, y, n, n, ConvGeometry{}, workspace);
+             typename B::value_type a, typename B::ConvWorkspace& workspace) {
+        { B::name } -> std::convertible_to<const char*>;           // "cpu", "cuda"
+        B::gemm(false, true, n, n, n, a, x, n, x, n, a, y, n);     // C = alpha op(A) op(B) + beta C, row-major
+        B::for_each(n, detail::NoOpKernel{});                      // body(i), i < n: what the shared ops run on
+        B::fill(y, n, a);                                          // y[i] = a
+        { B::sum(x, n) } -> std::convertible_to<typename B::value_type>;  // to the host (waits)
+        B::add_row_vector(y, x, n, n);                             // y[r, c] += v[c]
+        B::sum_rows(x, y, n, n);                                   // y[c] += sum_r x[r, c]
+        B::add_channel_bias(y, x, n, n, n);                        // y[n, c, p] += bias[c]
+        B::sum_channels(x, y, n, n, n);                            // y[c] += sum_{n,p} x[n, c, p]
+        B::transpose_blocks(x, y, n, n, n);                        // (R, C, block) -> (C, R, block)
+        B::im2col(x, y, n, ConvGeometry{});                        // (N, C, H, W) -> (C K K, N Ho Wo)
+        B::col2im(x, y, n, ConvGeometry{});                        // its adjoint (overwrites the image)
+        B::conv2d(x, x, x, y, n, n, ConvGeometry{}, workspace);    // y = conv(x, w) + bias
+        B::conv2d_backward_data(x, x, y, n, n, ConvGeometry{}, workspace);       // dx = conv^T(dy)
+        B::conv2d_backward_weight(x, x, y, y, n, n, ConvGeometry{}, workspace);  // dw += , dbias +=
     } && BackendLayerOps<B> && BackendTrainOps<B>;
 
 // B::for_each(n, kernel) where each body does about `work` element operations (a row
