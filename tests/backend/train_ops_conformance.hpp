@@ -132,6 +132,34 @@ void softmax_cross_entropy() {
         }
 }
 
+template <class B>
+void count_correct() {
+    using M = Memory<B>;
+    for (const std::size_t classes : {std::size_t{2}, std::size_t{10}})
+        for (const std::size_t batch :
+             {std::size_t{0}, std::size_t{1}, std::size_t{64}, std::size_t{70001}}) {
+            auto scores = uniform(batch * classes, 400 + batch + classes);
+            for (std::size_t n = 0; n < batch; n += 7)
+                scores[n * classes + 1] = scores[n * classes];  // a tie
+            std::vector<std::int32_t> labels(batch);
+            Rng rng(batch + 1);
+            for (auto& l : labels) l = static_cast<std::int32_t>(rng.next_u64() % classes);
+            for (std::size_t n = 0; n < batch; n += 3) labels[n] = 0;
+            auto dscores = M::upload(scores);
+            auto dlabels = M::upload(labels);
+            Sum<B> sum(batch);
+            B::count_correct(dscores.data(), dlabels.data(), batch, classes, sum.sums.scratch(),
+                             sum.sums.slot(0));
+            double want = 0;
+            for (std::size_t n = 0; n < batch; ++n) {
+                const float* x = scores.data() + n * classes;
+                want += std::max_element(x, x + classes) - x == labels[n];  // the first maximum
+            }
+            INFO("batch " << batch << ", classes " << classes);
+            CHECK(sum.value() == want);
+        }
+}
+
 // The float64 loss and gradient of one element: 0 BCE on probabilities, 1 BCE on logits, 2 MSE.
 inline void reference_loss(int kind, double y, double t, double& loss, double& grad) {
     if (kind == 0) {
@@ -328,6 +356,7 @@ void fill_targets() {
 #define CTNN_TRAIN_OPS_CONFORMANCE(B, NAME, READY)             \
     CTNN_TRAIN_OPS_CASE(B, NAME, READY, reduce_sum)            \
     CTNN_TRAIN_OPS_CASE(B, NAME, READY, softmax_cross_entropy) \
+    CTNN_TRAIN_OPS_CASE(B, NAME, READY, count_correct)         \
     CTNN_TRAIN_OPS_CASE(B, NAME, READY, elementwise_losses)    \
     CTNN_TRAIN_OPS_CASE(B, NAME, READY, sgd_step)              \
     CTNN_TRAIN_OPS_CASE(B, NAME, READY, adam_step)             \

@@ -1,3 +1,5 @@
+#include <algorithm>
+
 #include <ctnn/losses/bce.hpp>
 #include <ctnn/losses/mse.hpp>
 #include <ctnn/losses/softmax_cross_entropy.hpp>
@@ -78,4 +80,22 @@ TEST_CASE("Losses: finite-difference gradients") {
     testing::check_loss_gradients<BCE, Shape<1>>({}, {1.0f, 0.0f, 0.9f}, 3, {.output_low = 0.05, .output_high = 0.95});
     testing::check_loss_gradients<BCEWithLogits, Shape<1>>({}, {1.0f, 0.0f, 0.1f}, 3);
     testing::check_loss_gradients<MSE, Shape<2>>({.reduction = Reduction::sum}, {1, 2, 3, 4}, 2);
+}
+
+TEST_CASE("Losses: compute_on_device leaves the loss in the caller's device scalar, as compute returns it") {
+    SoftmaxCrossEntropy::bind<Shape<3>>::impl<cpu::Blas> loss;
+    const float logits[] = {1, 2, 3, 0, 0, 0, -1, 4, 2};
+    const std::int32_t targets[] = {2, 0, 1};
+    float grad[9], grad_device[9];
+    DeviceSums<cpu::Blas, 2> sums;
+    sums.reserve(0);
+    loss.compute_on_device(logits, targets, grad_device, 3, sums.slot(1));
+    const float value = loss.compute(logits, targets, grad, 3);
+    CHECK(sums.read()[1] == value);
+    CHECK(sums.read()[0] == 0.0f);  // the other slot is untouched
+    CHECK(std::equal(grad, grad + 9, grad_device));
+    MSE::bind<Shape<3>>::impl<cpu::Blas> mse;
+    const float t[] = {0, 1, 2, 3, 4, 5, 6, 7, 8};
+    mse.compute_on_device(logits, t, grad_device, 3, sums.slot(0));
+    CHECK(sums.read()[0] == mse.compute(logits, t, grad, 3));
 }

@@ -98,6 +98,23 @@ struct SoftmaxCrossEntropyRow {
     CTNN_HD void operator()(std::size_t n) const { terms[n] = term(n); }
 };
 
+// Row n of the (N, K) scores: term = 1 when its first maximum is at labels[n], else 0.
+template <class T>
+struct CorrectRow {
+    const T* scores;
+    const std::int32_t* labels;
+    T* terms;
+    std::size_t classes;
+    CTNN_HD T term(std::size_t n) const {
+        const T* x = scores + n * classes;
+        std::size_t best = 0;
+        for (std::size_t k = 1; k < classes; ++k)
+            if (x[k] > x[best]) best = k;
+        return static_cast<std::int32_t>(best) == labels[n] ? T(1) : T(0);
+    }
+    CTNN_HD void operator()(std::size_t n) const { terms[n] = term(n); }
+};
+
 // ---------------------------------------------------------------- optimizer steps
 
 // SGD without momentum: p -= lr (g + decay p).

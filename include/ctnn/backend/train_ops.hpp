@@ -31,6 +31,11 @@ struct TrainOps {
                        bodies::SoftmaxCrossEntropyRow<T>{logits, labels, dlogits, scratch, classes, scale});
         *sum = Self::sum(scratch, batch);
     }
+    static void count_correct(const T* scores, const std::int32_t* labels, std::size_t batch,
+                              std::size_t classes, T* scratch, T* sum) {
+        Self::for_each(batch, bodies::CorrectRow<T>{scores, labels, scratch, classes});
+        *sum = Self::sum(scratch, batch);
+    }
     static void bce(const T* p, const float* targets, T* dp, std::size_t n, T scale, T* scratch, T* sum) {
         elementwise_loss<ops::BinaryCrossEntropy>(p, targets, dp, n, scale, scratch, sum);
     }

@@ -3,10 +3,11 @@
 // fit_epoch one shuffled pass over a data::Dataset (order fixed by seed and epoch), evaluate
 // runs in eval mode and returns loss, accuracy, per-class accuracy and the confusion matrix.
 // A NaN/Inf loss or gradient stops training (or skips the step: no update, BatchNorm running
-// statistics restored) naming the step and tensor. A step's loss and gradient sum are reduced
-// into device scalars and read in one copy, for that check.
+// statistics restored) naming the step and tensor. A step's loss, gradient sum and correct count
+// are reduced into device scalars and read in one copy, for that check.
 #pragma once
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdint>
@@ -66,10 +67,11 @@ public:
         // A skipped step must not leave the NaN batch in BatchNorm's running statistics either.
         if (m_policy == NonFinitePolicy::skip && model_type::state_count > 0)
             B::copy(m_model.state(), m_saved_state.data(), model_type::state_count);
-        // The loss and the gradients' sum stay on the device until the one read the finite check
-        // needs (a NaN loss's backward is undone by handle_non_finite).
+        // The loss, the gradients' sum and the correct count stay on the device until the one read
+        // the finite check needs (a NaN loss's backward is undone by handle_non_finite).
         const T* logits = m_model.forward(m_input.data(), n);
         m_loss.compute_on_device(logits, m_labels.data(), m_dlogits.data(), n, m_sums.slot(0));
+        B::count_correct(logits, m_labels.data(), n, classes, m_sums.scratch(), m_sums.slot(2));
         ++m_step;
         m_model.zero_grad();
         m_model.backward(m_dlogits.data());
@@ -84,9 +86,7 @@ public:
             if (!where.empty() && handle_non_finite("gradient of " + where + " is not finite")) return loss;
         }
         m_optimizer.step(m_model.parameters(), m_model.gradients());
-        B::to_host(logits, m_host_logits.data(), n * classes);
-        m_last_correct = 0;
-        for (std::size_t i = 0; i < n; ++i) m_last_correct += argmax(m_host_logits.data() + i * classes) == labels[i];
+        m_last_correct = static_cast<std::size_t>(sums[2]);
         return loss;
     }
 
@@ -207,7 +207,7 @@ private:
         m_dlogits = B::template allocate<T>(n * classes);
         m_labels = B::template allocate<std::int32_t>(n);
         m_host_logits.assign(n * classes, 0.0f);
-        m_sums.reserve(B::sum_scratch(Net::param_count));
+        m_sums.reserve(std::max(B::loss_scratch(n), B::sum_scratch(Net::param_count)));
         m_capacity = n;
     }
 
@@ -237,7 +237,7 @@ private:
     typename B::template buffer<T> m_saved_state;  // state before the step (skip policy)
     typename B::template buffer<T> m_input, m_dlogits;
     typename B::template buffer<std::int32_t> m_labels;
-    DeviceSums<B, 2> m_sums;  // the step's loss and gradient sum, on the device until read
+    DeviceSums<B, 3> m_sums;  // the step's loss, gradient sum and correct count, on the device until read
     std::vector<float> m_host_logits;
 };
 
