@@ -83,7 +83,7 @@ TEST_CASE("cuda ops: for_each, fill, copy") {
     check_close("overlapping copy", x.data(), dy.data(), n, 0);
 }
 
-TEST_CASE("cuda ops: sum (deterministic tree reduction) matches the CPU's") {
+TEST_CASE("cuda ops: sum (deterministic tree reduction, own or caller scratch) matches the CPU's") {
     CTNN_REQUIRE_GPU();
     for (std::size_t n : {std::size_t{0}, std::size_t{1}, std::size_t{255}, std::size_t{256},
                           std::size_t{257}, std::size_t{65'536}, std::size_t{1'000'001}}) {
@@ -95,6 +95,8 @@ TEST_CASE("cuda ops: sum (deterministic tree reduction) matches the CPU's") {
         INFO("n = " << n << ": gpu " << gpu << ", exact " << exact << ", cpu " << Cpu::sum(x.data(), n));
         CHECK(std::abs(gpu - exact) <= 1e-5 * std::max(1.0, std::sqrt(double(n))));
         CHECK(Gpu::sum(dx.data(), n) == gpu);  // the same every time
+        auto scratch = Gpu::allocate<float>(cuda::detail::sum_blocks + 1);  // the caller's workspace
+        CHECK(Gpu::sum(dx.data(), n, scratch.data()) == gpu);
     }
 }
 

@@ -101,15 +101,21 @@ struct CuBlas : LayerOps<CuBlas>, TrainOps<CuBlas> {
         CTNN_CUDA_CHECK(cudaStreamSynchronize(stream()));
     }
 
-    // The sum of x[0, n), brought to the host (waits for the stream).
+    // The sum of x[0, n), brought to the host (waits for the stream), through the caller's
+    // scratch (detail::sum_blocks + 1 values of device memory: the partial sums, then the result).
+    static T sum(const T* x, std::size_t n, T* scratch) {
+        if (n == 0) return T(0);
+        detail::launch_sum(stream(), x, n, scratch, scratch + detail::sum_blocks);
+        T total = 0;
+        to_host(scratch + detail::sum_blocks, &total, 1);
+        return total;
+    }
+    // The same with scratch of its own for this call (one allocation; a training step never
+    // calls it: losses and finite checks reduce into DeviceSums they own).
     static T sum(const T* x, std::size_t n) {
         if (n == 0) return T(0);
-        const cudaStream_t s = stream();
-        static buffer<T> scratch(detail::sum_blocks + 1);  // partial sums, then the result
-        detail::launch_sum(s, x, n, scratch.data(), scratch.data() + detail::sum_blocks);
-        T total = 0;
-        to_host(scratch.data() + detail::sum_blocks, &total, 1);
-        return total;
+        buffer<T> scratch(detail::sum_blocks + 1);
+        return sum(x, n, scratch.data());
     }
 
     // y[r, c] += v[c] for a row-major rows x cols matrix y.
