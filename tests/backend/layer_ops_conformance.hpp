@@ -16,16 +16,15 @@
 
 #include <ctnn/ctnn.hpp>
 
+#include "conformance_support.hpp"
+
 namespace ctnn::testing::conformance {
 
 using Host = std::vector<double>;
 
 inline std::vector<float> random_values(std::size_t n, std::uint64_t seed, double lo = -1.0,
                                         double hi = 1.0) {
-    Rng rng(seed);
-    std::vector<float> values(n);
-    for (auto& v : values) v = static_cast<float>(rng.uniform(lo, hi));
-    return values;
+    return uniform_floats(n, seed, lo, hi);
 }
 
 inline Host widen(const std::vector<float>& x) {
@@ -33,24 +32,7 @@ inline Host widen(const std::vector<float>& x) {
 }
 
 template <class B>
-struct On {
-    template <class U>
-    static typename B::template buffer<U> upload(const std::vector<U>& host) {
-        auto buffer = B::template allocate<U>(host.size());
-        B::from_host(host.data(), buffer.data(), host.size());
-        return buffer;
-    }
-    template <class U>
-    static typename B::template buffer<U> zeros(std::size_t n) {
-        return B::template allocate<U>(n);
-    }
-    template <class U>
-    static std::vector<U> download(const U* device, std::size_t n) {
-        std::vector<U> host(n);
-        B::to_host(device, host.data(), n);
-        return host;
-    }
-};
+using On = Memory<B>;
 
 // CHECKs that got (backend memory, n values) matches the reference: |a - r| / max(1, |r|) <= tol.
 template <class B>

@@ -17,14 +17,12 @@
 #include <ctnn/backend/train_ops.hpp>
 #include <ctnn/core/random.hpp>
 
+#include "conformance_support.hpp"
+
 namespace ctnn::testing::train_conformance {
 
-// n values uniform in [lo, hi), the same for a seed on every platform.
 inline std::vector<float> uniform(std::size_t n, std::uint64_t seed, double lo = -1.0, double hi = 1.0) {
-    Rng rng(seed);
-    std::vector<float> v(n);
-    for (auto& x : v) x = static_cast<float>(rng.uniform(lo, hi));
-    return v;
+    return uniform_floats(n, seed, lo, hi);
 }
 
 // The worst |a - b| / max(1, |a|, |b|); infinity where one is finite and the other is not.
@@ -47,23 +45,6 @@ inline void check_close(const char* what, const std::vector<float>& got, const s
               << ")");
     CHECK(error <= tol);
 }
-
-// Backend memory holding a copy of host values, and back.
-template <class B>
-struct Memory {
-    template <class U>
-    static typename B::template buffer<U> upload(const std::vector<U>& host) {
-        auto buffer = B::template allocate<U>(host.size());
-        B::from_host(host.data(), buffer.data(), host.size());
-        return buffer;
-    }
-    template <class U>
-    static std::vector<U> download(const U* device, std::size_t n) {
-        std::vector<U> host(n);
-        B::to_host(device, host.data(), n);
-        return host;
-    }
-};
 
 // A device scalar and scratch for reductions over up to n values, the scalar preset to 7 (so an
 // op that writes nothing is seen).
