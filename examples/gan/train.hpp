@@ -67,7 +67,7 @@ int train(TrainConfig config) {
         .noise_std = config.noise,
         .noise_anneal_epochs = config.noise_anneal > 0 ? config.noise_anneal : double(config.epochs),
         .d_steps = config.d_steps,
-        .lr_decay_epochs = config.lr_decay ? double(config.epochs) : 0.0,
+        .schedule = config.lr_decay ? LrSchedule::linear(double(config.epochs)) : LrSchedule::constant(),
         .init = config.init == "dcgan" ? InitScheme::dcgan
               : config.init == "xavier" ? InitScheme::xavier
                                         : InitScheme::pytorch,

@@ -273,9 +273,9 @@ TEST_CASE("Gan: the moving average of G's weights follows min(decay, (1 + t) / (
     CHECK_THROWS_WITH_AS(gan.set_options(options), doctest::Contains("generator_ema"), std::invalid_argument);
 }
 
-TEST_CASE("Gan: lr_decay_epochs lowers both learning rates linearly to 0") {
+TEST_CASE("Gan: LrSchedule::linear lowers both learning rates linearly to 0, per step") {
     const auto train = tiny_dataset(64);
-    GanOptions options{.lr_decay_epochs = 2};
+    GanOptions options{.schedule = LrSchedule::linear(2)};
     Gan<TinyG, TinyD> gan(Adam{.lr = 4e-3f}, Adam{.lr = 2e-3f}, 7, options);
     CHECK(gan.learning_rate_scale() == 1.0);
     gan.fit_batch(train.images.data(), 16);  // progress 0: the base rates
@@ -294,6 +294,6 @@ TEST_CASE("Gan: lr_decay_epochs lowers both learning rates linearly to 0") {
     CHECK(gan.generator_optimizer_state().config.lr == 0.0f);
     CHECK(parameters_of(gan.generator()) == before);
 
-    options.lr_decay_epochs = -1;
-    CHECK_THROWS_WITH_AS(gan.set_options(options), doctest::Contains("lr_decay_epochs"), std::invalid_argument);
+    options.schedule = LrSchedule::linear(-1);
+    CHECK_THROWS_WITH_AS(gan.set_options(options), doctest::Contains("total_epochs"), std::invalid_argument);
 }

@@ -34,6 +34,7 @@
 #include "ctnn/optim/one_of.hpp"
 #include "ctnn/train/gan_noise.hpp"
 #include "ctnn/train/non_finite.hpp"
+#include "ctnn/train/schedule.hpp"
 
 namespace ctnn {
 
@@ -44,7 +45,9 @@ struct GanOptions {
     float noise_std = 0.0f;          // instance noise: std of N(0, s) added to every D input ...
     double noise_anneal_epochs = 0;  // ... decaying linearly to 0 over this many epochs (0: constant)
     std::size_t d_steps = 1;         // k: D steps per G step
-    double lr_decay_epochs = 0;      // both learning rates fall linearly to 0 at this epoch (0: constant)
+    // Both learning rates over training (LrSchedule::linear(30): falling to 0 at epoch 30),
+    // evaluated every step at the fractional epoch; constant leaves the optimizers' rates alone.
+    LrSchedule schedule = LrSchedule::constant();
     std::size_t sample_count = 64;   // the fixed latent batch (progress grids)
     InitScheme init = InitScheme::pytorch;  // both networks' weights (dcgan: N(0, 0.02))
     // Decay of the moving average of G's weights that sampling uses (0: off, sample G itself).
@@ -131,10 +134,9 @@ class Gan : detail::GanShapes<typename G::output_shape, typename D::input_shape>
         GanStepStats stats;
         const T noise = static_cast<T>(noise_std());
         ++m_step;
-        if (m_options.lr_decay_epochs > 0) {  // else the optimizers' rates are left as they are
-            const double lr_scale = learning_rate_scale();
-            set_learning_rate(m_opt_g, static_cast<float>(m_base_lr_g * lr_scale));
-            set_learning_rate(m_opt_d, static_cast<float>(m_base_lr_d * lr_scale));
+        if (scheduled()) {  // else the optimizers' rates are left as they are
+            set_learning_rate(m_opt_g, static_cast<float>(m_options.schedule.rate(m_base_lr_g, m_progress)));
+            set_learning_rate(m_opt_d, static_cast<float>(m_options.schedule.rate(m_base_lr_d, m_progress)));
         }
         m_g.train();
         m_d.train();
@@ -267,10 +269,10 @@ class Gan : detail::GanShapes<typename G::output_shape, typename D::input_shape>
         return s * std::max(0.0, 1.0 - m_progress / m_options.noise_anneal_epochs);
     }
 
-    // The factor on both base learning rates now: 1, or 1 - progress / lr_decay_epochs (>= 0).
-    double learning_rate_scale() const {
-        if (m_options.lr_decay_epochs <= 0) return 1.0;
-        return std::max(0.0, 1.0 - m_progress / m_options.lr_decay_epochs);
+    // The factor the schedule puts on both base learning rates now (1 when constant).
+    double learning_rate_scale() const { return m_options.schedule.rate(1.0, m_progress); }
+    bool scheduled() const {
+        return m_options.schedule.kind != LrSchedule::Kind::constant || m_options.schedule.warmup_epochs > 0;
     }
 
     generator_model& generator() { return m_g; }
@@ -313,8 +315,8 @@ class Gan : detail::GanShapes<typename G::output_shape, typename D::input_shape>
     static void check_options(const GanOptions& options) {
         if (options.d_steps == 0)
             throw std::invalid_argument("Gan: d_steps (D steps per G step) must be >= 1");
-        if (!(options.lr_decay_epochs >= 0))
-            throw std::invalid_argument("Gan: lr_decay_epochs must be >= 0");
+        if (!(options.schedule.total_epochs >= 0) || !(options.schedule.warmup_epochs >= 0))
+            throw std::invalid_argument("Gan: the schedule's total_epochs and warmup_epochs must be >= 0");
         if (!(options.generator_ema >= 0 && options.generator_ema < 1))
             throw std::invalid_argument("Gan: generator_ema (a decay) must be in [0, 1), not " +
                                         std::to_string(options.generator_ema));
