@@ -1,11 +1,12 @@
 // cuda::CuBlas: the GPU backend policy, the same op set as cpu::Blas (core/concepts.hpp) on
 // float. Buffers are DeviceBuffer<T> (GPU memory, zero-filled by allocate); GEMM goes to cuBLAS
 // (row-major, as cpu::Blas: the column-major call computes C^T = op(B)^T op(A)^T); convolutions
-// are im2col + GEMM (Im2colConv); the rest are the kernels of backend/cuda/kernels.cuh, all on
-// one stream (backend/cuda/device.cuh). Host memory is touched only by to_host / from_host
-// (data in; metrics and checkpoints out) and sum, which wait for the stream, so what they
-// return is ready. Needs nvcc (--extended-lambda): for_each runs a
-// `[...] CTNN_HD (std::size_t i) { ... }` body on the device.
+// are im2col + GEMM (Im2colConv, with the caller's ConvWorkspace); the layer and training ops
+// come from cuda::LayerOps and cuda::TrainOps (block reductions where the CPU runs a body per
+// channel or row); the rest are the kernels of backend/cuda/kernels.cuh, all on one stream
+// (backend/cuda/device.cuh). Host memory is touched only by to_host / from_host (data in;
+// metrics and checkpoints out) and sum, which wait for the stream, so what they return is ready.
+// for_each runs a CTNN_HD functor body (backend/*_bodies.hpp) on the device; needs nvcc.
 #pragma once
 
 #include <cublas_v2.h>
