@@ -18,7 +18,7 @@ struct RestoreThreads {
 
 }  // namespace
 
-TEST_CASE("parallel_ranges covers [0, n) once, in non-empty contiguous parts, at every thread count") {
+TEST_CASE("parallel_ranges covers every index below n once, in non-empty contiguous parts, at every thread count") {
     RestoreThreads restore;
     for (int threads : {1, 2, 4}) {
         ctnn::set_num_threads(threads);
@@ -61,7 +61,7 @@ TEST_CASE("a parallel op inside a part runs serially (no nested fan-out), and th
     CHECK(ctnn::cpu::parallel_parts(10, 100) == 1);  // less than a grain of work: not split
 }
 
-TEST_CASE("set_num_threads: 0 or less means one per core; more than the cores is clamped") {
+TEST_CASE("set_num_threads: 0 or less means one per core, and more than the cores is clamped") {
     RestoreThreads restore;
     const int cores = static_cast<int>(ctnn::cpu::ThreadPool::hardware_threads());
     ctnn::set_num_threads(0);
