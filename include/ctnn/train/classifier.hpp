@@ -2,9 +2,8 @@
 // Shape<K> class scores (logits) on integer labels. fit_batch is one optimisation step,
 // fit_epoch one shuffled pass over a data::Dataset (order fixed by seed and epoch), evaluate
 // runs in eval mode and returns loss, accuracy, per-class accuracy and the confusion matrix.
-// A NaN/Inf loss or gradient stops training (or skips the step: no update, BatchNorm running
-// statistics restored) naming the step and tensor. A step's loss, gradient sum and correct count
-// are reduced into device scalars and read in one copy, for that check.
+// fit_batch is one OptimizationStep (train/step.hpp: hooks, the NaN/Inf check with its stop or
+// skip policy, one device-to-host read). Labels outside [0, K) are refused, naming the sample.
 #pragma once
 
 #include <algorithm>
@@ -25,6 +24,7 @@
 #include "ctnn/train/metrics.hpp"
 #include "ctnn/train/non_finite.hpp"
 #include "ctnn/train/schedule.hpp"
+#include "ctnn/train/step.hpp"
 
 namespace ctnn {
 
@@ -56,50 +56,40 @@ public:
     explicit Classifier(Optimizer optimizer = {}, std::uint64_t seed = 0, InitScheme init = InitScheme::pytorch,
                         Loss loss = {})
         : m_model(seed, init), m_optimizer(optimizer, Net::param_count), m_loss(loss), m_seed(seed),
-          m_base_lr(learning_rate(optimizer)), m_saved_state(B::template allocate<T>(model_type::state_count)) {}
+          m_base_lr(learning_rate(optimizer)) {}
 
-    // One optimisation step on n samples (host memory). Returns the batch's mean loss.
+    // One optimisation step on n samples (host memory). Returns the batch's mean loss. Labels
+    // outside [0, classes) are refused before anything runs.
     double fit_batch(const float* images, const std::int32_t* labels, std::size_t n) {
+        check_labels(labels, n, "the batch");
         reserve(n);
         B::from_host(images, m_input.data(), n * sample_size);
         B::from_host(labels, m_labels.data(), n);
         m_model.train();
-        // A skipped step must not leave the NaN batch in BatchNorm's running statistics either.
-        if (m_policy == NonFinitePolicy::skip && model_type::state_count > 0)
-            B::copy(m_model.state(), m_saved_state.data(), model_type::state_count);
-        // The loss, the gradients' sum and the correct count stay on the device until the one read
-        // the finite check needs (a NaN loss's backward is undone by handle_non_finite).
-        const T* logits = m_model.forward(m_input.data(), n);
-        m_loss.compute_on_device(logits, m_labels.data(), m_dlogits.data(), n, m_sums.slot(0));
-        B::count_correct(logits, m_labels.data(), n, classes, m_sums.scratch(), m_sums.slot(2));
         ++m_step;
-        m_model.zero_grad();
-        m_model.backward(m_dlogits.data());
-        B::reduce_sum(m_model.gradients(), Net::param_count, m_sums.scratch(), m_sums.slot(1));
-        const auto sums = m_sums.read();
-        const double loss = static_cast<double>(sums[0]);
-        if (!std::isfinite(loss)) {
-            if (handle_non_finite("loss is " + describe_value(loss))) return loss;
-        }
-        if (!std::isfinite(static_cast<double>(sums[1]))) {
-            const std::string where = first_non_finite<B>(m_model.gradients(), model_type::parameter_slots());
-            if (!where.empty() && handle_non_finite("gradient of " + where + " is not finite")) return loss;
-        }
-        m_optimizer.step(m_model.parameters(), m_model.gradients());
-        m_last_correct = static_cast<std::size_t>(sums[2]);
-        return loss;
+        const auto result = m_step_runner.run(
+            m_model, m_optimizer,
+            [&](auto& step) {
+                const T* logits = m_model.forward(m_input.data(), n);
+                m_loss.compute_on_device(logits, m_labels.data(), m_dlogits.data(), n, step.sum(loss_sum));
+                B::count_correct(logits, m_labels.data(), n, classes, step.scratch(), step.sum(correct_sum));
+                m_model.backward(m_dlogits.data());
+            },
+            [&] { return "training step " + std::to_string(m_step) + " (epoch " + std::to_string(m_epoch + 1) + ")"; });
+        m_last_correct = result.skipped ? 0 : static_cast<std::size_t>(result.sums[correct_sum]);
+        return result.loss;
     }
 
     // One pass over `train` in mini-batches of batch_size, shuffled by (seed, epoch).
     EpochStats fit_epoch(const data::Dataset& train, std::size_t batch_size, const ProgressCallback& progress = {}) {
-        check_sample_size(train);
+        check_data(train);
         EpochStats stats;
         stats.epoch = m_epoch;
         stats.learning_rate = m_schedule.rate(m_base_lr, m_epoch);
         set_learning_rate(m_optimizer, static_cast<float>(stats.learning_rate));
         data::Batches batches(train, batch_size, m_seed);
         batches.start_epoch(m_epoch);
-        const std::size_t skipped_before = m_skipped;
+        const std::size_t skipped_before = skipped_steps();
         double loss_sum = 0;
         std::size_t seen = 0, correct = 0, batch_index = 0;
         const auto start = std::chrono::steady_clock::now();
@@ -115,14 +105,14 @@ public:
         stats.loss = seen ? loss_sum / double(seen) : 0.0;
         stats.accuracy = seen ? double(correct) / double(seen) : 0.0;
         stats.images_per_second = double(seen) / stats.seconds;
-        stats.skipped_steps = m_skipped - skipped_before;
+        stats.skipped_steps = skipped_steps() - skipped_before;
         ++m_epoch;
         return stats;
     }
 
     // Loss, accuracy, per-class accuracy and confusion matrix in eval mode.
     ClassificationReport evaluate(const data::Dataset& data, std::size_t batch_size = 500) {
-        check_sample_size(data);
+        check_data(data);
         MetricsAccumulator metrics(classes);
         for_each_prediction(data, batch_size, [&](std::size_t, std::int32_t truth, const float* logits, double loss) {
             metrics.add(truth, argmax(logits));
@@ -134,7 +124,7 @@ public:
     // Predicted class and its softmax probability for every sample of `data`.
     void predict(const data::Dataset& data, std::vector<std::int32_t>& classes_out, std::vector<float>& confidence,
                  std::size_t batch_size = 500) {
-        check_sample_size(data);
+        check_data(data, /*labels_used=*/false);
         classes_out.resize(data.size());
         confidence.resize(data.size());
         for_each_prediction(data, batch_size, [&](std::size_t i, std::int32_t, const float* logits, double) {
@@ -148,7 +138,9 @@ public:
 
     void set_schedule(LrSchedule schedule) { m_schedule = schedule; }
     const LrSchedule& schedule() const { return m_schedule; }
-    void set_non_finite_policy(NonFinitePolicy policy) { m_policy = policy; }
+    void set_non_finite_policy(NonFinitePolicy policy) { m_step_runner.set_non_finite_policy(policy); }
+    // The optimization step itself: add hooks (gradient sync, clipping, penalties) here.
+    OptimizationStep<B, 2>& optimization_step() { return m_step_runner; }
 
     model_type& model() { return m_model; }
     const model_type& model() const { return m_model; }
@@ -159,7 +151,7 @@ public:
     void set_step(std::uint64_t step) { m_step = step; }
     std::uint64_t seed() const { return m_seed; }
     double base_learning_rate() const { return m_base_lr; }
-    std::size_t skipped_steps() const { return m_skipped; }
+    std::size_t skipped_steps() const { return m_step_runner.skipped_steps(); }
 
 private:
     static std::int32_t argmax(const float* scores) {
@@ -171,11 +163,21 @@ private:
     static double seconds_since(std::chrono::steady_clock::time_point start) {
         return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     }
-    static void check_sample_size(const data::Dataset& data) {
+    // The samples must fit the input and (unless only predicted) the labels the classes.
+    static void check_data(const data::Dataset& data, bool labels_used = true) {
         if (data.sample_size() != sample_size)
             throw std::invalid_argument("Classifier: samples hold " + std::to_string(data.sample_size()) +
                                         " values but the network's input " + Net::input_shape::to_string() +
                                         " needs " + std::to_string(sample_size));
+        if (labels_used) check_labels(data.labels.data(), data.size(), "the data set");
+    }
+    static void check_labels(const std::int32_t* labels, std::size_t n, const char* where) {
+        for (std::size_t i = 0; i < n; ++i)
+            if (labels[i] < 0 || static_cast<std::size_t>(labels[i]) >= classes)
+                throw std::invalid_argument("Classifier: sample " + std::to_string(i) + " of " + where +
+                                            " has label " + std::to_string(labels[i]) + ", outside the network's " +
+                                            std::to_string(classes) + " classes (0 to " +
+                                            std::to_string(classes - 1) + ")");
     }
 
     // Eval-mode forward over `data` in order; f(index, label, host logits, summed loss of the batch
@@ -207,19 +209,8 @@ private:
         m_dlogits = B::template allocate<T>(n * classes);
         m_labels = B::template allocate<std::int32_t>(n);
         m_host_logits.assign(n * classes, 0.0f);
-        m_sums.reserve(std::max(B::loss_scratch(n), B::sum_scratch(Net::param_count)));
+        m_step_runner.reserve(B::loss_scratch(n));
         m_capacity = n;
-    }
-
-    // Throws under NonFinitePolicy::stop; under skip, counts the step and returns true.
-    bool handle_non_finite(const std::string& what) {
-        const std::string message = "training step " + std::to_string(m_step) + " (epoch " +
-                                    std::to_string(m_epoch + 1) + "): " + what;
-        if (m_policy == NonFinitePolicy::stop) throw NonFiniteError(message);
-        ++m_skipped;
-        m_model.zero_grad();
-        if (model_type::state_count > 0) B::copy(m_saved_state.data(), m_model.state(), model_type::state_count);
-        return true;
     }
 
     model_type m_model;
@@ -228,16 +219,14 @@ private:
     std::uint64_t m_seed;
     double m_base_lr;
     LrSchedule m_schedule;
-    NonFinitePolicy m_policy = NonFinitePolicy::stop;
     std::size_t m_epoch = 0;
     std::uint64_t m_step = 0;
-    std::size_t m_skipped = 0;
     std::size_t m_last_correct = 0;
     std::size_t m_capacity = 0;
-    typename B::template buffer<T> m_saved_state;  // state before the step (skip policy)
     typename B::template buffer<T> m_input, m_dlogits;
     typename B::template buffer<std::int32_t> m_labels;
-    DeviceSums<B, 3> m_sums;  // the step's loss, gradient sum and correct count, on the device until read
+    enum : std::size_t { loss_sum, correct_sum };  // the step's device scalars
+    OptimizationStep<B, 2> m_step_runner{{}, 1};
     std::vector<float> m_host_logits;
 };
 
