@@ -2,14 +2,13 @@
 // discriminator D (image -> one logit) in the standard non-saturating game: D minimises
 // BCE(D(x), real target) + BCE(D(G(z)), fake target), G minimises BCE(D(G(z)), 1). Separate
 // optimizers, one-sided label smoothing (targets), instance noise on D's inputs with a linearly
-// decaying std, k D steps per G step, both learning rates optionally decaying linearly to 0, a
-// fixed latent batch for progress grids. fit_batch is one
-// iteration, fit_epoch one shuffled pass; both report D loss, G loss, D(x) and D(G(z)) as
-// probabilities. With options.generator_ema > 0 a second copy of G follows an exponential
-// moving average of G's weights after every G step (BatchNorm running statistics copied from
-// G), and that copy is the one generate() and sample_fixed() draw from. Buffers are sized on the
-// first batch: a steady-state iteration allocates nothing. Losses, probability sums and gradient
-// sums are reduced into device scalars and read once per network step (the finite check).
+// decaying std, k D steps per G step, one learning-rate schedule for both (GanOptions::schedule),
+// a fixed latent batch for progress grids (train/gan_options.hpp). fit_batch is one iteration:
+// a D step and every k-th time a G step, each an OptimizationStep (train/step.hpp: hooks, the
+// NaN/Inf check, one device-to-host read); fit_epoch is one shuffled pass; both report D loss,
+// G loss, D(x) and D(G(z)) as probabilities. With options.generator_ema > 0 a ModelAverage of G
+// follows G after every G step, and generate() and sample_fixed() draw from it. Buffers are
+// sized on the first batch: a steady-state iteration allocates nothing.
 #pragma once
 
 #include <algorithm>
@@ -17,7 +16,7 @@
 #include <cmath>
 #include <cstdint>
 #include <functional>
-#include <memory>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <type_traits>
@@ -33,58 +32,12 @@
 #include "ctnn/optim/adam.hpp"
 #include "ctnn/optim/one_of.hpp"
 #include "ctnn/train/gan_noise.hpp"
-#include "ctnn/train/non_finite.hpp"
+#include "ctnn/train/gan_options.hpp"
+#include "ctnn/train/model_average.hpp"
 #include "ctnn/train/schedule.hpp"
+#include "ctnn/train/step.hpp"
 
 namespace ctnn {
-
-struct GanOptions {
-    float label_real = 1.0f;         // D's target for real images (0.9: one-sided label smoothing)
-    float label_fake = 0.0f;         // D's target for generated images (seed 001 uses 0.1)
-    float label_generator = 1.0f;    // G's target for its own images (the non-saturating loss)
-    float noise_std = 0.0f;          // instance noise: std of N(0, s) added to every D input ...
-    double noise_anneal_epochs = 0;  // ... decaying linearly to 0 over this many epochs (0: constant)
-    std::size_t d_steps = 1;         // k: D steps per G step
-    // Both learning rates over training (LrSchedule::linear(30): falling to 0 at epoch 30),
-    // evaluated every step at the fractional epoch; constant leaves the optimizers' rates alone.
-    LrSchedule schedule = LrSchedule::constant();
-    std::size_t sample_count = 64;   // the fixed latent batch (progress grids)
-    InitScheme init = InitScheme::pytorch;  // both networks' weights (dcgan: N(0, 0.02))
-    // Decay of the moving average of G's weights that sampling uses (0: off, sample G itself).
-    // 0.999 averages over about the last 1000 G steps; early steps average over fewer, as
-    // min(decay, (1 + t) / (10 + t)) after t G steps.
-    double generator_ema = 0;
-};
-
-struct GanStepStats {
-    double d_loss = 0;     // BCE on real + BCE on fake
-    double g_loss = 0;     // BCE(D(G(z)), label_generator); 0 when no G step was taken
-    double d_real = 0;     // mean D(x), a probability
-    double d_fake = 0;     // mean D(G(z)) before D's step, a probability
-    bool g_step = false;   // whether this iteration also stepped G (every d_steps-th)
-    bool skipped = false;  // a NaN/Inf was met and NonFinitePolicy::skip dropped a step
-};
-
-struct GanEpochStats {
-    std::size_t epoch = 0;                                  // 0-based index of the epoch just trained
-    double d_loss = 0, g_loss = 0, d_real = 0, d_fake = 0;  // means over the epoch's steps
-    double noise_std = 0;                                   // instance noise std at the epoch's start
-    double seconds = 0;
-    double images_per_second = 0;
-    std::size_t d_steps = 0, g_steps = 0, skipped_steps = 0;
-};
-
-// Called every few iterations: real images done, total, the epoch's running means.
-using GanProgressCallback = std::function<void(std::size_t, std::size_t, const GanEpochStats&)>;
-
-namespace detail {
-// Gan's (empty) base: its name in the error shows both shapes, GanShapes<G output, D input>.
-template <class GeneratorOut, class DiscriminatorIn>
-struct GanShapes {
-    static_assert(std::is_same_v<GeneratorOut, DiscriminatorIn>,
-                  "Gan: the generator's output shape must equal the discriminator's input shape");
-};
-}  // namespace detail
 
 template <class G, class D, class Loss = BCEWithLogits, class OptG = Adam, class OptD = Adam,
           Backend B = cpu::Blas>
@@ -121,14 +74,15 @@ class Gan : detail::GanShapes<typename G::output_shape, typename D::input_shape>
           m_base_lr_d(learning_rate(opt_d)),
           m_latent_rng(latent_seed(0)) {
         check_options(options);
-        if (options.generator_ema > 0) start_generator_ema();
+        if (options.generator_ema > 0) m_g_average.emplace(m_g);
         Rng fixed(seed ^ 0xF17EDB47C4ull);  // the progress grid's latents: fixed by the seed alone
         m_fixed_z.resize(options.sample_count * latent_size);
         for (auto& z : m_fixed_z) z = static_cast<T>(fixed.normal());
     }
 
     // One iteration on n real images (host memory, n x image_size): a D step, and a G step
-    // when this is the d_steps-th D step. Needs n >= 2 when a network has BatchNorm.
+    // when this is the d_steps-th D step; each an OptimizationStep (train/step.hpp), whose hooks
+    // discriminator_step() and generator_step() hold. Needs n >= 2 when a network has BatchNorm.
     GanStepStats fit_batch(const float* images, std::size_t n) {
         reserve(n);
         GanStepStats stats;
@@ -140,6 +94,9 @@ class Gan : detail::GanShapes<typename G::output_shape, typename D::input_shape>
         }
         m_g.train();
         m_d.train();
+        const auto context = [this] {
+            return "GAN iteration " + std::to_string(m_step) + " (epoch " + std::to_string(m_epoch + 1) + ")";
+        };
 
         // D step: real images, then G(z) (G's gradients are not needed here).
         B::from_host(images, m_real.data(), n * image_size);
@@ -147,47 +104,44 @@ class Gan : detail::GanShapes<typename G::output_shape, typename D::input_shape>
         draw_latents(n);
         B::copy(m_g.forward(m_z.data(), n), m_fake.data(), n * image_size);
         add_gaussian_noise<B>(m_fake.data(), n * image_size, noise, noise_key(1));
-        // The losses, probability sums and D's gradient sum stay on the device until the one read
-        // that the finite check needs.
-        m_d.zero_grad();
-        const T* logits = m_d.forward(m_real.data(), n);
-        m_loss.compute_on_device(logits, m_targets_real.data(), m_dlogits.data(), n, m_sums.slot(loss_real));
-        probability_sum(logits, n, m_sums.slot(prob_real));
-        m_d.backward(m_dlogits.data());
-        logits = m_d.forward(m_fake.data(), n);
-        m_loss.compute_on_device(logits, m_targets_fake.data(), m_dlogits.data(), n, m_sums.slot(loss_fake));
-        probability_sum(logits, n, m_sums.slot(prob_fake));
-        m_d.backward(m_dlogits.data());
-        B::reduce_sum(m_d.gradients(), D::param_count, m_sums.scratch(), m_sums.slot(grad_sum));
-        const auto d = m_sums.read();
-        double loss = static_cast<double>(d[loss_real]);
-        loss += static_cast<double>(d[loss_fake]);
-        stats.d_real = static_cast<double>(d[prob_real]) / static_cast<double>(n);
-        stats.d_fake = static_cast<double>(d[prob_fake]) / static_cast<double>(n);
-        stats.d_loss = loss;
-        if (finite_step("discriminator", loss, static_cast<double>(d[grad_sum]), m_d, stats))
-            m_opt_d.step(m_d.parameters(), m_d.gradients());
+        const auto d = m_d_step.run(
+            m_d, m_opt_d,
+            [&](auto& step) {
+                const T* logits = m_d.forward(m_real.data(), n);
+                m_loss.compute_on_device(logits, m_targets_real.data(), m_dlogits.data(), n, step.sum(loss_real));
+                probability_sum(logits, n, step.scratch(), step.sum(prob_real));
+                m_d.backward(m_dlogits.data());
+                logits = m_d.forward(m_fake.data(), n);
+                m_loss.compute_on_device(logits, m_targets_fake.data(), m_dlogits.data(), n, step.sum(loss_fake));
+                probability_sum(logits, n, step.scratch(), step.sum(prob_fake));
+                m_d.backward(m_dlogits.data());
+            },
+            context);
+        stats.d_loss = d.loss;
+        stats.d_real = static_cast<double>(d.sums[prob_real]) / static_cast<double>(n);
+        stats.d_fake = static_cast<double>(d.sums[prob_fake]) / static_cast<double>(n);
+        stats.skipped = d.skipped;
         if (++m_d_step_count % m_options.d_steps != 0) return stats;
 
         // G step: D's gradient w.r.t. its input flows into G; D's own weight gradients are not
         // computed (backward_input) and whatever D's gradient buffer holds is zeroed before its
         // next step.
-        draw_latents(n);
-        B::copy(m_g.forward(m_z.data(), n), m_fake.data(), n * image_size);
-        add_gaussian_noise<B>(m_fake.data(), n * image_size, noise, noise_key(2));
-        logits = m_d.forward(m_fake.data(), n);
-        m_loss.compute_on_device(logits, m_targets_gen.data(), m_dlogits.data(), n, m_sums.slot(loss_real));
-        m_d.backward_input(m_dlogits.data(), m_dfake.data());
-        m_g.zero_grad();
-        m_g.backward(m_dfake.data());
-        B::reduce_sum(m_g.gradients(), G::param_count, m_sums.scratch(), m_sums.slot(grad_sum));
-        const auto g = m_sums.read();
-        stats.g_loss = static_cast<double>(g[loss_real]);
+        const auto g = m_g_step.run(
+            m_g, m_opt_g,
+            [&](auto& step) {
+                draw_latents(n);
+                B::copy(m_g.forward(m_z.data(), n), m_fake.data(), n * image_size);
+                add_gaussian_noise<B>(m_fake.data(), n * image_size, noise, noise_key(2));
+                const T* logits = m_d.forward(m_fake.data(), n);
+                m_loss.compute_on_device(logits, m_targets_gen.data(), m_dlogits.data(), n, step.sum(0));
+                m_d.backward_input(m_dlogits.data(), m_dfake.data());
+                m_g.backward(m_dfake.data());
+            },
+            context);
+        stats.g_loss = g.loss;
         stats.g_step = true;
-        if (finite_step("generator", stats.g_loss, static_cast<double>(g[grad_sum]), m_g, stats)) {
-            m_opt_g.step(m_g.parameters(), m_g.gradients());
-            if (m_g_ema) update_generator_ema();
-        }
+        stats.skipped = stats.skipped || g.skipped;
+        if (!g.skipped && m_g_average) m_g_average->update(m_g, m_options.generator_ema, m_opt_g.steps());
         return stats;
     }
 
@@ -277,8 +231,8 @@ class Gan : detail::GanShapes<typename G::output_shape, typename D::input_shape>
 
     generator_model& generator() { return m_g; }
     // The moving average of G's weights (options.generator_ema > 0), else G itself.
-    generator_model& sampling_generator() { return m_g_ema ? *m_g_ema : m_g; }
-    bool has_generator_ema() const { return m_g_ema != nullptr; }
+    generator_model& sampling_generator() { return m_g_average ? m_g_average->model() : m_g; }
+    bool has_generator_ema() const { return m_g_average.has_value(); }
     discriminator_model& discriminator() { return m_d; }
     generator_optimizer& generator_optimizer_state() { return m_opt_g; }
     discriminator_optimizer& discriminator_optimizer_state() { return m_opt_d; }
@@ -290,13 +244,19 @@ class Gan : detail::GanShapes<typename G::output_shape, typename D::input_shape>
         check_options(options);
         m_options = options;
         if (options.generator_ema <= 0)
-            m_g_ema.reset();
-        else if (!m_g_ema)
-            start_generator_ema();
+            m_g_average.reset();
+        else if (!m_g_average)
+            m_g_average.emplace(m_g);
         fill_targets();
     }
     const std::vector<T>& fixed_latents() const { return m_fixed_z; }
-    void set_non_finite_policy(NonFinitePolicy policy) { m_policy = policy; }
+    void set_non_finite_policy(NonFinitePolicy policy) {
+        m_d_step.set_non_finite_policy(policy);
+        m_g_step.set_non_finite_policy(policy);
+    }
+    // The two optimization steps, where hooks (gradient sync, penalties) go.
+    OptimizationStep<B, 4>& discriminator_step() { return m_d_step; }
+    OptimizationStep<B, 1>& generator_step() { return m_g_step; }
 
     std::size_t epoch() const { return m_epoch; }  // epochs completed
     void set_epoch(std::size_t epoch) {
@@ -309,7 +269,7 @@ class Gan : detail::GanShapes<typename G::output_shape, typename D::input_shape>
         m_d_step_count = step;
     }
     std::uint64_t seed() const { return m_seed; }
-    std::size_t skipped_steps() const { return m_skipped; }
+    std::size_t skipped_steps() const { return m_d_step.skipped_steps() + m_g_step.skipped_steps(); }
 
   private:
     static void check_options(const GanOptions& options) {
@@ -321,22 +281,6 @@ class Gan : detail::GanShapes<typename G::output_shape, typename D::input_shape>
             throw std::invalid_argument("Gan: generator_ema (a decay) must be in [0, 1), not " +
                                         std::to_string(options.generator_ema));
     }
-    void start_generator_ema() {
-        m_g_ema = std::make_unique<generator_model>();
-        B::copy(m_g.parameters(), m_g_ema->parameters(), G::param_count);
-        B::copy(m_g.state(), m_g_ema->state(), generator_model::state_count);
-    }
-
-    // ema = beta ema + (1 - beta) G after G's t-th step, beta = min(decay, (1 + t) / (10 + t));
-    // the running statistics are G's own.
-    void update_generator_ema() {
-        const double t = static_cast<double>(m_opt_g.steps());
-        const T beta = static_cast<T>(std::min(m_options.generator_ema, (1 + t) / (10 + t)));
-        B::moving_average(m_g.parameters(), m_g_ema->parameters(), G::param_count, beta);
-        B::copy(m_g.state(), m_g_ema->state(), generator_model::state_count);
-    }
-
-  private:
     std::uint64_t latent_seed(std::uint64_t stream) const {
         return detail::dropout_key(m_seed ^ 0x1A7E47ull, stream);
     }
@@ -351,28 +295,9 @@ class Gan : detail::GanShapes<typename G::output_shape, typename D::input_shape>
     }
 
     // *sum (backend memory) = the sum of the sigmoids of n logits, left on the device.
-    void probability_sum(const T* logits, std::size_t n, T* sum) {
+    void probability_sum(const T* logits, std::size_t n, T* scratch, T* sum) {
         B::sigmoid(logits, m_probs.data(), n);
-        B::reduce_sum(m_probs.data(), n, m_sums.scratch(), sum);
-    }
-
-    // True when loss and gradients (their sum) are finite; else throws (stop) or counts a skipped step.
-    template <class M>
-    bool finite_step(const char* network, double loss, double gradient_sum, M& model, GanStepStats& stats) {
-        std::string what;
-        if (!std::isfinite(loss))
-            what = std::string(network) + " loss is " + describe_value(loss);
-        else if (!std::isfinite(gradient_sum))
-            what = "gradient of " + std::string(network) + " " +
-                   first_non_finite<B>(model.gradients(), M::parameter_slots()) + " is not finite";
-        if (what.empty()) return true;
-        const std::string message = "GAN iteration " + std::to_string(m_step) + " (epoch " +
-                                    std::to_string(m_epoch + 1) + "): " + what;
-        if (m_policy == NonFinitePolicy::stop) throw NonFiniteError(message);
-        ++m_skipped;
-        stats.skipped = true;
-        model.zero_grad();
-        return false;
+        B::reduce_sum(m_probs.data(), n, scratch, sum);
     }
 
     void reserve(std::size_t n) {
@@ -387,8 +312,8 @@ class Gan : detail::GanShapes<typename G::output_shape, typename D::input_shape>
         m_targets_real = B::template allocate<target_type>(n);
         m_targets_fake = B::template allocate<target_type>(n);
         m_targets_gen = B::template allocate<target_type>(n);
-        m_sums.reserve(
-            std::max({B::sum_scratch(n), B::sum_scratch(D::param_count), B::sum_scratch(G::param_count)}));
+        m_d_step.reserve(std::max(B::loss_scratch(n), B::sum_scratch(n)));
+        m_g_step.reserve(B::loss_scratch(n));
         m_capacity = n;
         fill_targets();
     }
@@ -407,7 +332,7 @@ class Gan : detail::GanShapes<typename G::output_shape, typename D::input_shape>
     }
 
     generator_model m_g;
-    std::unique_ptr<generator_model> m_g_ema;  // the moving average of G (generator_ema > 0)
+    std::optional<ModelAverage<G, B>> m_g_average;  // the moving average of G (generator_ema > 0)
     discriminator_model m_d;
     generator_optimizer m_opt_g;
     discriminator_optimizer m_opt_d;
@@ -416,18 +341,16 @@ class Gan : detail::GanShapes<typename G::output_shape, typename D::input_shape>
     std::uint64_t m_seed;
     double m_base_lr_g, m_base_lr_d;  // the optimizers' learning rates before any decay
     Rng m_latent_rng;
-    NonFinitePolicy m_policy = NonFinitePolicy::stop;
     std::size_t m_epoch = 0;
     double m_progress = 0;  // epochs done, fractional within fit_epoch (drives the decays)
     std::uint64_t m_step = 0, m_d_step_count = 0;
-    std::size_t m_skipped = 0;
     std::size_t m_capacity = 0, m_sample_capacity = 0;
     typename B::template buffer<T> m_real, m_fake, m_dfake, m_z, m_dlogits, m_probs, m_sample_z;
     typename B::template buffer<target_type> m_targets_real, m_targets_fake, m_targets_gen;
-    // Device scalars of one iteration: D's two losses (G's loss reuses the first), the two sums of
-    // D(x) and D(G(z)) probabilities, and the gradient sum of the network stepped (finite check).
-    enum : std::size_t { loss_real, loss_fake, prob_real, prob_fake, grad_sum, sum_count };
-    DeviceSums<B, sum_count> m_sums;
+    // D's device scalars: its two losses and the sums of the D(x) and D(G(z)) probabilities.
+    enum : std::size_t { loss_real, loss_fake, prob_real, prob_fake };
+    OptimizationStep<B, 4> m_d_step{"discriminator", 2};
+    OptimizationStep<B, 1> m_g_step{"generator", 1};  // G's loss
     std::vector<T> m_z_host, m_fixed_z;
 };
 
