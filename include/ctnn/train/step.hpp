@@ -141,8 +141,10 @@ class OptimizationStep {
     template <class Net>
     void save_state(Model<Net, B>& model) {
         constexpr std::size_t count = Model<Net, B>::state_count;
-        if (m_saved_state.size() < count) m_saved_state = B::template allocate<T>(count);
-        B::copy(model.state(), m_saved_state.data(), count);
+        if constexpr (count > 0) {
+            if (m_saved_state.size() < count) m_saved_state = B::template allocate<T>(count);
+            B::copy(model.state(), m_saved_state.data(), count);
+        }
     }
 
     std::string m_network;
