@@ -7,6 +7,7 @@
 #pragma once
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cmath>
 #include <cstdint>
@@ -36,6 +37,16 @@ struct EpochStats {
     double images_per_second = 0;
     double learning_rate = 0;
     std::size_t skipped_steps = 0;
+    bool complete = true;  // false: the stop flag ended the epoch early (the figures so far)
+};
+
+// How far an interrupted epoch got, with its running sums, so that finishing it later gives
+// the figures an uninterrupted epoch would have.
+struct EpochProgress {
+    std::size_t batches = 0;  // batches of the epoch trained (0: at an epoch boundary)
+    std::size_t seen = 0, correct = 0, skipped = 0;
+    double loss_sum = 0;      // sum of batch mean loss x batch size
+    double seconds = 0;       // training time spent on those batches
 };
 
 // Called every few batches: samples done, samples total, running loss, images per second.
@@ -80,7 +91,11 @@ public:
         return result.loss;
     }
 
-    // One pass over `train` in mini-batches of batch_size, shuffled by (seed, epoch).
+    // One pass over `train` in mini-batches of batch_size, shuffled by (seed, epoch). When the
+    // stop flag (set_stop_flag) is raised, it returns after the step in progress with
+    // complete = false and the epoch's position kept (epoch_progress()); the next call goes on
+    // from there, as does one on a trainer given that position (set_epoch_progress) with the
+    // weights, optimizer state and step of the same moment: the result equals an uninterrupted run.
     EpochStats fit_epoch(const data::Dataset& train, std::size_t batch_size, const ProgressCallback& progress = {}) {
         check_data(train);
         EpochStats stats;
@@ -89,26 +104,42 @@ public:
         set_learning_rate(m_optimizer, static_cast<float>(stats.learning_rate));
         data::Batches batches(train, batch_size, m_seed);
         batches.start_epoch(m_epoch);
-        const std::size_t skipped_before = skipped_steps();
-        double loss_sum = 0;
-        std::size_t seen = 0, correct = 0, batch_index = 0;
+        EpochProgress& done = m_epoch_progress;
+        for (std::size_t i = 0; i < done.batches; ++i) batches.next();  // trained before the stop
         const auto start = std::chrono::steady_clock::now();
-        while (batches.next()) {
+        const auto seconds = [&] { return done.seconds + seconds_since(start); };
+        while (!stop_requested() && batches.next()) {
+            const std::size_t skipped_before = skipped_steps();
             const double loss = fit_batch(batches.images(), batches.labels(), batches.size());
-            if (std::isfinite(loss)) loss_sum += loss * double(batches.size());
-            seen += batches.size();
-            correct += m_last_correct;
-            if (progress && (++batch_index % 20 == 0 || seen == train.size()))
-                progress(seen, train.size(), loss_sum / double(seen), double(seen) / seconds_since(start));
+            if (std::isfinite(loss)) done.loss_sum += loss * double(batches.size());
+            done.seen += batches.size();
+            done.correct += m_last_correct;
+            done.skipped += skipped_steps() - skipped_before;
+            ++done.batches;
+            if (progress && (done.batches % 20 == 0 || done.seen == train.size()))
+                progress(done.seen, train.size(), done.loss_sum / double(done.seen), double(done.seen) / seconds());
         }
-        stats.seconds = seconds_since(start);
-        stats.loss = seen ? loss_sum / double(seen) : 0.0;
-        stats.accuracy = seen ? double(correct) / double(seen) : 0.0;
-        stats.images_per_second = double(seen) / stats.seconds;
-        stats.skipped_steps = skipped_steps() - skipped_before;
+        stats.complete = done.batches >= batches.batches_per_epoch();
+        stats.seconds = seconds();
+        stats.loss = done.seen ? done.loss_sum / double(done.seen) : 0.0;
+        stats.accuracy = done.seen ? double(done.correct) / double(done.seen) : 0.0;
+        stats.images_per_second = double(done.seen) / std::max(stats.seconds, 1e-9);
+        stats.skipped_steps = done.skipped;
+        if (!stats.complete) {
+            done.seconds = stats.seconds;
+            return stats;
+        }
+        done = {};
         ++m_epoch;
         return stats;
     }
+
+    // fit_epoch returns early once *flag is true (a signal handler may set it); null: never.
+    void set_stop_flag(const std::atomic<bool>* flag) { m_stop = flag; }
+    bool stop_requested() const { return m_stop && m_stop->load(std::memory_order_relaxed); }
+    // Where the epoch in progress stopped (batches == 0: at an epoch boundary), for checkpoints.
+    const EpochProgress& epoch_progress() const { return m_epoch_progress; }
+    void set_epoch_progress(const EpochProgress& progress) { m_epoch_progress = progress; }
 
     // Loss, accuracy, per-class accuracy and confusion matrix in eval mode.
     ClassificationReport evaluate(const data::Dataset& data, std::size_t batch_size = 500) {
@@ -222,6 +253,8 @@ private:
     std::size_t m_epoch = 0;
     std::uint64_t m_step = 0;
     std::size_t m_last_correct = 0;
+    EpochProgress m_epoch_progress;
+    const std::atomic<bool>* m_stop = nullptr;
     std::size_t m_capacity = 0;
     typename B::template buffer<T> m_input, m_dlogits;
     typename B::template buffer<std::int32_t> m_labels;

@@ -12,6 +12,7 @@
 #pragma once
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cmath>
 #include <cstdint>
@@ -147,7 +148,10 @@ class Gan : detail::GanShapes<typename G::output_shape, typename D::input_shape>
 
     // One shuffled pass over `train` (order fixed by seed and epoch); the last short batch is
     // dropped (BatchNorm needs full batches). Latents are drawn from a stream of (seed, epoch),
-    // so a resumed run draws what an uninterrupted one would.
+    // so a resumed run draws what an uninterrupted one would. When the stop flag is raised it
+    // returns after the iteration in progress with complete = false and the position kept
+    // (epoch_progress()); the next call, or one on a trainer restored to that moment (weights,
+    // optimizer states, step, set_epoch_progress), finishes the epoch as if never stopped.
     GanEpochStats fit_epoch(const data::Dataset& train, std::size_t batch_size,
                             const GanProgressCallback& progress = {}) {
         if (train.sample_size() != image_size)
@@ -160,41 +164,55 @@ class Gan : detail::GanShapes<typename G::output_shape, typename D::input_shape>
         stats.epoch = m_epoch;
         m_progress = static_cast<double>(m_epoch);
         stats.noise_std = noise_std();
-        m_latent_rng = Rng(latent_seed(m_epoch + 1));
         data::Batches batches(train, batch_size, m_seed, /*shuffle=*/true, /*drop_last=*/true);
         batches.start_epoch(m_epoch);
-        const std::size_t total = batches.batches_per_epoch() * batch_size;
-        double d_loss = 0, g_loss = 0, d_real = 0, d_fake = 0;
-        std::size_t seen = 0, index = 0;
+        const std::size_t per_epoch = batches.batches_per_epoch(), total = per_epoch * batch_size;
+        GanEpochProgress& done = m_epoch_progress;
+        skip_trained_batches(batches, batch_size);
         const auto start = std::chrono::steady_clock::now();
         const auto update = [&] {
-            const double d = static_cast<double>(std::max<std::size_t>(stats.d_steps, 1));
-            stats.d_loss = d_loss / d, stats.d_real = d_real / d, stats.d_fake = d_fake / d;
-            stats.g_loss = g_loss / static_cast<double>(std::max<std::size_t>(stats.g_steps, 1));
-            stats.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-            stats.images_per_second = static_cast<double>(seen) / std::max(stats.seconds, 1e-9);
+            const double d = static_cast<double>(std::max<std::size_t>(done.d_steps, 1));
+            stats.d_loss = done.d_loss / d, stats.d_real = done.d_real / d, stats.d_fake = done.d_fake / d;
+            stats.g_loss = done.g_loss / static_cast<double>(std::max<std::size_t>(done.g_steps, 1));
+            stats.d_steps = done.d_steps, stats.g_steps = done.g_steps, stats.skipped_steps = done.skipped;
+            stats.seconds =
+                done.seconds + std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+            stats.images_per_second = static_cast<double>(done.seen) / std::max(stats.seconds, 1e-9);
         };
-        while (batches.next()) {
+        while (!stop_requested() && batches.next()) {
             m_progress = static_cast<double>(m_epoch) +
-                         static_cast<double>(index++) / static_cast<double>(batches.batches_per_epoch());
+                         static_cast<double>(done.batches++) / static_cast<double>(per_epoch);
             const GanStepStats step = fit_batch(batches.images(), batches.size());
-            seen += batches.size();
-            stats.skipped_steps += step.skipped;
+            done.seen += batches.size();
+            done.skipped += step.skipped;
             if (std::isfinite(step.d_loss))
-                d_loss += step.d_loss, d_real += step.d_real, d_fake += step.d_fake;
-            ++stats.d_steps;
-            if (step.g_step && std::isfinite(step.g_loss)) g_loss += step.g_loss;
-            stats.g_steps += step.g_step;
-            if (progress && (index % 20 == 0 || seen == total)) {
+                done.d_loss += step.d_loss, done.d_real += step.d_real, done.d_fake += step.d_fake;
+            ++done.d_steps;
+            if (step.g_step && std::isfinite(step.g_loss)) done.g_loss += step.g_loss;
+            done.g_steps += step.g_step;
+            if (progress && (done.batches % 20 == 0 || done.seen == total)) {
                 update();
-                progress(seen, total, stats);
+                progress(done.seen, total, stats);
             }
         }
         update();
+        stats.complete = done.batches >= per_epoch;
+        if (!stats.complete) {
+            done.seconds = stats.seconds;
+            return stats;
+        }
+        done = {};
         ++m_epoch;
         m_progress = static_cast<double>(m_epoch);
         return stats;
     }
+
+    // fit_epoch returns early once *flag is true (a signal handler may set it); null: never.
+    void set_stop_flag(const std::atomic<bool>* flag) { m_stop = flag; }
+    bool stop_requested() const { return m_stop && m_stop->load(std::memory_order_relaxed); }
+    // Where the epoch in progress stopped (batches == 0: at an epoch boundary), for checkpoints.
+    const GanEpochProgress& epoch_progress() const { return m_epoch_progress; }
+    void set_epoch_progress(const GanEpochProgress& progress) { m_epoch_progress = progress; }
 
     // The sampling generator (the moving average when on, else G) in eval mode on n latents z
     // (host, n x Z) -> images (host, n x image_size); its mode is restored afterwards. Generate
@@ -288,6 +306,18 @@ class Gan : detail::GanShapes<typename G::output_shape, typename D::input_shape>
         return detail::dropout_key(m_seed ^ 0x401CEull, m_step * 3 + which);
     }
 
+    // Restarts the epoch's latent stream and passes over the batches an interrupted run of this
+    // epoch trained, drawing the latents they drew (one draw per D step, one more per G step).
+    void skip_trained_batches(data::Batches& batches, std::size_t n) {
+        m_latent_rng = Rng(latent_seed(m_epoch + 1));
+        const std::uint64_t first_count = m_d_step_count - m_epoch_progress.batches;
+        for (std::size_t j = 0; j < m_epoch_progress.batches; ++j) {
+            batches.next();
+            const bool g_step = (first_count + j + 1) % m_options.d_steps == 0;
+            for (std::size_t k = 0; k < (g_step ? 2 : 1) * n * latent_size; ++k) m_latent_rng.normal();
+        }
+    }
+
     // n standard normals per latent from the epoch's stream, to backend memory.
     void draw_latents(std::size_t n) {
         for (std::size_t i = 0; i < n * latent_size; ++i) m_z_host[i] = static_cast<T>(m_latent_rng.normal());
@@ -344,6 +374,8 @@ class Gan : detail::GanShapes<typename G::output_shape, typename D::input_shape>
     std::size_t m_epoch = 0;
     double m_progress = 0;  // epochs done, fractional within fit_epoch (drives the decays)
     std::uint64_t m_step = 0, m_d_step_count = 0;
+    GanEpochProgress m_epoch_progress;
+    const std::atomic<bool>* m_stop = nullptr;
     std::size_t m_capacity = 0, m_sample_capacity = 0;
     typename B::template buffer<T> m_real, m_fake, m_dfake, m_z, m_dlogits, m_probs, m_sample_z;
     typename B::template buffer<target_type> m_targets_real, m_targets_fake, m_targets_gen;

@@ -1,7 +1,7 @@
 // What Gan is configured with and what it reports: GanOptions (label smoothing, instance noise,
 // D steps per G step, the learning-rate schedule, the fixed latent batch, initialization, the
-// moving average of G), GanStepStats (one iteration), GanEpochStats (one epoch) and the progress
-// callback; and detail::GanShapes, which names both shapes when G's output is not D's input.
+// moving average of G), GanStepStats (one iteration), GanEpochStats (one epoch), GanEpochProgress
+// (where an interrupted epoch stopped) and the progress callback; and detail::GanShapes, which names both shapes when G's output is not D's input.
 #pragma once
 
 #include <cstddef>
@@ -47,6 +47,16 @@ struct GanEpochStats {
     double seconds = 0;
     double images_per_second = 0;
     std::size_t d_steps = 0, g_steps = 0, skipped_steps = 0;
+    bool complete = true;  // false: the stop flag ended the epoch early (the figures so far)
+};
+
+// How far an interrupted epoch got, with its running sums, so that finishing it later gives
+// the figures an uninterrupted epoch would have.
+struct GanEpochProgress {
+    std::size_t batches = 0;  // iterations of the epoch trained (0: at an epoch boundary)
+    std::size_t seen = 0, d_steps = 0, g_steps = 0, skipped = 0;
+    double d_loss = 0, g_loss = 0, d_real = 0, d_fake = 0;  // sums over the steps
+    double seconds = 0;                                     // training time spent on them
 };
 
 // Called every few iterations: real images done, total, the epoch's running means.
