@@ -141,7 +141,8 @@ void count_correct() {
         }
 }
 
-// The float64 loss and gradient of one element: 0 BCE on probabilities, 1 BCE on logits, 2 MSE.
+// The float64 loss and gradient of one element: 0 BCE on probabilities, 1 BCE on logits, 2 MSE,
+// 3 hinge, 4 Wasserstein (targets +-1 for the last two).
 inline void reference_loss(int kind, double y, double t, double& loss, double& grad) {
     if (kind == 0) {
         loss = -(t * std::max(std::log(y), -100.0) + (1 - t) * std::max(std::log1p(-y), -100.0));
@@ -149,20 +150,28 @@ inline void reference_loss(int kind, double y, double t, double& loss, double& g
     } else if (kind == 1) {
         loss = std::max(y, 0.0) - y * t + std::log1p(std::exp(-std::abs(y)));
         grad = 1 / (1 + std::exp(-y)) - t;
-    } else {
+    } else if (kind == 2) {
         loss = (y - t) * (y - t);
         grad = 2 * (y - t);
+    } else if (kind == 3) {
+        loss = std::max(0.0, 1 - t * y);
+        grad = 1 - t * y > 0 ? -t : 0.0;
+    } else {
+        loss = -t * y;
+        grad = -t;
     }
 }
 
 template <class B>
 void elementwise_losses() {
     using M = Memory<B>;
-    for (int kind = 0; kind < 3; ++kind)
+    for (int kind = 0; kind < 5; ++kind)
         for (const std::size_t n : sizes) {
             auto y = kind == 0 ? uniform(n, 200 + n, 0.02, 0.98) : uniform(n, 200 + n, -6, 6);
             if (kind == 1 && n > 2) y[0] = 500.0f, y[1] = -500.0f;  // stable for huge logits
-            const auto t = uniform(n, 300 + n, 0, 1);
+            auto t = uniform(n, 300 + n, 0, 1);
+            if (kind >= 3)
+                for (auto& v : t) v = v < 0.5f ? -1.0f : 1.0f;
             const double scale = n ? 1.0 / static_cast<double>(n) : 1.0;
             auto dy = M::upload(y);
             auto dt = M::upload(t);
@@ -176,6 +185,10 @@ void elementwise_losses() {
                                    sum.sums.slot(0));
             if (kind == 2)
                 B::mse(dy.data(), dt.data(), dgrad.data(), n, s, sum.sums.scratch(), sum.sums.slot(0));
+            if (kind == 3)
+                B::hinge(dy.data(), dt.data(), dgrad.data(), n, s, sum.sums.scratch(), sum.sums.slot(0));
+            if (kind == 4)
+                B::wasserstein(dy.data(), dt.data(), dgrad.data(), n, s, sum.sums.scratch(), sum.sums.slot(0));
             std::vector<double> grad(n);
             double loss = 0;
             for (std::size_t i = 0; i < n; ++i) {
@@ -184,7 +197,8 @@ void elementwise_losses() {
                 loss += l * scale;
                 grad[i] = g * scale;
             }
-            INFO((kind == 0 ? "bce" : kind == 1 ? "bce_with_logits" : "mse") << ", n = " << n);
+            const char* const names[] = {"bce", "bce_with_logits", "mse", "hinge", "wasserstein"};
+            INFO(names[kind] << ", n = " << n);
             check_close("loss", {static_cast<float>(sum.value())}, {loss}, 1e-4);
             check_close("gradient", M::download(dgrad.data(), n), grad, 1e-6);
         }
@@ -326,6 +340,59 @@ void fill_targets() {
     CHECK(got.back() == uniform(n, 13).back());  // nothing past n - 1 written
 }
 
+// The gradient penalty's four ops (train/gradient_penalty.hpp) on rows of 784 and of 3 values.
+template <class B>
+void gradient_penalty_ops() {
+    using M = Memory<B>;
+    for (const std::size_t cols : {std::size_t{3}, std::size_t{784}}) {
+        const std::size_t rows = 67, n = rows * cols;
+        const auto a = uniform(n, 14), b = uniform(n, 15), d = uniform(n, 16);
+        auto w = uniform(rows, 17, 0, 1);
+        auto da = M::upload(a), db = M::upload(b), dd = M::upload(d), dw = M::upload(w);
+        auto out = B::template allocate<float>(n);
+        B::interpolate_rows(da.data(), db.data(), dw.data(), rows, cols, out.data());
+        std::vector<double> mixed(n);
+        for (std::size_t i = 0; i < n; ++i) mixed[i] = double(w[i / cols]) * a[i] + (1 - double(w[i / cols])) * b[i];
+        check_close("interpolate_rows", M::download(out.data(), n), mixed, 1e-6);
+
+        auto zero_row = d;
+        std::fill(zero_row.begin(), zero_row.begin() + static_cast<std::ptrdiff_t>(cols), 0.0f);
+        auto dz = M::upload(zero_row);
+        auto norms = B::template allocate<float>(rows);
+        B::row_norms(dz.data(), rows, cols, norms.data());
+        std::vector<double> want_norms(rows, 0.0);
+        for (std::size_t i = 0; i < n; ++i) want_norms[i / cols] += double(zero_row[i]) * zero_row[i];
+        for (auto& v : want_norms) v = std::sqrt(v);
+        check_close("row_norms", M::download(norms.data(), rows), want_norms, 1e-6);
+
+        const float h = 1e-3f;
+        B::step_along_rows(da.data(), dz.data(), norms.data(), h, rows, cols, out.data());
+        std::vector<double> stepped(n);
+        for (std::size_t i = 0; i < n; ++i) {
+            const double norm = want_norms[i / cols];
+            stepped[i] = norm > 0 ? a[i] + double(h) * zero_row[i] / norm : a[i];
+        }
+        check_close("step_along_rows", M::download(out.data(), n), stepped, 1e-6);
+
+        Sum<B> sum(rows);
+        auto dplus = B::template allocate<float>(rows), dminus = B::template allocate<float>(rows);
+        const float lambda = 10.0f;
+        B::gradient_penalty(norms.data(), rows, lambda, h, dplus.data(), dminus.data(), sum.sums.scratch(),
+                            sum.sums.slot(0));
+        double penalty = 0;
+        std::vector<double> plus(rows), minus(rows);
+        for (std::size_t r = 0; r < rows; ++r) {
+            const double excess = want_norms[r] - 1, scale = double(lambda) / double(rows);
+            penalty += scale * excess * excess;
+            plus[r] = scale * excess / double(h);
+            minus[r] = -plus[r];
+        }
+        check_close("gradient_penalty dplus", M::download(dplus.data(), rows), plus, 1e-4);
+        check_close("gradient_penalty dminus", M::download(dminus.data(), rows), minus, 1e-4);
+        CHECK(sum.value() == doctest::Approx(penalty).epsilon(1e-5));
+    }
+}
+
 }  // namespace ctnn::testing::train_conformance
 
 #define CTNN_TRAIN_OPS_CASE(B, NAME, READY, OP)                                     \
@@ -344,4 +411,5 @@ void fill_targets() {
     CTNN_TRAIN_OPS_CASE(B, NAME, READY, instance_noise)        \
     CTNN_TRAIN_OPS_CASE(B, NAME, READY, moving_average)        \
     CTNN_TRAIN_OPS_CASE(B, NAME, READY, sigmoid)               \
-    CTNN_TRAIN_OPS_CASE(B, NAME, READY, fill_targets)
+    CTNN_TRAIN_OPS_CASE(B, NAME, READY, fill_targets)          \
+    CTNN_TRAIN_OPS_CASE(B, NAME, READY, gradient_penalty_ops)

@@ -39,6 +39,21 @@ struct BinaryCrossEntropyWithLogits {  // y a logit: max(x,0) - x t + log(1 + ex
         grad = sigmoid - t;
     }
 };
+struct Hinge {  // y a critic output, t = +1 (real) or -1 (fake): max(0, 1 - t y)
+    template <class T>
+    static CTNN_HD void apply(T y, T t, T& loss, T& grad) {
+        const T margin = T(1) - t * y;
+        loss = margin > T(0) ? margin : T(0);
+        grad = margin > T(0) ? -t : T(0);
+    }
+};
+struct Wasserstein {  // y a critic output, t = +1 or -1: -t y (a critic's or generator's linear loss)
+    template <class T>
+    static CTNN_HD void apply(T y, T t, T& loss, T& grad) {
+        loss = -t * y;
+        grad = -t;
+    }
+};
 struct SquaredError {
     template <class T>
     static CTNN_HD void apply(T y, T t, T& loss, T& grad) {
@@ -181,6 +196,72 @@ struct InstanceNoise {
     T std;
     std::uint64_t key;
     CTNN_HD void operator()(std::size_t i) const { x[i] += std * hashed_normal<T>(key, i); }
+};
+
+// ---------------------------------------------------------------- gradient penalty (WGAN-GP)
+// Over (rows, cols) row-major: one row per sample.
+
+// Element i: out = w a + (1 - w) b with the row's weight w (the interpolates of real and fake).
+template <class T>
+struct InterpolateRows {
+    const T* a;
+    const T* b;
+    const T* weights;
+    T* out;
+    std::size_t cols;
+    CTNN_HD void operator()(std::size_t i) const {
+        const T w = weights[i / cols];
+        out[i] = w * a[i] + (T(1) - w) * b[i];
+    }
+};
+
+// Row r: norms[r] = |x[r, :]|_2.
+template <class T>
+struct RowNorm {
+    const T* x;
+    T* norms;
+    std::size_t cols;
+    CTNN_HD void operator()(std::size_t r) const {
+        T total = 0;
+        for (std::size_t c = 0; c < cols; ++c) total += x[r * cols + c] * x[r * cols + c];
+        norms[r] = std::sqrt(total);
+    }
+};
+
+// Element i: out = x + h d / |d[row]| (a step of length h along the row's direction; a zero
+// row stays put).
+template <class T>
+struct StepAlongRows {
+    const T* x;
+    const T* d;
+    const T* norms;
+    T h;
+    T* out;
+    std::size_t cols;
+    CTNN_HD void operator()(std::size_t i) const {
+        const T norm = norms[i / cols];
+        out[i] = norm > T(0) ? x[i] + h * d[i] / norm : x[i];
+    }
+};
+
+// Row r of the penalty (lambda / rows) (|g_r| - 1)^2: term = that, dplus[r] = (lambda / rows)
+// (|g_r| - 1) / h = -dminus[r], the output gradients of the passes at x + h v and x - h v whose
+// parameter gradients' difference is the penalty's (a central difference along v = g / |g|).
+template <class T>
+struct GradientPenaltyRow {
+    const T* norms;
+    T* dplus;
+    T* dminus;
+    T* terms;
+    T lambda_over_rows;
+    T h;
+    CTNN_HD T term(std::size_t r) const {
+        const T excess = norms[r] - T(1);
+        dplus[r] = lambda_over_rows * excess / h;
+        dminus[r] = -dplus[r];
+        return lambda_over_rows * excess * excess;
+    }
+    CTNN_HD void operator()(std::size_t r) const { terms[r] = term(r); }
 };
 
 // average[i] = beta average[i] + (1 - beta) live[i] (the moving average of G's weights).

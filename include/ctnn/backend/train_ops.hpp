@@ -46,6 +46,13 @@ struct TrainOps {
     static void mse(const T* y, const float* targets, T* dy, std::size_t n, T scale, T* scratch, T* sum) {
         elementwise_loss<ops::SquaredError>(y, targets, dy, n, scale, scratch, sum);
     }
+    static void hinge(const T* y, const float* targets, T* dy, std::size_t n, T scale, T* scratch, T* sum) {
+        elementwise_loss<ops::Hinge>(y, targets, dy, n, scale, scratch, sum);
+    }
+    static void wasserstein(const T* y, const float* targets, T* dy, std::size_t n, T scale, T* scratch,
+                            T* sum) {
+        elementwise_loss<ops::Wasserstein>(y, targets, dy, n, scale, scratch, sum);
+    }
 
     // ------------------------------------------------------------ optimizer steps
     static void sgd_step(T* params, const T* grads, T* velocity, std::size_t n, const SgdHyper<T>& h) {
@@ -72,6 +79,25 @@ struct TrainOps {
         Self::for_each(n, bodies::MovingAverage<T>{live, average, beta});
     }
     static void sigmoid(const T* x, T* y, std::size_t n) { Self::for_each(n, bodies::Sigmoid<T>{x, y}); }
+
+    // ------------------------------------------------------------ gradient penalty
+    static void interpolate_rows(const T* a, const T* b, const T* weights, std::size_t rows, std::size_t cols,
+                                 T* out) {
+        Self::for_each(rows * cols, bodies::InterpolateRows<T>{a, b, weights, out, cols});
+    }
+    static void row_norms(const T* x, std::size_t rows, std::size_t cols, T* norms) {
+        Self::for_each(rows, bodies::RowNorm<T>{x, norms, cols});
+    }
+    static void step_along_rows(const T* x, const T* d, const T* norms, T h, std::size_t rows, std::size_t cols,
+                                T* out) {
+        Self::for_each(rows * cols, bodies::StepAlongRows<T>{x, d, norms, h, out, cols});
+    }
+    static void gradient_penalty(const T* norms, std::size_t rows, T lambda, T h, T* dplus, T* dminus, T* scratch,
+                                 T* sum) {
+        const T scale = rows ? lambda / static_cast<T>(rows) : T(0);
+        Self::for_each(rows, bodies::GradientPenaltyRow<T>{norms, dplus, dminus, scratch, scale, h});
+        *sum = Self::sum(scratch, rows);
+    }
     static void fill_targets(float* targets, std::size_t n, float value) {
         Self::for_each(n, bodies::Fill<float>{targets, value});
     }

@@ -52,6 +52,10 @@ concept BackendTrainOps = requires(typename B::value_type* y, const typename B::
     B::bce_with_logits(x, targets, y, n, a, y, y);
     // Squared error: dy = scale 2 (y - t) (y, targets, dy, n, scale, scratch, sum).
     B::mse(x, targets, y, n, a, y, y);
+    // Hinge, t = +1 or -1: max(0, 1 - t y), dy = scale (-t where 1 - t y > 0) (y, targets, dy, n, scale, scratch, sum).
+    B::hinge(x, targets, y, n, a, y, y);
+    // Wasserstein (linear), t = +1 or -1: -t y, dy = -scale t (y, targets, dy, n, scale, scratch, sum).
+    B::wasserstein(x, targets, y, n, a, y, y);
     // SGD step (params, grads, velocity (null without momentum), n, hyper).
     B::sgd_step(y, x, y, n, SgdHyper<typename B::value_type>{});
     // Adam / AdamW step (params, grads, exp_avg, exp_avg_sq, n, hyper).
@@ -60,6 +64,15 @@ concept BackendTrainOps = requires(typename B::value_type* y, const typename B::
     B::instance_noise(y, n, a, key);
     // average = beta average + (1 - beta) live, per element (live, average, n, beta).
     B::moving_average(x, y, n, a);
+    // out[r, c] = w[r] a[r, c] + (1 - w[r]) b[r, c]: WGAN-GP's interpolates (a, b, w, rows, cols, out).
+    B::interpolate_rows(x, x, x, n, n, y);
+    // norms[r] = |x[r, :]|_2 (x, rows, cols, norms).
+    B::row_norms(x, n, n, y);
+    // out[r, c] = x[r, c] + h d[r, c] / |d[r, :]|, x where d's row is 0 (x, d, norms of d, h, rows, cols, out).
+    B::step_along_rows(x, x, x, a, n, n, y);
+    // *sum = lambda / rows sum (norms[r] - 1)^2, dplus[r] = lambda (norms[r] - 1) / (rows h) = -dminus[r]
+    // (norms, rows, lambda, h, dplus, dminus, scratch, sum).
+    B::gradient_penalty(x, n, a, a, y, y, y, y);
     // y = 1 / (1 + exp(-x)), stable for large |x| (x, y, n).
     B::sigmoid(x, y, n);
     // Float targets (BCE labels) = value on any backend (targets, n, value).

@@ -55,6 +55,21 @@ struct TrainOps : ctnn::TrainOps<Self, float> {
     static void mse(const T* y, const float* targets, T* dy, std::size_t n, T scale, T* scratch, T* sum) {
         elementwise_loss<ctnn::ops::SquaredError>(y, targets, dy, n, scale, scratch, sum);
     }
+    static void hinge(const T* y, const float* targets, T* dy, std::size_t n, T scale, T* scratch, T* sum) {
+        elementwise_loss<ctnn::ops::Hinge>(y, targets, dy, n, scale, scratch, sum);
+    }
+    static void wasserstein(const T* y, const float* targets, T* dy, std::size_t n, T scale, T* scratch,
+                            T* sum) {
+        elementwise_loss<ctnn::ops::Wasserstein>(y, targets, dy, n, scale, scratch, sum);
+    }
+
+    static void gradient_penalty(const T* norms, std::size_t rows, T lambda, T h, T* dplus, T* dminus, T* scratch,
+                                 T* sum) {
+        const T scale = rows ? lambda / static_cast<T>(rows) : T(0);
+        detail::launch_loss_sum(stream(), rows,
+                                ctnn::bodies::GradientPenaltyRow<T>{norms, dplus, dminus, nullptr, scale, h}, scratch,
+                                sum);
+    }
 
   private:
     template <class Op>
