@@ -20,6 +20,7 @@
 #include "ctnn/layers/reshape.hpp"
 #include "ctnn/layers/softmax.hpp"
 #include "ctnn/losses/bce.hpp"
+#include "ctnn/losses/critic.hpp"
 #include "ctnn/losses/mse.hpp"
 #include "ctnn/losses/softmax_cross_entropy.hpp"
 #include "ctnn/models/lenet5.hpp"

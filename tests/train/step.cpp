@@ -171,7 +171,7 @@ TEST_CASE("OptimizationStep: Classifier and Gan run their steps through hooks a 
     std::size_t d_calls = 0, g_calls = 0;
     gan.discriminator_step().add_hook([&](const GradientView<B>& view) {
         ++d_calls;
-        CHECK(view.loss_sums == 2);  // BCE on the real and on the fake images
+        CHECK(view.loss_sums == 2);  // BCE on the real and on the fake images (no penalty)
     });
     gan.generator_step().add_hook([&](const GradientView<B>&) { ++g_calls; });
     std::vector<float> images(4 * 784, 0.0f);

@@ -1,14 +1,17 @@
 // Gan<G, D, Loss, OptG, OptD, Backend>: trains a generator G (latent (Z) -> image) against a
-// discriminator D (image -> one logit) in the standard non-saturating game: D minimises
-// BCE(D(x), real target) + BCE(D(G(z)), fake target), G minimises BCE(D(G(z)), 1). Separate
-// optimizers, one-sided label smoothing (targets), instance noise on D's inputs with a linearly
-// decaying std, k D steps per G step, one learning-rate schedule for both (GanOptions::schedule),
-// a fixed latent batch for progress grids (train/gan_options.hpp). fit_batch is one iteration:
-// a D step and every k-th time a G step, each an OptimizationStep (train/step.hpp: hooks, the
-// NaN/Inf check, one device-to-host read); fit_epoch is one shuffled pass; both report D loss,
-// G loss, D(x) and D(G(z)) as probabilities. With options.generator_ema > 0 a ModelAverage of G
-// follows G after every G step, and generate() and sample_fixed() draw from it. Buffers are
-// sized on the first batch: a steady-state iteration allocates nothing.
+// discriminator D (image -> one logit or critic value). The game is the loss's:
+//   BCEWithLogits (default, non-saturating): D minimises BCE(D(x), real target) + BCE(D(G(z)),
+//     fake target), G minimises BCE(D(G(z)), 1); one-sided label smoothing through the targets;
+//   Hinge: D minimises relu(1 - D(x)) + relu(1 + D(G(z))), G minimises -D(G(z));
+//   Wasserstein: D minimises D(G(z)) - D(x), G minimises -D(G(z)).
+// Separate optimizers, instance noise on D's inputs with a linearly decaying std, k D steps per
+// G step, one learning-rate schedule for both (GanOptions::schedule), a fixed latent batch for
+// progress grids (train/gan_options.hpp). fit_batch is one iteration: a D step and every k-th
+// time a G step, each an OptimizationStep (train/step.hpp: hooks, the NaN/Inf check, one
+// device-to-host read); fit_epoch is one shuffled pass; both report D loss, G loss, D(x) and
+// D(G(z)) (probabilities under BCE, raw critic values otherwise). With options.generator_ema > 0
+// a ModelAverage of G follows G after every G step, and generate() and sample_fixed() draw from
+// it. Buffers are sized on the first batch: a steady-state iteration allocates nothing.
 #pragma once
 
 #include <algorithm>
@@ -29,16 +32,39 @@
 #include "ctnn/data/dataset.hpp"
 #include "ctnn/backend/train_ops.hpp"
 #include "ctnn/losses/bce.hpp"
+#include "ctnn/losses/critic.hpp"
 #include "ctnn/nn/model.hpp"
 #include "ctnn/optim/adam.hpp"
 #include "ctnn/optim/one_of.hpp"
 #include "ctnn/train/gan_noise.hpp"
 #include "ctnn/train/gan_options.hpp"
+#include "ctnn/train/gradient_penalty.hpp"
 #include "ctnn/train/model_average.hpp"
 #include "ctnn/train/schedule.hpp"
 #include "ctnn/train/step.hpp"
 
 namespace ctnn {
+
+namespace detail {
+// The loss a GAN's generator minimises: Loss::generator_loss where the loss names one (the hinge
+// game's generator minimises -D(G(z))), else Loss itself.
+template <class Loss>
+struct GeneratorLoss {
+    using type = Loss;
+    static constexpr bool signed_targets = false;
+    static type make(const Loss& loss) { return loss; }
+};
+template <class Loss>
+inline constexpr bool has_gradient_penalty_v = requires { requires Loss::gradient_penalty; };
+struct NoGradientPenalty {};
+template <class Loss>
+    requires requires { typename Loss::generator_loss; }
+struct GeneratorLoss<Loss> {
+    using type = typename Loss::generator_loss;
+    static constexpr bool signed_targets = Loss::signed_targets;
+    static type make(const Loss& loss) { return type{loss.reduction}; }
+};
+}  // namespace detail
 
 template <class G, class D, class Loss = BCEWithLogits, class OptG = Adam, class OptD = Adam,
           Backend B = cpu::Blas>
@@ -59,7 +85,17 @@ class Gan : detail::GanShapes<typename G::output_shape, typename D::input_shape>
     using generator_optimizer = typename OptG::template impl<B>;
     using discriminator_optimizer = typename OptD::template impl<B>;
     using loss_type = typename Loss::template bind<typename D::output_shape>::template impl<B>;
+    using generator_loss = typename detail::GeneratorLoss<Loss>::type;
+    using generator_loss_type = typename generator_loss::template bind<typename D::output_shape>::template impl<B>;
     using target_type = typename Loss::target_type;
+    // Hinge and Wasserstein take targets +1 (real) and -1 (fake); BCE takes labels in [0, 1].
+    static constexpr bool signed_targets = detail::GeneratorLoss<Loss>::signed_targets;
+    // WassersteinGP: the critic's step carries the gradient penalty (train/gradient_penalty.hpp).
+    static constexpr bool penalized = detail::has_gradient_penalty_v<Loss>;
+    // D's device scalars: its losses (real, fake, the gradient penalty when there is one), then
+    // the sums of D(x) and D(G(z)).
+    static constexpr std::size_t loss_real = 0, loss_fake = 1, penalty = 2, d_losses = penalized ? 3 : 2,
+                                 prob_real = d_losses, prob_fake = d_losses + 1;
     static constexpr std::size_t latent_size = G::input_shape::size;
     static constexpr std::size_t image_size = D::input_shape::size;
 
@@ -69,12 +105,20 @@ class Gan : detail::GanShapes<typename G::output_shape, typename D::input_shape>
           m_opt_g(opt_g, G::param_count),
           m_opt_d(opt_d, D::param_count),
           m_loss(loss),
+          m_g_loss(detail::GeneratorLoss<Loss>::make(loss)),
+          m_loss_config(loss),
           m_options(options),
           m_seed(seed),
           m_base_lr_g(learning_rate(opt_g)),
           m_base_lr_d(learning_rate(opt_d)),
           m_latent_rng(latent_seed(0)) {
         check_options(options);
+        if constexpr (penalized)
+            m_d_step.add_hook([this](const GradientView<B>& view) {
+                m_penalty.add(m_d, m_real.data(), m_fake.data(), m_batch, static_cast<T>(m_loss_config.lambda),
+                              static_cast<T>(m_loss_config.step), detail::dropout_key(m_seed ^ 0x6E7A1ull, m_step),
+                              view.sums + penalty);
+            });
         if (options.generator_ema > 0) m_g_average.emplace(m_g);
         Rng fixed(seed ^ 0xF17EDB47C4ull);  // the progress grid's latents: fixed by the seed alone
         m_fixed_z.resize(options.sample_count * latent_size);
@@ -86,6 +130,7 @@ class Gan : detail::GanShapes<typename G::output_shape, typename D::input_shape>
     // discriminator_step() and generator_step() hold. Needs n >= 2 when a network has BatchNorm.
     GanStepStats fit_batch(const float* images, std::size_t n) {
         reserve(n);
+        m_batch = n;
         GanStepStats stats;
         const T noise = static_cast<T>(noise_std());
         ++m_step;
@@ -110,11 +155,11 @@ class Gan : detail::GanShapes<typename G::output_shape, typename D::input_shape>
             [&](auto& step) {
                 const T* logits = m_d.forward(m_real.data(), n);
                 m_loss.compute_on_device(logits, m_targets_real.data(), m_dlogits.data(), n, step.sum(loss_real));
-                probability_sum(logits, n, step.scratch(), step.sum(prob_real));
+                output_sum(logits, n, step.scratch(), step.sum(prob_real));
                 m_d.backward(m_dlogits.data());
                 logits = m_d.forward(m_fake.data(), n);
                 m_loss.compute_on_device(logits, m_targets_fake.data(), m_dlogits.data(), n, step.sum(loss_fake));
-                probability_sum(logits, n, step.scratch(), step.sum(prob_fake));
+                output_sum(logits, n, step.scratch(), step.sum(prob_fake));
                 m_d.backward(m_dlogits.data());
             },
             context);
@@ -134,7 +179,7 @@ class Gan : detail::GanShapes<typename G::output_shape, typename D::input_shape>
                 B::copy(m_g.forward(m_z.data(), n), m_fake.data(), n * image_size);
                 add_gaussian_noise<B>(m_fake.data(), n * image_size, noise, noise_key(2));
                 const T* logits = m_d.forward(m_fake.data(), n);
-                m_loss.compute_on_device(logits, m_targets_gen.data(), m_dlogits.data(), n, step.sum(0));
+                m_g_loss.compute_on_device(logits, m_targets_gen.data(), m_dlogits.data(), n, step.sum(0));
                 m_d.backward_input(m_dlogits.data(), m_dfake.data());
                 m_g.backward(m_dfake.data());
             },
@@ -273,7 +318,7 @@ class Gan : detail::GanShapes<typename G::output_shape, typename D::input_shape>
         m_g_step.set_non_finite_policy(policy);
     }
     // The two optimization steps, where hooks (gradient sync, penalties) go.
-    OptimizationStep<B, 4>& discriminator_step() { return m_d_step; }
+    OptimizationStep<B, d_losses + 2>& discriminator_step() { return m_d_step; }
     OptimizationStep<B, 1>& generator_step() { return m_g_step; }
 
     std::size_t epoch() const { return m_epoch; }  // epochs completed
@@ -291,6 +336,10 @@ class Gan : detail::GanShapes<typename G::output_shape, typename D::input_shape>
 
   private:
     static void check_options(const GanOptions& options) {
+        if (signed_targets && (options.label_real != 1.0f || options.label_fake != 0.0f ||
+                               options.label_generator != 1.0f))
+            throw std::invalid_argument(std::string("Gan: label smoothing (label_real, label_fake, label_generator) ") +
+                                        "applies to BCE; the " + Loss::name + " loss takes targets +1 and -1");
         if (options.d_steps == 0)
             throw std::invalid_argument("Gan: d_steps (D steps per G step) must be >= 1");
         if (!(options.schedule.total_epochs >= 0) || !(options.schedule.warmup_epochs >= 0))
@@ -324,10 +373,15 @@ class Gan : detail::GanShapes<typename G::output_shape, typename D::input_shape>
         B::from_host(m_z_host.data(), m_z.data(), n * latent_size);
     }
 
-    // *sum (backend memory) = the sum of the sigmoids of n logits, left on the device.
-    void probability_sum(const T* logits, std::size_t n, T* scratch, T* sum) {
-        B::sigmoid(logits, m_probs.data(), n);
-        B::reduce_sum(m_probs.data(), n, scratch, sum);
+    // *sum (backend memory) = the sum of the sigmoids of n logits (BCE: probabilities), or of the
+    // raw critic values (hinge, Wasserstein), left on the device.
+    void output_sum(const T* logits, std::size_t n, T* scratch, T* sum) {
+        if constexpr (signed_targets) {
+            B::reduce_sum(logits, n, scratch, sum);
+        } else {
+            B::sigmoid(logits, m_probs.data(), n);
+            B::reduce_sum(m_probs.data(), n, scratch, sum);
+        }
     }
 
     void reserve(std::size_t n) {
@@ -352,9 +406,9 @@ class Gan : detail::GanShapes<typename G::output_shape, typename D::input_shape>
         const auto fill = [this](target_type* targets, float label) {
             B::fill_targets(targets, m_capacity, static_cast<target_type>(label));
         };
-        fill(m_targets_real.data(), m_options.label_real);
-        fill(m_targets_fake.data(), m_options.label_fake);
-        fill(m_targets_gen.data(), m_options.label_generator);
+        fill(m_targets_real.data(), signed_targets ? 1.0f : m_options.label_real);
+        fill(m_targets_fake.data(), signed_targets ? -1.0f : m_options.label_fake);
+        fill(m_targets_gen.data(), signed_targets ? 1.0f : m_options.label_generator);
     }
     void reserve_sampling(std::size_t n) {
         if (n > m_sample_capacity)
@@ -367,6 +421,8 @@ class Gan : detail::GanShapes<typename G::output_shape, typename D::input_shape>
     generator_optimizer m_opt_g;
     discriminator_optimizer m_opt_d;
     loss_type m_loss;
+    generator_loss_type m_g_loss;  // Loss itself, or the one its generator minimises (hinge: -D(G(z)))
+    Loss m_loss_config;            // the penalty's lambda and step (WassersteinGP)
     GanOptions m_options;
     std::uint64_t m_seed;
     double m_base_lr_g, m_base_lr_d;  // the optimizers' learning rates before any decay
@@ -379,9 +435,9 @@ class Gan : detail::GanShapes<typename G::output_shape, typename D::input_shape>
     std::size_t m_capacity = 0, m_sample_capacity = 0;
     typename B::template buffer<T> m_real, m_fake, m_dfake, m_z, m_dlogits, m_probs, m_sample_z;
     typename B::template buffer<target_type> m_targets_real, m_targets_fake, m_targets_gen;
-    // D's device scalars: its two losses and the sums of the D(x) and D(G(z)) probabilities.
-    enum : std::size_t { loss_real, loss_fake, prob_real, prob_fake };
-    OptimizationStep<B, 4> m_d_step{"discriminator", 2};
+    OptimizationStep<B, d_losses + 2> m_d_step{"discriminator", d_losses};
+    std::size_t m_batch = 0;  // images in the iteration being trained
+    [[no_unique_address]] std::conditional_t<penalized, GradientPenalty<D, B>, detail::NoGradientPenalty> m_penalty;
     OptimizationStep<B, 1> m_g_step{"generator", 1};  // G's loss
     std::vector<T> m_z_host, m_fixed_z;
 };

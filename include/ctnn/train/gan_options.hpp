@@ -32,10 +32,10 @@ struct GanOptions {
 };
 
 struct GanStepStats {
-    double d_loss = 0;     // BCE on real + BCE on fake
-    double g_loss = 0;     // BCE(D(G(z)), label_generator); 0 when no G step was taken
-    double d_real = 0;     // mean D(x), a probability
-    double d_fake = 0;     // mean D(G(z)) before D's step, a probability
+    double d_loss = 0;     // D's loss on the real plus on the generated images
+    double g_loss = 0;     // G's loss (BCE(D(G(z)), label_generator), or -D(G(z))); 0 without a G step
+    double d_real = 0;     // mean D(x): a probability under BCE, the raw critic value otherwise
+    double d_fake = 0;     // mean D(G(z)) before D's step (the same)
     bool g_step = false;   // whether this iteration also stepped G (every d_steps-th)
     bool skipped = false;  // a NaN/Inf was met and NonFinitePolicy::skip dropped a step
 };
