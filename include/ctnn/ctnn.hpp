@@ -19,6 +19,7 @@
 #include "ctnn/layers/pool.hpp"
 #include "ctnn/layers/reshape.hpp"
 #include "ctnn/layers/softmax.hpp"
+#include "ctnn/layers/spectral_norm.hpp"
 #include "ctnn/losses/bce.hpp"
 #include "ctnn/losses/critic.hpp"
 #include "ctnn/losses/mse.hpp"

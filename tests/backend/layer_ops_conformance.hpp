@@ -316,6 +316,49 @@ void minibatch_stddev(std::size_t batch, std::uint64_t seed) {
     check_close<B>("minibatch_stddev_backward", ddinp.data(), dinp, 1e-5);
 }
 
+// ---------------------------------------------------------------- SpectralNorm
+
+template <class B, SpectralGeometry G>
+void spectral_norm(std::uint64_t seed) {
+    INFO("spectral norm " << G.rows << " x " << G.cols << (G.permuted ? " (permuted)" : ""));
+    const std::size_t n = G.size();
+    const auto w = random_values(n, seed), g = random_values(n, seed + 1);
+    const auto u0 = random_values(G.rows, seed + 2), v0 = random_values(G.cols, seed + 3);
+    auto dw = On<B>::upload(w), dg = On<B>::upload(g), du = On<B>::upload(u0), dv = On<B>::upload(v0);
+    auto dgrad = On<B>::upload(random_values(n, seed + 4));
+    auto w_sn = On<B>::template zeros<float>(n), scalars = On<B>::template zeros<float>(4);
+    auto work = On<B>::template zeros<float>(std::max(n, std::max(G.rows, G.cols)));
+    auto scratch = On<B>::template zeros<float>(B::sum_scratch(n));
+    const auto at = [&](std::size_t r, std::size_t c) { return double(w[G.offset(r, c)]); };
+    Host u(G.rows), v(G.cols);
+    double norm = 0;
+    for (std::size_t c = 0; c < G.cols; ++c) {
+        for (std::size_t r = 0; r < G.rows; ++r) v[c] += at(r, c) * u0[r];
+        norm += v[c] * v[c];
+    }
+    for (auto& x : v) x /= std::sqrt(norm);
+    norm = 0;
+    for (std::size_t r = 0; r < G.rows; ++r) {
+        for (std::size_t c = 0; c < G.cols; ++c) u[r] += at(r, c) * v[c];
+        norm += u[r] * u[r];
+    }
+    for (auto& x : u) x /= std::sqrt(norm);
+    double sigma = 0, dot = 0;
+    for (std::size_t r = 0; r < G.rows; ++r)
+        for (std::size_t c = 0; c < G.cols; ++c) sigma += u[r] * at(r, c) * v[c];
+    Host normalized(n), grad(widen(random_values(n, seed + 4)));
+    for (std::size_t i = 0; i < n; ++i) normalized[i] = w[i] / sigma, dot += g[i] * normalized[i];
+    for (std::size_t i = 0; i < n; ++i) grad[i] += (g[i] - dot * u[G.row_of(i)] * v[G.col_of(i)]) / sigma;
+    B::template spectral_norm_forward<G>(dw.data(), du.data(), dv.data(), w_sn.data(), scalars.data(), work.data(),
+                                         scratch.data(), true, 1e-12);
+    check_close<B>("spectral_norm_forward v", dv.data(), v, 1e-5);
+    check_close<B>("spectral_norm_forward u", du.data(), u, 1e-5);
+    check_close<B>("spectral_norm_forward w_sn", w_sn.data(), normalized, 1e-5);
+    B::template spectral_norm_backward<G>(w_sn.data(), dg.data(), du.data(), dv.data(), scalars.data(), work.data(),
+                                          scratch.data(), dgrad.data());
+    check_close<B>("spectral_norm_backward", dgrad.data(), grad, 1e-4);
+}
+
 }  // namespace ctnn::testing::conformance
 
 // The test cases for backend B (a type), named "layer ops conformance (NAME): ..."; GUARD is a
@@ -362,6 +405,13 @@ void minibatch_stddev(std::size_t batch, std::uint64_t seed) {
         GUARD;                                                                                           \
         ::ctnn::testing::conformance::padding<B, ::ctnn::PadGeometry{2, 5, 6, 2}>(3, 40);                \
         ::ctnn::testing::conformance::padding<B, ::ctnn::PadGeometry{1, 28, 28, 2}>(2, 41);              \
+    }                                                                                                    \
+    TEST_CASE("layer ops conformance (" NAME "): spectral norm power iteration and backward") {          \
+        GUARD;                                                                                           \
+        namespace c = ::ctnn::testing::conformance;                                                      \
+        c::spectral_norm<B, ::ctnn::SpectralGeometry{4, 6, 1, false}>(60);                               \
+        c::spectral_norm<B, ::ctnn::SpectralGeometry{64, 1152, 9, false}>(61);                           \
+        c::spectral_norm<B, ::ctnn::SpectralGeometry{2, 48, 16, true}>(62);                              \
     }                                                                                                    \
     TEST_CASE("layer ops conformance (" NAME "): minibatch stddev (flat, per channel, a short group)") { \
         GUARD;                                                                                           \

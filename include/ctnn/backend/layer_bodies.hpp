@@ -164,4 +164,73 @@ struct UnpadElement {
     }
 };
 
+// SpectralNorm's matrix-vector products over a SpectralGeometry view of w: one output per call.
+// MatVec: y[r] = sum_c w(r, c) x[c]; MatTVec: y[c] = sum_r w(r, c) x[r].
+template <class T, SpectralGeometry G>
+struct SpectralMatVec {
+    const T* w;
+    const T* x;
+    T* y;
+    CTNN_HD void operator()(std::size_t r) const {
+        T total = 0;
+        for (std::size_t c = 0; c < G.cols; ++c) total += w[G.offset(r, c)] * x[c];
+        y[r] = total;
+    }
+};
+template <class T, SpectralGeometry G>
+struct SpectralMatTVec {
+    const T* w;
+    const T* x;
+    T* y;
+    CTNN_HD void operator()(std::size_t c) const {
+        T total = 0;
+        for (std::size_t r = 0; r < G.rows; ++r) total += w[G.offset(r, c)] * x[r];
+        y[c] = total;
+    }
+};
+
+// out[i] = a[i] b[i] (the terms of a dot product, summed by reduce_sum).
+template <class T>
+struct Product {
+    const T* a;
+    const T* b;
+    T* out;
+    CTNN_HD void operator()(std::size_t i) const { out[i] = a[i] * b[i]; }
+};
+
+// x[i] /= max(sqrt(*squared_norm), eps) (F.normalize).
+template <class T>
+struct DivideByNorm {
+    T* x;
+    const T* squared_norm;
+    T eps;
+    CTNN_HD void operator()(std::size_t i) const {
+        const T norm = std::sqrt(*squared_norm);
+        x[i] /= norm > eps ? norm : eps;
+    }
+};
+
+// out[i] = x[i] / *divisor.
+template <class T>
+struct DivideByScalar {
+    const T* x;
+    const T* divisor;
+    T* out;
+    CTNN_HD void operator()(std::size_t i) const { out[i] = x[i] / *divisor; }
+};
+
+// dw[i] += (g[i] - *dot u[r] v[c]) / *sigma, (r, c) the matrix position of storage index i.
+template <class T, SpectralGeometry G>
+struct SpectralNormGradient {
+    const T* g;
+    const T* u;
+    const T* v;
+    const T* sigma;
+    const T* dot;
+    T* dw;
+    CTNN_HD void operator()(std::size_t i) const {
+        dw[i] += (g[i] - *dot * u[G.row_of(i)] * v[G.col_of(i)]) / *sigma;
+    }
+};
+
 }  // namespace ctnn::bodies

@@ -32,6 +32,39 @@ struct LayerOps {
         Self::for_each(n, bodies::DropoutMask<T>{x, y, key, threshold, scale});
     }
 
+    // ------------------------------------------------------------ spectral normalization
+    template <SpectralGeometry G>
+    static void spectral_norm_forward(const T* w, T* u, T* v, T* w_sn, T* scalars, T* work, T* scratch,
+                                      bool iterate, double eps) {
+        const T e = static_cast<T>(eps);
+        if (iterate) {
+            Self::for_each(G.cols, bodies::SpectralMatTVec<T, G>{w, u, v});
+            normalize(v, G.cols, scalars, work, scratch, e);
+            Self::for_each(G.rows, bodies::SpectralMatVec<T, G>{w, v, u});
+            normalize(u, G.rows, scalars + 1, work, scratch, e);
+        }
+        Self::for_each(G.rows, bodies::SpectralMatVec<T, G>{w, v, work});
+        Self::for_each(G.rows, bodies::Product<T>{u, work, work});
+        Self::reduce_sum(work, G.rows, scratch, scalars + 2);
+        Self::for_each(G.size(), bodies::DivideByScalar<T>{w, scalars + 2, w_sn});
+    }
+    template <SpectralGeometry G>
+    static void spectral_norm_backward(const T* w_sn, const T* g, const T* u, const T* v, T* scalars, T* work,
+                                       T* scratch, T* dw) {
+        Self::for_each(G.size(), bodies::Product<T>{g, w_sn, work});
+        Self::reduce_sum(work, G.size(), scratch, scalars + 3);
+        Self::for_each(G.size(), bodies::SpectralNormGradient<T, G>{g, u, v, scalars + 2, scalars + 3, dw});
+    }
+
+  private:
+    static void normalize(T* x, std::size_t n, T* squared_norm, T* work, T* scratch, T eps) {
+        Self::for_each(n, bodies::Product<T>{x, x, work});
+        Self::reduce_sum(work, n, scratch, squared_norm);
+        Self::for_each(n, bodies::DivideByNorm<T>{x, squared_norm, eps});
+    }
+
+  public:
+
     // ------------------------------------------------------------ pooling: one body per row
     template <PoolGeometry G>
     static void avg_pool_forward(const T* in, T* out, std::size_t batch) {

@@ -42,6 +42,24 @@ struct PadGeometry {
     constexpr std::size_t out_width() const { return width + 2 * pad; }
 };
 
+// SpectralNorm's view of a weight tensor as a (rows, cols) matrix. permuted = false: row-major
+// (Dense (out, in); Conv (Cout, Cin K K)). permuted = true: ConvTranspose's (Cin, Cout, K, K)
+// weight seen with Cout as rows (PyTorch's dim = 1): element (r, c) with c = cin * inner + k is
+// stored at (cin * rows + r) * inner + k.
+struct SpectralGeometry {
+    std::size_t rows = 1, cols = 1, inner = 1;
+    bool permuted = false;
+
+    constexpr std::size_t size() const { return rows * cols; }
+    constexpr std::size_t offset(std::size_t r, std::size_t c) const {
+        return permuted ? ((c / inner) * rows + r) * inner + c % inner : r * cols + c;
+    }
+    constexpr std::size_t row_of(std::size_t i) const { return permuted ? (i / inner) % rows : i / cols; }
+    constexpr std::size_t col_of(std::size_t i) const {
+        return permuted ? (i / inner / rows) * inner + i % inner : i % cols;
+    }
+};
+
 // BatchNorm's (N, C, S) layout: statistics per channel over N * S values. Its element-wise passes
 // run over rows: (n, c) planes of S values, or whole samples (all C) of a flat input (S = 1).
 struct BatchNormGeometry {
@@ -114,6 +132,14 @@ concept BackendLayerOps = requires(typename B::value_type* y, const typename B::
     // Zero padding (in, out, batch), and its adjoint, the crop (dout, dinp, batch).
     B::template pad2d<PadGeometry{}>(x, y, n);
     B::template unpad2d<PadGeometry{}>(x, y, n);
+    // SpectralNorm (w, u, v, w_sn, scalars, work, scratch, iterate, eps): with iterate, one power
+    // iteration v = normalize(W^T u), u = normalize(W v) (PyTorch's order, eps as F.normalize);
+    // then scalars[2] = sigma = u . W v and w_sn = w / sigma. work holds max(rows, cols) values,
+    // scratch B::sum_scratch(rows * cols), scalars 4.
+    B::template spectral_norm_forward<SpectralGeometry{}>(x, y, y, y, y, y, y, true, d);
+    // dw += (g - (g . w_sn) u v^T) / sigma, the gradient through w / sigma(w) with u, v held
+    // (w_sn, g, u, v, scalars, work (rows * cols values), scratch, dw).
+    B::template spectral_norm_backward<SpectralGeometry{}>(x, x, x, x, y, y, y, y);
     // MinibatchStddev (in, out, batch, eps), and backward (in, dout, dinp, batch, eps).
     B::template minibatch_stddev_forward<MinibatchStddevGeometry{}>(x, y, n, d);
     B::template minibatch_stddev_backward<MinibatchStddevGeometry{}>(x, x, y, n, d);

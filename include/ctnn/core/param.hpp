@@ -14,6 +14,7 @@ enum class InitRole {
     bias,    // uniform(-1/sqrt(fan_in), 1/sqrt(fan_in)) by default, zeros under Xavier
     zeros,
     ones,
+    unit_normal,  // N(0, 1) draws scaled to unit length (SpectralNorm's u and v), under every scheme
 };
 
 struct ParamSpec {

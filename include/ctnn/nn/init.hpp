@@ -3,10 +3,12 @@
 // biases U(-1/sqrt(fan_in), +), exactly PyTorch's Linear/Conv defaults.
 // xavier: weights U(-sqrt(6/(fan_in+fan_out)), +), biases zero.
 // dcgan: weights N(0, 0.02), biases zero (Radford et al. 2015; PyTorch's DCGAN example).
-// Every scheme starts BatchNorm at gamma 1, beta 0 (the ones/zeros roles).
+// Every scheme starts BatchNorm at gamma 1, beta 0 (the ones/zeros roles), and SpectralNorm's
+// u and v at unit-length normal draws.
 #pragma once
 
 #include <cmath>
+#include <vector>
 
 #include "ctnn/core/param.hpp"
 #include "ctnn/core/random.hpp"
@@ -25,6 +27,14 @@ inline void init_tensor(const ParamSpec& spec, InitScheme scheme, Rng& rng, T* v
         case InitRole::ones:
             for (std::size_t i = 0; i < n; ++i) values[i] = spec.role == InitRole::ones ? T(1) : T(0);
             return;
+        case InitRole::unit_normal: {
+            double squared = 0;
+            std::vector<double> draws(n);
+            for (auto& d : draws) d = rng.normal(), squared += d * d;
+            const double scale = squared > 0 ? 1.0 / std::sqrt(squared) : 0.0;
+            for (std::size_t i = 0; i < n; ++i) values[i] = static_cast<T>(draws[i] * scale);
+            return;
+        }
         case InitRole::weight:
             if (scheme == InitScheme::dcgan) {
                 for (std::size_t i = 0; i < n; ++i) values[i] = static_cast<T>(0.02 * rng.normal());
