@@ -6,9 +6,12 @@
 #include <doctest/doctest.h>
 
 #include <ctnn/ctnn.hpp>
+#include <ctnn/models/dcgan.hpp>
 #include <ctnn/train/gan.hpp>
 
+#include <algorithm>
 #include <cmath>
+#include <filesystem>
 #include <stdexcept>
 #include <vector>
 
@@ -71,4 +74,34 @@ TEST_CASE("Gan with the hinge loss moves a tiny generator to the one image it is
     };
     MESSAGE("mean |G(z) - target| " << distance(before) << " -> " << distance(after));
     CHECK(distance(after) < 0.5 * distance(before));
+}
+
+TEST_CASE("Gan with the hinge loss and a spectrally normalized DCGAN critic: finite steps, u and v saved") {
+    using G = models::DcganGenerator<16>;
+    using D = models::DcganDiscriminatorSn;
+    Gan<G, D, Hinge> gan(Adam{.lr = 2e-4f, .beta1 = 0.0f, .beta2 = 0.9f}, Adam{.lr = 2e-4f, .beta1 = 0.0f, .beta2 = 0.9f},
+                         6, GanOptions{.sample_count = 4});
+    std::vector<float> x(8 * 784);
+    Rng rng(9);
+    for (auto& v : x) v = static_cast<float>(rng.uniform(-1.0, 1.0));
+    std::vector<float> u_before(gan.discriminator().state(), gan.discriminator().state() + 64);
+    for (int i = 0; i < 3; ++i) {
+        const GanStepStats stats = gan.fit_batch(x.data(), 8);
+        CHECK(std::isfinite(stats.d_loss));
+        CHECK(std::isfinite(stats.g_loss));
+    }
+    // The first SpectralNorm's u moved with the power iterations and stayed a unit vector.
+    double norm = 0;
+    bool moved = false;
+    for (std::size_t i = 0; i < 64; ++i) {
+        const float u = gan.discriminator().state()[i];
+        norm += double(u) * u, moved |= u != u_before[i];
+    }
+    CHECK(moved);
+    CHECK(norm == doctest::Approx(1.0).epsilon(1e-5));
+    const auto path = std::filesystem::path(CTNN_TEST_OUTPUT_DIR) / "dcgan_sn_critic.safetensors";
+    io::save_checkpoint(path, gan.discriminator(), io::CheckpointInfo{});
+    Model<D, cpu::Blas> restored(99);
+    io::load_checkpoint(path, restored);
+    CHECK(std::equal(restored.state(), restored.state() + Model<D, cpu::Blas>::state_count, gan.discriminator().state()));
 }

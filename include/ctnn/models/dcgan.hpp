@@ -9,6 +9,9 @@
 //   about 4x the discriminator's FLOPs.
 // DcganDiscriminatorMbstd: DcganDiscriminator with a minibatch-stddev channel after the first block,
 //   (64, 14, 14) -> (65, 14, 14), so the second convolution sees how varied each group of 4 is.
+// DcganDiscriminatorSn: DcganDiscriminator with SpectralNorm on every Conv and Dense and no
+//   BatchNorm (Miyato et al. 2018): for the hinge loss, and samples stay independent, so the
+//   critic of a gradient penalty may be it too.
 #pragma once
 
 #include "ctnn/layers/activations.hpp"
@@ -17,6 +20,7 @@
 #include "ctnn/layers/conv_transpose.hpp"
 #include "ctnn/layers/dense.hpp"
 #include "ctnn/layers/reshape.hpp"
+#include "ctnn/layers/spectral_norm.hpp"
 #include "ctnn/models/gan.hpp"
 #include "ctnn/nn/sequential.hpp"
 
@@ -54,6 +58,11 @@ using DcganDiscriminatorMbstd = Sequential<Input<1, 28, 28>,
                                            Conv<128, 4, 2, 1>, BatchNorm<>, LeakyReLU<0.2f>,
                                            Flatten, Dense<1>>;
 
+using DcganDiscriminatorSn = Sequential<Input<1, 28, 28>,
+                                        SpectralNorm<Conv<64, 4, 2, 1>>, LeakyReLU<0.2f>,
+                                        SpectralNorm<Conv<128, 4, 2, 1>>, LeakyReLU<0.2f>,
+                                        Flatten, SpectralNorm<Dense<1>>>;
+
 static_assert(std::is_same_v<DcganGenerator<>::output_shape, DigitShape>);
 static_assert(std::is_same_v<DcganGeneratorWide<>::output_shape, DigitShape>);
 // clang-format on
@@ -63,6 +72,7 @@ static_assert(DcganGenerator<100>::param_count == 766'017);
 static_assert(DcganGeneratorWide<100>::param_count == 1'794'177);
 static_assert(DcganDiscriminator::param_count == 138'817);
 static_assert(DcganDiscriminatorWide::param_count == 539'777);
+static_assert(DcganDiscriminatorSn::param_count == DcganDiscriminator::param_count - 2 * 128);  // no BatchNorm
 static_assert(DcganDiscriminatorMbstd::param_count == DcganDiscriminator::param_count + 128 * 4 * 4);
 
 }  // namespace ctnn::models
