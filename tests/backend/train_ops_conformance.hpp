@@ -393,6 +393,34 @@ void gradient_penalty_ops() {
     }
 }
 
+// A conditional GAN's label ops: one-hot appended (flat, spread 1; label planes, spread 9) and
+// the image columns taken back out.
+template <class B>
+void conditional_ops() {
+    using M = Memory<B>;
+    const std::size_t rows = 37, cols = 9, classes = 10;
+    const auto x = uniform(rows * cols, 18);
+    std::vector<std::int32_t> labels(rows);
+    for (std::size_t r = 0; r < rows; ++r) labels[r] = static_cast<std::int32_t>((r * 7) % classes);
+    auto dx = M::upload(x);
+    auto dl = B::template allocate<std::int32_t>(rows);
+    B::from_host(labels.data(), dl.data(), rows);
+    for (const std::size_t spread : {std::size_t{1}, cols}) {
+        const std::size_t width = cols + classes * spread;
+        auto out = B::template allocate<float>(rows * width);
+        B::append_one_hot(dx.data(), dl.data(), rows, cols, classes, spread, out.data());
+        std::vector<double> want(rows * width);
+        for (std::size_t r = 0; r < rows; ++r)
+            for (std::size_t c = 0; c < width; ++c)
+                want[r * width + c] = c < cols ? x[r * cols + c]
+                                               : ((c - cols) / spread == static_cast<std::size_t>(labels[r]) ? 1 : 0);
+        check_close("append_one_hot", M::download(out.data(), rows * width), want, 0);
+        auto back = B::template allocate<float>(rows * cols);
+        B::take_columns(out.data(), rows, width, cols, back.data());
+        check_close("take_columns", M::download(back.data(), rows * cols), std::vector<double>(x.begin(), x.end()), 0);
+    }
+}
+
 }  // namespace ctnn::testing::train_conformance
 
 #define CTNN_TRAIN_OPS_CASE(B, NAME, READY, OP)                                     \
@@ -412,4 +440,5 @@ void gradient_penalty_ops() {
     CTNN_TRAIN_OPS_CASE(B, NAME, READY, moving_average)        \
     CTNN_TRAIN_OPS_CASE(B, NAME, READY, sigmoid)               \
     CTNN_TRAIN_OPS_CASE(B, NAME, READY, fill_targets)          \
-    CTNN_TRAIN_OPS_CASE(B, NAME, READY, gradient_penalty_ops)
+    CTNN_TRAIN_OPS_CASE(B, NAME, READY, gradient_penalty_ops)      \
+    CTNN_TRAIN_OPS_CASE(B, NAME, READY, conditional_ops)

@@ -264,6 +264,29 @@ struct GradientPenaltyRow {
     CTNN_HD void operator()(std::size_t r) const { terms[r] = term(r); }
 };
 
+// Element i of (rows, cols + classes spread): x's value, then 1 where the label's block is.
+template <class T>
+struct AppendOneHot {
+    const T* x;
+    const std::int32_t* labels;
+    T* out;
+    std::size_t cols, spread, width;
+    CTNN_HD void operator()(std::size_t i) const {
+        const std::size_t r = i / width, c = i % width;
+        out[i] = c < cols ? x[r * cols + c]
+                          : (static_cast<std::size_t>(labels[r]) == (c - cols) / spread ? T(1) : T(0));
+    }
+};
+
+// Element i of (rows, keep): x[r, c] of a (rows, cols) matrix.
+template <class T>
+struct TakeColumns {
+    const T* x;
+    T* out;
+    std::size_t cols, keep;
+    CTNN_HD void operator()(std::size_t i) const { out[i] = x[(i / keep) * cols + i % keep]; }
+};
+
 // average[i] = beta average[i] + (1 - beta) live[i] (the moving average of G's weights).
 template <class T>
 struct MovingAverage {

@@ -80,6 +80,16 @@ struct TrainOps {
     }
     static void sigmoid(const T* x, T* y, std::size_t n) { Self::for_each(n, bodies::Sigmoid<T>{x, y}); }
 
+    // ------------------------------------------------------------ conditional GANs
+    static void append_one_hot(const T* x, const std::int32_t* labels, std::size_t rows, std::size_t cols,
+                               std::size_t classes, std::size_t spread, T* out) {
+        const std::size_t width = cols + classes * spread;
+        Self::for_each(rows * width, bodies::AppendOneHot<T>{x, labels, out, cols, spread, width});
+    }
+    static void take_columns(const T* x, std::size_t rows, std::size_t cols, std::size_t keep, T* out) {
+        Self::for_each(rows * keep, bodies::TakeColumns<T>{x, out, cols, keep});
+    }
+
     // ------------------------------------------------------------ gradient penalty
     static void interpolate_rows(const T* a, const T* b, const T* weights, std::size_t rows, std::size_t cols,
                                  T* out) {

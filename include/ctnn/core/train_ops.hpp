@@ -73,6 +73,13 @@ concept BackendTrainOps = requires(typename B::value_type* y, const typename B::
     // *sum = lambda / rows sum (norms[r] - 1)^2, dplus[r] = lambda (norms[r] - 1) / (rows h) = -dminus[r]
     // (norms, rows, lambda, h, dplus, dminus, scratch, sum).
     B::gradient_penalty(x, n, a, a, y, y, y, y);
+    // out[r] = x[r, :] then, for k < classes, `spread` copies of (labels[r] == k): a conditional
+    // GAN's one-hot label appended to latents (spread 1) or as label planes of images (spread H W)
+    // (x, labels, rows, cols, classes, spread, out).
+    B::append_one_hot(x, labels, n, n, n, n, y);
+    // out[r, c] = x[r, c] for c < keep of x's cols: the image part of a conditional D's input
+    // gradient (x, rows, cols, keep, out).
+    B::take_columns(x, n, n, n, y);
     // y = 1 / (1 + exp(-x)), stable for large |x| (x, y, n).
     B::sigmoid(x, y, n);
     // Float targets (BCE labels) = value on any backend (targets, n, value).

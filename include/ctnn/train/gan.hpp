@@ -12,6 +12,10 @@
 // D(G(z)) (probabilities under BCE, raw critic values otherwise). With options.generator_ema > 0
 // a ModelAverage of G follows G after every G step, and generate() and sample_fixed() draw from
 // it. Buffers are sized on the first batch: a steady-state iteration allocates nothing.
+// ConditionalGan<G, D, Classes, ...> (Classes > 0): G takes a latent and a one-hot digit
+// (Input<Z + Classes>), D the image with the label appended (label planes (C + Classes, H, W),
+// or Classes values after a flat image); real images come with their labels, generated ones
+// with labels drawn uniformly, and generate() takes the labels to draw.
 #pragma once
 
 #include <algorithm>
@@ -67,8 +71,8 @@ struct GeneratorLoss<Loss> {
 }  // namespace detail
 
 template <class G, class D, class Loss = BCEWithLogits, class OptG = Adam, class OptD = Adam,
-          Backend B = cpu::Blas>
-class Gan : detail::GanShapes<typename G::output_shape, typename D::input_shape> {
+          Backend B = cpu::Blas, std::size_t Classes = 0>
+class Gan : detail::GanShapes<typename G::output_shape, typename D::input_shape, Classes> {
     static_assert(is_sequential<G>::value && is_sequential<D>::value,
                   "Gan<G, D, ...>: G and D must be Sequential<Input<...>, ...> architectures");
     static_assert(G::input_shape::rank == 1,
@@ -77,6 +81,9 @@ class Gan : detail::GanShapes<typename G::output_shape, typename D::input_shape>
         std::is_same_v<typename D::output_shape, Shape<1>>,
         "Gan: the discriminator must end in Shape<1>, one logit per image (use Dense<1>, no Sigmoid, "
         "with BCEWithLogits)");
+    static_assert(Classes == 0 || G::input_shape::size > Classes,
+                  "ConditionalGan: the generator's input must hold the latent and the one-hot label, "
+                  "Input<Latent + Classes>");
 
   public:
     using generator_model = Model<G, B>;
@@ -96,8 +103,14 @@ class Gan : detail::GanShapes<typename G::output_shape, typename D::input_shape>
     // the sums of D(x) and D(G(z)).
     static constexpr std::size_t loss_real = 0, loss_fake = 1, penalty = 2, d_losses = penalized ? 3 : 2,
                                  prob_real = d_losses, prob_fake = d_losses + 1;
-    static constexpr std::size_t latent_size = G::input_shape::size;
-    static constexpr std::size_t image_size = D::input_shape::size;
+    static constexpr std::size_t classes = Classes;
+    static constexpr bool conditional = Classes > 0;
+    static constexpr std::size_t latent_size = G::input_shape::size - Classes;
+    static constexpr std::size_t image_size = G::output_shape::size;
+    static constexpr std::size_t discriminator_input_size = D::input_shape::size;
+    // Values per class of the label appended to D's input (an image's plane, or 1 for a flat D).
+    static constexpr std::size_t label_spread =
+        conditional ? detail::label_spread<typename G::output_shape, typename D::input_shape, Classes>() : 0;
 
     Gan(OptG opt_g, OptD opt_d, std::uint64_t seed = 0, GanOptions options = {}, Loss loss = {})
         : m_g(seed, options.init),
@@ -123,12 +136,35 @@ class Gan : detail::GanShapes<typename G::output_shape, typename D::input_shape>
         Rng fixed(seed ^ 0xF17EDB47C4ull);  // the progress grid's latents: fixed by the seed alone
         m_fixed_z.resize(options.sample_count * latent_size);
         for (auto& z : m_fixed_z) z = static_cast<T>(fixed.normal());
+        if constexpr (conditional) {  // row r of a Classes-row grid draws digit r
+            m_fixed_labels.resize(options.sample_count);
+            for (std::size_t i = 0; i < options.sample_count; ++i)
+                m_fixed_labels[i] = static_cast<std::int32_t>(i * Classes / options.sample_count);
+        }
     }
 
     // One iteration on n real images (host memory, n x image_size): a D step, and a G step
     // when this is the d_steps-th D step; each an OptimizationStep (train/step.hpp), whose hooks
     // discriminator_step() and generator_step() hold. Needs n >= 2 when a network has BatchNorm.
-    GanStepStats fit_batch(const float* images, std::size_t n) {
+    GanStepStats fit_batch(const float* images, std::size_t n)
+        requires(!conditional)
+    {
+        return iterate(images, nullptr, n);
+    }
+    // The same for a conditional GAN: the images' labels (host, n values in [0, Classes)).
+    GanStepStats fit_batch(const float* images, const std::int32_t* labels, std::size_t n)
+        requires conditional
+    {
+        for (std::size_t i = 0; i < n; ++i)
+            if (labels[i] < 0 || static_cast<std::size_t>(labels[i]) >= Classes)
+                throw std::invalid_argument("ConditionalGan: sample " + std::to_string(i) + " of the batch has label " +
+                                            std::to_string(labels[i]) + ", outside the " + std::to_string(Classes) +
+                                            " classes (0 to " + std::to_string(Classes - 1) + ")");
+        return iterate(images, labels, n);
+    }
+
+  private:
+    GanStepStats iterate(const float* images, const std::int32_t* labels, std::size_t n) {
         reserve(n);
         m_batch = n;
         GanStepStats stats;
@@ -145,11 +181,16 @@ class Gan : detail::GanShapes<typename G::output_shape, typename D::input_shape>
         };
 
         // D step: real images, then G(z) (G's gradients are not needed here).
-        B::from_host(images, m_real.data(), n * image_size);
-        add_gaussian_noise<B>(m_real.data(), n * image_size, noise, noise_key(0));
+        if constexpr (conditional) {
+            B::from_host(labels, m_real_labels.data(), n);
+            B::from_host(images, m_staging.data(), n * image_size);
+        } else {
+            B::from_host(images, m_real.data(), n * image_size);
+        }
+        to_discriminator_input(m_real_labels.data(), m_real.data(), n, noise, noise_key(0));
         draw_latents(n);
-        B::copy(m_g.forward(m_z.data(), n), m_fake.data(), n * image_size);
-        add_gaussian_noise<B>(m_fake.data(), n * image_size, noise, noise_key(1));
+        B::copy(m_g.forward(m_z.data(), n), conditional ? m_staging.data() : m_fake.data(), n * image_size);
+        to_discriminator_input(m_fake_labels.data(), m_fake.data(), n, noise, noise_key(1));
         const auto d = m_d_step.run(
             m_d, m_opt_d,
             [&](auto& step) {
@@ -176,11 +217,17 @@ class Gan : detail::GanShapes<typename G::output_shape, typename D::input_shape>
             m_g, m_opt_g,
             [&](auto& step) {
                 draw_latents(n);
-                B::copy(m_g.forward(m_z.data(), n), m_fake.data(), n * image_size);
-                add_gaussian_noise<B>(m_fake.data(), n * image_size, noise, noise_key(2));
+                B::copy(m_g.forward(m_z.data(), n), conditional ? m_staging.data() : m_fake.data(),
+                        n * image_size);
+                to_discriminator_input(m_fake_labels.data(), m_fake.data(), n, noise, noise_key(2));
                 const T* logits = m_d.forward(m_fake.data(), n);
                 m_g_loss.compute_on_device(logits, m_targets_gen.data(), m_dlogits.data(), n, step.sum(0));
-                m_d.backward_input(m_dlogits.data(), m_dfake.data());
+                if constexpr (conditional) {  // the label's part of D's input gradient stays behind
+                    m_d.backward_input(m_dlogits.data(), m_dinput.data());
+                    B::take_columns(m_dinput.data(), n, discriminator_input_size, image_size, m_dfake.data());
+                } else {
+                    m_d.backward_input(m_dlogits.data(), m_dfake.data());
+                }
                 m_g.backward(m_dfake.data());
             },
             context);
@@ -191,6 +238,8 @@ class Gan : detail::GanShapes<typename G::output_shape, typename D::input_shape>
         return stats;
     }
 
+  public:
+
     // One shuffled pass over `train` (order fixed by seed and epoch); the last short batch is
     // dropped (BatchNorm needs full batches). Latents are drawn from a stream of (seed, epoch),
     // so a resumed run draws what an uninterrupted one would. When the stop flag is raised it
@@ -199,6 +248,7 @@ class Gan : detail::GanShapes<typename G::output_shape, typename D::input_shape>
     // optimizer states, step, set_epoch_progress), finishes the epoch as if never stopped.
     GanEpochStats fit_epoch(const data::Dataset& train, std::size_t batch_size,
                             const GanProgressCallback& progress = {}) {
+        if constexpr (conditional) check_labels(train);
         if (train.sample_size() != image_size)
             throw std::invalid_argument("Gan: images hold " + std::to_string(train.sample_size()) +
                                         " values but the discriminator's input " +
@@ -227,7 +277,8 @@ class Gan : detail::GanShapes<typename G::output_shape, typename D::input_shape>
         while (!stop_requested() && batches.next()) {
             m_progress = static_cast<double>(m_epoch) +
                          static_cast<double>(done.batches++) / static_cast<double>(per_epoch);
-            const GanStepStats step = fit_batch(batches.images(), batches.size());
+            const GanStepStats step = conditional ? iterate(batches.images(), batches.labels(), batches.size())
+                                                  : iterate(batches.images(), nullptr, batches.size());
             done.seen += batches.size();
             done.skipped += step.skipped;
             if (std::isfinite(step.d_loss))
@@ -262,22 +313,31 @@ class Gan : detail::GanShapes<typename G::output_shape, typename D::input_shape>
     // The sampling generator (the moving average when on, else G) in eval mode on n latents z
     // (host, n x Z) -> images (host, n x image_size); its mode is restored afterwards. Generate
     // in chunks: the buffers grow to the largest n asked for.
-    void generate(const T* z, std::size_t n, T* images) {
-        if (n == 0) return;
-        reserve_sampling(n);
-        generator_model& g = sampling_generator();
-        const Mode saved = g.mode();
-        g.eval();
-        B::from_host(z, m_sample_z.data(), n * latent_size);
-        B::to_host(g.forward(m_sample_z.data(), n), images, n * image_size);
-        g.set_mode(saved);
+    void generate(const T* z, std::size_t n, T* images)
+        requires(!conditional)
+    {
+        sample(z, nullptr, n, images);
+    }
+    // The same for a conditional GAN: the digit of each image (host, n values in [0, Classes)).
+    void generate(const T* z, const std::int32_t* labels, std::size_t n, T* images)
+        requires conditional
+    {
+        for (std::size_t i = 0; i < n; ++i)
+            if (labels[i] < 0 || static_cast<std::size_t>(labels[i]) >= Classes)
+                throw std::invalid_argument("ConditionalGan::generate: label " + std::to_string(labels[i]) +
+                                            " of image " + std::to_string(i) + " is outside the " +
+                                            std::to_string(Classes) + " classes");
+        sample(z, labels, n, images);
     }
 
-    // The images of the fixed latent batch (options.sample_count x image_size, host).
+    // The images of the fixed latent batch (options.sample_count x image_size, host); for a
+    // conditional GAN its rows of the grid draw the digits in order (fixed_labels()).
     void sample_fixed(std::vector<T>& images) {
         images.resize(m_fixed_z.size() / latent_size * image_size);
-        generate(m_fixed_z.data(), m_fixed_z.size() / latent_size, images.data());
+        sample(m_fixed_z.data(), conditional ? m_fixed_labels.data() : nullptr, m_fixed_z.size() / latent_size,
+               images.data());
     }
+    const std::vector<std::int32_t>& fixed_labels() const { return m_fixed_labels; }
 
     // The instance noise std now: options.noise_std decayed linearly over noise_anneal_epochs.
     double noise_std() const {
@@ -335,6 +395,42 @@ class Gan : detail::GanShapes<typename G::output_shape, typename D::input_shape>
     std::size_t skipped_steps() const { return m_d_step.skipped_steps() + m_g_step.skipped_steps(); }
 
   private:
+    void sample(const T* z, const std::int32_t* labels, std::size_t n, T* images) {
+        if (n == 0) return;
+        reserve_sampling(n);
+        generator_model& g = sampling_generator();
+        const Mode saved = g.mode();
+        g.eval();
+        if constexpr (conditional) {
+            B::from_host(z, m_sample_latent.data(), n * latent_size);
+            B::from_host(labels, m_sample_labels.data(), n);
+            B::append_one_hot(m_sample_latent.data(), m_sample_labels.data(), n, latent_size, Classes, 1,
+                              m_sample_z.data());
+        } else {
+            B::from_host(z, m_sample_z.data(), n * latent_size);
+        }
+        B::to_host(g.forward(m_sample_z.data(), n), images, n * image_size);
+        g.set_mode(saved);
+    }
+    static void check_labels(const data::Dataset& train) {
+        for (std::size_t i = 0; i < train.size(); ++i)
+            if (train.labels(i) < 0 || static_cast<std::size_t>(train.labels(i)) >= Classes)
+                throw std::invalid_argument("ConditionalGan: image " + std::to_string(i) + " of the training set has label " +
+                                            std::to_string(train.labels(i)) + ", outside the " + std::to_string(Classes) +
+                                            " classes");
+    }
+    // Noise on the n images in m_staging (conditional) or already in out, then (conditional) the
+    // labels appended: D's input in out.
+    void to_discriminator_input(const std::int32_t* labels, T* out, std::size_t n, T noise, std::uint64_t key) {
+        if constexpr (conditional) {
+            add_gaussian_noise<B>(m_staging.data(), n * image_size, noise, key);
+            B::append_one_hot(m_staging.data(), labels, n, image_size, Classes, label_spread, out);
+        } else {
+            (void)labels;
+            add_gaussian_noise<B>(out, n * image_size, noise, key);
+        }
+    }
+
     static void check_options(const GanOptions& options) {
         if (signed_targets && (options.label_real != 1.0f || options.label_fake != 0.0f ||
                                options.label_generator != 1.0f))
@@ -359,18 +455,32 @@ class Gan : detail::GanShapes<typename G::output_shape, typename D::input_shape>
     // epoch trained, drawing the latents they drew (one draw per D step, one more per G step).
     void skip_trained_batches(data::Batches& batches, std::size_t n) {
         m_latent_rng = Rng(latent_seed(m_epoch + 1));
+        reserve(n);
         const std::uint64_t first_count = m_d_step_count - m_epoch_progress.batches;
         for (std::size_t j = 0; j < m_epoch_progress.batches; ++j) {
             batches.next();
             const bool g_step = (first_count + j + 1) % m_options.d_steps == 0;
-            for (std::size_t k = 0; k < (g_step ? 2 : 1) * n * latent_size; ++k) m_latent_rng.normal();
+            for (int draw = 0; draw < (g_step ? 2 : 1); ++draw) draw_latents_host(n);
         }
     }
 
-    // n standard normals per latent from the epoch's stream, to backend memory.
+    // n standard normals per latent from the epoch's stream (then, conditional, n labels drawn
+    // uniformly), to backend memory: G's input.
     void draw_latents(std::size_t n) {
+        draw_latents_host(n);
+        if constexpr (conditional) {
+            B::from_host(m_z_host.data(), m_latent.data(), n * latent_size);
+            B::from_host(m_fake_labels_host.data(), m_fake_labels.data(), n);
+            B::append_one_hot(m_latent.data(), m_fake_labels.data(), n, latent_size, Classes, 1, m_z.data());
+        } else {
+            B::from_host(m_z_host.data(), m_z.data(), n * latent_size);
+        }
+    }
+    void draw_latents_host(std::size_t n) {
         for (std::size_t i = 0; i < n * latent_size; ++i) m_z_host[i] = static_cast<T>(m_latent_rng.normal());
-        B::from_host(m_z_host.data(), m_z.data(), n * latent_size);
+        if constexpr (conditional)
+            for (std::size_t i = 0; i < n; ++i)
+                m_fake_labels_host[i] = static_cast<std::int32_t>(m_latent_rng.below(Classes));
     }
 
     // *sum (backend memory) = the sum of the sigmoids of n logits (BCE: probabilities), or of the
@@ -386,11 +496,19 @@ class Gan : detail::GanShapes<typename G::output_shape, typename D::input_shape>
 
     void reserve(std::size_t n) {
         if (n <= m_capacity) return;
-        m_real = B::template allocate<T>(n * image_size);
-        m_fake = B::template allocate<T>(n * image_size);
+        m_real = B::template allocate<T>(n * discriminator_input_size);
+        m_fake = B::template allocate<T>(n * discriminator_input_size);
         m_dfake = B::template allocate<T>(n * image_size);
-        m_z = B::template allocate<T>(n * latent_size);
+        m_z = B::template allocate<T>(n * G::input_shape::size);
         m_z_host.assign(n * latent_size, T(0));
+        if constexpr (conditional) {
+            m_staging = B::template allocate<T>(n * image_size);
+            m_dinput = B::template allocate<T>(n * discriminator_input_size);
+            m_latent = B::template allocate<T>(n * latent_size);
+            m_real_labels = B::template allocate<std::int32_t>(n);
+            m_fake_labels = B::template allocate<std::int32_t>(n);
+            m_fake_labels_host.assign(n, 0);
+        }
         m_dlogits = B::template allocate<T>(n);
         m_probs = B::template allocate<T>(n);
         m_targets_real = B::template allocate<target_type>(n);
@@ -411,8 +529,13 @@ class Gan : detail::GanShapes<typename G::output_shape, typename D::input_shape>
         fill(m_targets_gen.data(), signed_targets ? 1.0f : m_options.label_generator);
     }
     void reserve_sampling(std::size_t n) {
-        if (n > m_sample_capacity)
-            m_sample_z = B::template allocate<T>(n * latent_size), m_sample_capacity = n;
+        if (n <= m_sample_capacity) return;
+        m_sample_z = B::template allocate<T>(n * G::input_shape::size);
+        if constexpr (conditional) {
+            m_sample_latent = B::template allocate<T>(n * latent_size);
+            m_sample_labels = B::template allocate<std::int32_t>(n);
+        }
+        m_sample_capacity = n;
     }
 
     generator_model m_g;
@@ -434,6 +557,11 @@ class Gan : detail::GanShapes<typename G::output_shape, typename D::input_shape>
     const std::atomic<bool>* m_stop = nullptr;
     std::size_t m_capacity = 0, m_sample_capacity = 0;
     typename B::template buffer<T> m_real, m_fake, m_dfake, m_z, m_dlogits, m_probs, m_sample_z;
+    // Conditional only: images before their labels are appended, D's whole input gradient, the
+    // latents before the one-hot, the real and drawn labels, and sampling's latents and labels.
+    typename B::template buffer<T> m_staging, m_dinput, m_latent, m_sample_latent;
+    typename B::template buffer<std::int32_t> m_real_labels, m_fake_labels, m_sample_labels;
+    std::vector<std::int32_t> m_fake_labels_host, m_fixed_labels;
     typename B::template buffer<target_type> m_targets_real, m_targets_fake, m_targets_gen;
     OptimizationStep<B, d_losses + 2> m_d_step{"discriminator", d_losses};
     std::size_t m_batch = 0;  // images in the iteration being trained
@@ -441,5 +569,10 @@ class Gan : detail::GanShapes<typename G::output_shape, typename D::input_shape>
     OptimizationStep<B, 1> m_g_step{"generator", 1};  // G's loss
     std::vector<T> m_z_host, m_fixed_z;
 };
+
+// A GAN whose G and D both see the digit (Classes labels): Gan with its last parameter set.
+template <class G, class D, std::size_t Classes, class Loss = BCEWithLogits, class OptG = Adam, class OptD = Adam,
+          Backend B = cpu::Blas>
+using ConditionalGan = Gan<G, D, Loss, OptG, OptD, B, Classes>;
 
 }  // namespace ctnn

@@ -1,7 +1,8 @@
 // What Gan is configured with and what it reports: GanOptions (label smoothing, instance noise,
 // D steps per G step, the learning-rate schedule, the fixed latent batch, initialization, the
 // moving average of G), GanStepStats (one iteration), GanEpochStats (one epoch), GanEpochProgress
-// (where an interrupted epoch stopped) and the progress callback; and detail::GanShapes, which names both shapes when G's output is not D's input.
+// (where an interrupted epoch stopped) and the progress callback; and detail::GanShapes, which
+// names both shapes when G's output is not D's input (or, conditional, not D's input less the label).
 #pragma once
 
 #include <cstddef>
@@ -63,11 +64,31 @@ struct GanEpochProgress {
 using GanProgressCallback = std::function<void(std::size_t, std::size_t, const GanEpochStats&)>;
 
 namespace detail {
-// Gan's (empty) base: its name in the error shows both shapes, GanShapes<G output, D input>.
-template <class GeneratorOut, class DiscriminatorIn>
+// Where a conditional D finds the label: 0 when D's input is G's output plus Classes values
+// per sample (a flat D: one-hot appended), H W when it is (C + Classes, H, W) for G's (C, H, W)
+// (one constant label plane per class); never for other shapes.
+template <class GeneratorOut, class DiscriminatorIn, std::size_t Classes>
+constexpr std::size_t label_spread() {
+    if constexpr (DiscriminatorIn::rank == 1) {
+        return DiscriminatorIn::size == GeneratorOut::size + Classes ? 1 : 0;
+    } else if constexpr (DiscriminatorIn::rank == 3 && GeneratorOut::rank == 3) {
+        constexpr auto g = GeneratorOut::dims, d = DiscriminatorIn::dims;
+        return d[0] == g[0] + Classes && d[1] == g[1] && d[2] == g[2] ? g[1] * g[2] : 0;
+    } else {
+        return 0;
+    }
+}
+
+// Gan's (empty) base: its name in the error shows both shapes, GanShapes<G output, D input,
+// Classes>.
+template <class GeneratorOut, class DiscriminatorIn, std::size_t Classes = 0>
 struct GanShapes {
-    static_assert(std::is_same_v<GeneratorOut, DiscriminatorIn>,
+    static_assert(Classes > 0 || std::is_same_v<GeneratorOut, DiscriminatorIn>,
                   "Gan: the generator's output shape must equal the discriminator's input shape");
+    static_assert(Classes == 0 || label_spread<GeneratorOut, DiscriminatorIn, Classes>() > 0,
+                  "ConditionalGan: the discriminator's input must be the generator's output (C, H, W) with one "
+                  "plane per class appended, (C + Classes, H, W), or for a flat discriminator the output's size "
+                  "plus Classes");
 };
 }  // namespace detail
 
