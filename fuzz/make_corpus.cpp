@@ -114,6 +114,18 @@ int main() {
     write(root / "safetensors/small.safetensors", small.data(), small.size());
     const auto empty = io::to_safetensors_bytes({});
     write(root / "safetensors/empty.safetensors", empty.data(), empty.size());
+    // 2,000 entries in one header (the parser is linear in them; the unit test times 100,000),
+    // the last one repeating a key: the whole header is read before that is refused.
+    std::vector<float> many_values(2000, 0.5f);
+    std::vector<io::TensorRef> many;
+    for (std::size_t i = 0; i < many_values.size(); ++i)
+        many.push_back(io::tensor_ref("t" + std::to_string(i), std::span(many_values).subspan(i, 1)));
+    const auto many_bytes = io::to_safetensors_bytes(many);
+    write(root / "safetensors/many-entries.safetensors", many_bytes.data(), many_bytes.size());
+    std::string repeated(reinterpret_cast<const char*>(many_bytes.data()), many_bytes.size());
+    const std::size_t last = repeated.rfind("\"t1999\"");
+    repeated.replace(last, 7, "\"t1998\"");
+    write(root / "safetensors/many-entries-repeated-key.safetensors", repeated.data(), repeated.size());
     const fs::path reference = "tests/fixtures/io/reference.safetensors";
     if (fs::exists(reference))
         fs::copy_file(reference, root / "safetensors/reference.safetensors",
