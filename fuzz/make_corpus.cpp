@@ -4,7 +4,7 @@
 // own writers so they follow the code.
 #include <zlib.h>
 
-#include <ctnn/io/checkpoint.hpp>
+#include <ctnn/train/checkpoint.hpp>
 #include <ctnn/io/safetensors.hpp>
 
 #include "checkpoint_model.hpp"

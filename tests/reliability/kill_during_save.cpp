@@ -4,7 +4,7 @@
 // version (its metadata and every tensor agree); the temporary left behind is never named like
 // a checkpoint and either loads completely or is refused with an IoError.
 #include <ctnn/ctnn.hpp>
-#include <ctnn/io/checkpoint.hpp>
+#include <ctnn/train/checkpoint.hpp>
 
 #include <signal.h>
 #include <sys/wait.h>
