@@ -97,6 +97,13 @@ int main() {
     const std::string one = csv_row(4, 9) + "\n";
     write(root / "csv/row.csv.gz", gzip(Bytes(one.begin(), one.end())));
     write(root / "csv/short-row.csv", csv_row(1, 5, 100) + "\n");
+    // a byte order mark, a quoted label, float-notation label and pixel (each once lost as a header)
+    std::string quoted = csv_row(3, 7);
+    quoted.replace(0, 1, "\"3\"");
+    std::string floats = csv_row(6, 2);
+    floats.replace(0, 1, "6.0");
+    write(root / "csv/bom-quoted-float.csv", "\xEF\xBB\xBF" + quoted + "\n" + floats + "\n");
+
     // safetensors
     const std::vector<float> f32{1.5f, -2.0f, 0.0f, 3.25f, 1e-30f, -0.0f};
     const std::vector<double> f64{0.1, -1e300};
