@@ -4,8 +4,8 @@
 // own writers so they follow the code.
 #include <zlib.h>
 
-#include <ctnn/train/checkpoint.hpp>
 #include <ctnn/io/safetensors.hpp>
+#include <ctnn/train/checkpoint.hpp>
 
 #include "checkpoint_model.hpp"
 

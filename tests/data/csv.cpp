@@ -168,9 +168,11 @@ TEST_CASE("data/csv: a BOM, quoted or float labels: every row is parsed or refus
     CHECK_DATA_ERROR(read_mnist_csv(dir / "numbered-header.csv"), "numbered-header.csv",
                      "line 1, column 1 (label): 'label' is not an integer");
     write_text(dir / "empty-first.csv", std::string(mnist::pixels, ',') + "\n" + row(1, 0) + "\n");
-    CHECK_DATA_ERROR(read_mnist_csv(dir / "empty-first.csv"), "empty-first.csv", "line 1, column 1 (label): empty field");
+    CHECK_DATA_ERROR(read_mnist_csv(dir / "empty-first.csv"), "empty-first.csv",
+                     "line 1, column 1 (label): empty field");
     write_text(dir / "nan-label.csv", "nan" + row(1, 0).substr(1) + "\n");
-    CHECK_DATA_ERROR(read_mnist_csv(dir / "nan-label.csv"), "nan-label.csv", "line 1, column 1 (label): 'nan' is not an integer");
+    CHECK_DATA_ERROR(read_mnist_csv(dir / "nan-label.csv"), "nan-label.csv",
+                     "line 1, column 1 (label): 'nan' is not an integer");
     write_text(dir / "bom-later.csv", row(1, 0) + "\n" + bom + row(2, 0) + "\n");
     CHECK_DATA_ERROR(read_mnist_csv(dir / "bom-later.csv"), "bom-later.csv", "line 2, column 1 (label)");
 }

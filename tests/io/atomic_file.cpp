@@ -48,10 +48,11 @@ TEST_SUITE("io") {
         CHECK(slurp(path) == "first\n");
         REQUIRE(::chmod(path.c_str(), 0640) == 0);
         const std::string a = "sec", b = "ond\n";
-        const std::span<const std::byte> chunks[] = {std::as_bytes(std::span(a)), std::as_bytes(std::span(b))};
+        const std::span<const std::byte> chunks[] = {std::as_bytes(std::span(a)),
+                                                     std::as_bytes(std::span(b))};
         write_file_atomic(path, std::span<const std::span<const std::byte>>(chunks));
         CHECK(slurp(path) == "second\n");
-        struct stat st{};
+        struct stat st {};
         REQUIRE(::stat(path.c_str(), &st) == 0);
         CHECK((st.st_mode & 07777) == 0640);
         CHECK(entries(dir) == 1);
@@ -88,10 +89,8 @@ TEST_SUITE("io") {
         CHECK_THROWS_WITH_AS(write_file_atomic(path, std::string_view("evil")),
                              has(path.string() + ": is a symbolic link; refusing"), IoError);
         CHECK_THROWS_WITH_AS(AtomicFile{path}, has("is a symbolic link"), IoError);
-        CHECK_THROWS_WITH_AS(CsvLog(path, {"a"}), has(path.string() + ": is a symbolic link"),
-                             IoError);
-        CHECK_THROWS_WITH_AS(CsvLog(path, {"a"}, /*append=*/true), has("is a symbolic link"),
-                             IoError);
+        CHECK_THROWS_WITH_AS(CsvLog(path, {"a"}), has(path.string() + ": is a symbolic link"), IoError);
+        CHECK_THROWS_WITH_AS(CsvLog(path, {"a"}, /*append=*/true), has("is a symbolic link"), IoError);
         CHECK(fs::is_symlink(path));
         CHECK(slurp(victim) == "precious\n");
         CHECK(entries(dir) == 2);
@@ -106,10 +105,12 @@ TEST_SUITE("io") {
         const std::string pid = std::to_string(::getpid());
         // The old predictable names, and a spread of names of the new pattern.
         std::vector<fs::path> planted;
-        const std::vector<std::string> suffixes = {".tmp", ".tmp-" + pid, ".tmp-" + pid + "-", ".tmp-" + pid + "-0"};
+        const std::vector<std::string> suffixes = {".tmp", ".tmp-" + pid, ".tmp-" + pid + "-",
+                                                   ".tmp-" + pid + "-0"};
         for (const auto& suffix : suffixes) planted.push_back(fs::path(path.string() + suffix));
         const std::string_view alphabet = "abcdefghijklmnopqrstuvwxyz0123456789";
-        for (char c : alphabet) planted.push_back(fs::path(path.string() + ".tmp-" + pid + "-" + std::string(12, c)));
+        for (char c : alphabet)
+            planted.push_back(fs::path(path.string() + ".tmp-" + pid + "-" + std::string(12, c)));
         for (const auto& p : planted) fs::create_symlink(victim, p);
 
         for (int round = 0; round < 20; ++round) write_file_atomic(path, std::string_view("new content\n"));
@@ -138,7 +139,7 @@ TEST_SUITE("io") {
         const float values[] = {1, 2};
         CHECK_THROWS_WITH_AS(write_npy(fifo, values, {2}), has("is a FIFO"), IoError);
         CHECK_THROWS_WITH_AS(CsvLog(fifo, {"a"}, true), has("is a FIFO"), IoError);
-        struct stat st{};
+        struct stat st {};
         REQUIRE(::lstat(fifo.c_str(), &st) == 0);
         CHECK(S_ISFIFO(st.st_mode));
 
@@ -166,8 +167,7 @@ TEST_SUITE("io") {
         REQUIRE(fd >= 0);
         const std::string bytes(100000, 'x');
         CHECK_THROWS_WITH_AS(detail::write_all(fd, std::as_bytes(std::span(bytes)), "runs/x/metrics.csv"),
-                             has("runs/x/metrics.csv: write failed: No space left on device"),
-                             IoError);
+                             has("runs/x/metrics.csv: write failed: No space left on device"), IoError);
         ::close(fd);
     }
 
@@ -187,7 +187,8 @@ TEST_SUITE("io") {
                 write_file_atomic(path, std::string_view(big));
             } catch (const IoError& e) {
                 const std::string what = e.what();
-                ::_exit(what.find(path.string() + ": write failed: File too large") != std::string::npos ? 0 : 3);
+                ::_exit(what.find(path.string() + ": write failed: File too large") != std::string::npos ? 0
+                                                                                                         : 3);
             }
             ::_exit(4);
         }

@@ -61,14 +61,15 @@ TEST_SUITE("io") {
         CHECK(g.width == 8 * 56 + 9 * 2);
         CHECK(g.height == 8 * 56 + 9 * 2);
         CHECK(grid_size(3, 28, 28, 8).cols == 3);
-        CHECK_THROWS_WITH_AS(grid_size(250000, 28, 28, 16),
-                             doctest::Contains("a grid of 250000 images of 28x28 in 16 columns would be 930x906252 "
-                                               "pixels (at most 32768 pixels each way)"),
-                             std::invalid_argument);
+        CHECK_THROWS_WITH_AS(
+            grid_size(250000, 28, 28, 16),
+            doctest::Contains("a grid of 250000 images of 28x28 in 16 columns would be 930x906252 "
+                              "pixels (at most 32768 pixels each way)"),
+            std::invalid_argument);
         CHECK_THROWS_WITH_AS(grid_size(4611686018427387904ull, 28, 28, 8), doctest::Contains("tiles tall"),
                              std::invalid_argument);
-        CHECK_THROWS_WITH_AS(grid_size(std::size_t(-1), 28, 28, std::size_t(-1)), doctest::Contains("tiles wide"),
-                             std::invalid_argument);
+        CHECK_THROWS_WITH_AS(grid_size(std::size_t(-1), 28, 28, std::size_t(-1)),
+                             doctest::Contains("tiles wide"), std::invalid_argument);
         CHECK_THROWS_WITH_AS(grid_size(10, std::size_t(1) << 40, 28, 8), doctest::Contains("tiles or gaps"),
                              std::invalid_argument);
         CHECK_THROWS_WITH_AS(grid_size(2000, 28, 28, 1000), doctest::Contains("would be 58002x118 pixels"),

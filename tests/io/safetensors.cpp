@@ -362,8 +362,9 @@ TEST_SUITE("io") {
         const auto image = [](std::size_t n) {
             std::string header = "{";
             for (std::size_t i = 0; i < n; ++i)
-                header += (i ? ",\"t" : "\"t") + std::to_string(i) + R"(":{"dtype":"F32","shape":[1],"data_offsets":[)" +
-                          std::to_string(4 * i) + "," + std::to_string(4 * i + 4) + "]}";
+                header += (i ? ",\"t" : "\"t") + std::to_string(i) +
+                          R"(":{"dtype":"F32","shape":[1],"data_offsets":[)" + std::to_string(4 * i) + "," +
+                          std::to_string(4 * i + 4) + "]}";
             header += "}";
             header.append((8 - header.size() % 8) % 8, ' ');
             return to_bytes(make_image(header, 4 * n));
@@ -371,8 +372,10 @@ TEST_SUITE("io") {
         const auto bytes = image(detail::max_tensors);
         const auto start = std::chrono::steady_clock::now();
         const SafetensorsFile file = read_safetensors_bytes(bytes, "many.safetensors");
-        const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-        MESSAGE("parsed " << file.tensors.size() << " entries (" << bytes.size() << " bytes) in " << seconds << " s");
+        const double seconds =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        MESSAGE("parsed " << file.tensors.size() << " entries (" << bytes.size() << " bytes) in " << seconds
+                          << " s");
         CHECK(file.tensors.size() == 100'000);
         CHECK(file.at("t0").shape == std::vector<std::int64_t>{1});
         CHECK(file.at("t99999").bytes.size() == 4);
@@ -380,9 +383,11 @@ TEST_SUITE("io") {
         const auto over = image(detail::max_tensors + 1);
         const auto start_over = std::chrono::steady_clock::now();
         CHECK_THROWS_WITH_AS(read_safetensors_bytes(over, "many.safetensors"),
-                             doctest::Contains("many.safetensors: header holds more than 100000 entries"), IoError);
+                             doctest::Contains("many.safetensors: header holds more than 100000 entries"),
+                             IoError);
         MESSAGE("refused 100,001 entries in "
-                << std::chrono::duration<double>(std::chrono::steady_clock::now() - start_over).count() << " s");
+                << std::chrono::duration<double>(std::chrono::steady_clock::now() - start_over).count()
+                << " s");
         std::string metadata = R"({"__metadata__":{)";
         for (std::size_t i = 0; i <= detail::max_tensors; ++i)
             metadata += (i ? ",\"k" : "\"k") + std::to_string(i) + R"(":"v")";

@@ -282,16 +282,19 @@ TEST_CASE("reliability/bad input: a NaN, an Inf or a negative variance in any lo
     const float nan = std::numeric_limits<float>::quiet_NaN(), inf = std::numeric_limits<float>::infinity();
     check_refused(with_value("param-nan.safetensors", "dense1.weight", 7, nan),
                   {"tensor 'dense1.weight': element 7 is NaN"});
-    check_refused(with_value("bias-inf.safetensors", "dense2.bias", 2, -inf), {"tensor 'dense2.bias': element 2 is -Inf"});
+    check_refused(with_value("bias-inf.safetensors", "dense2.bias", 2, -inf),
+                  {"tensor 'dense2.bias': element 2 is -Inf"});
     check_refused(with_value("state-inf.safetensors", "batchnorm1.running_mean", 0, inf),
                   {"tensor 'batchnorm1.running_mean': element 0 is +Inf"});
     check_refused(with_value("variance-negative.safetensors", "batchnorm1.running_var", 4, -0.5f),
                   {"tensor 'batchnorm1.running_var': element 4 is -0.5", "must not be negative"});
     const auto moment_nan = with_value("moment-nan.safetensors", "optimizer.exp_avg.dense2.weight", 3, nan);
     check_refused(moment_nan, {"tensor 'optimizer.exp_avg.dense2.weight': element 3 is NaN"});
-    check_refused(with_value("second-moment-negative.safetensors", "optimizer.exp_avg_sq.dense1.bias", 1, -1e-3f),
-                  {"tensor 'optimizer.exp_avg_sq.dense1.bias': element 1", "must not be negative"});
-    check_refused(with_value("weights-nan.safetensors", "dense1.bias", 0, nan), {"'dense1.bias': element 0 is NaN"},
+    check_refused(
+        with_value("second-moment-negative.safetensors", "optimizer.exp_avg_sq.dense1.bias", 1, -1e-3f),
+        {"tensor 'optimizer.exp_avg_sq.dense1.bias': element 1", "must not be negative"});
+    check_refused(with_value("weights-nan.safetensors", "dense1.bias", 0, nan),
+                  {"'dense1.bias': element 0 is NaN"},
                   /*with_optimizer=*/false);
     // An F64 value that overflows float is Inf once converted: refused too.
     const auto f64 = dir / "f64-overflow.safetensors";

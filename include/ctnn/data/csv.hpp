@@ -134,10 +134,9 @@ inline Dataset parse_mnist_csv(const FileBytes& f, const std::filesystem::path& 
                                       (col == 0 ? " (label)" : " (pixel " + std::to_string(col - 1) + ")");
             if (field.empty()) throw detail::data_error(path, where + ": empty field");
             if (!detail::parse_whole(field, value)) {
-                throw detail::data_error(path, where + ": " + detail::quoted(field) + " is not an integer" +
-                                                   (first_row && col == 0
-                                                        ? " (nor is this row a header: it holds numbers)"
-                                                        : ""));
+                throw detail::data_error(
+                    path, where + ": " + detail::quoted(field) + " is not an integer" +
+                              (first_row && col == 0 ? " (nor is this row a header: it holds numbers)" : ""));
             }
             if (col == 0) {
                 if (value < 0 || value >= static_cast<long>(mnist::classes)) {
@@ -179,7 +178,8 @@ inline Dataset read_mnist_csv(const std::filesystem::path& path, Normalize norma
 inline Dataset read_mnist_csv_bytes(std::span<const std::uint8_t> bytes, const std::filesystem::path& name,
                                     Normalize normalize = Normalize::unit,
                                     std::size_t max_bytes = max_file_bytes) {
-    return detail::parse_mnist_csv(decode_bytes({bytes.begin(), bytes.end()}, name, max_bytes), name, normalize);
+    return detail::parse_mnist_csv(decode_bytes({bytes.begin(), bytes.end()}, name, max_bytes), name,
+                                   normalize);
 }
 
 }  // namespace ctnn::data

@@ -122,8 +122,8 @@ inline TempFile create_temporary(const std::filesystem::path& target) {
         if (fd >= 0) return TempFile(tmp, fd);
         if (errno != EEXIST)
             throw IoError(target, "cannot create a temporary file in " +
-                                      (target.has_parent_path() ? target.parent_path().string() : ".") + ": " +
-                                      errno_text(errno));
+                                      (target.has_parent_path() ? target.parent_path().string() : ".") +
+                                      ": " + errno_text(errno));
     }
     throw IoError(target, "cannot create a temporary file: 100 random names were all taken");
 }
@@ -133,7 +133,7 @@ inline TempFile create_temporary(const std::filesystem::path& target) {
 inline int output_path_mode(const std::filesystem::path& path) {
     if (path.empty() || !path.has_filename() || path.filename() == "." || path.filename() == "..")
         throw IoError(path, "not a file path");
-    struct stat st{};
+    struct stat st {};
     if (::lstat(path.c_str(), &st) != 0) {
         if (errno == ENOENT) return -1;
         throw IoError(path, "cannot check the output path: " + errno_text(errno));
@@ -159,12 +159,14 @@ inline void write_file_atomic(const std::filesystem::path& path,
     const int mode = detail::output_path_mode(path);
     detail::TempFile file = detail::create_temporary(path);
     if (mode >= 0 && ::fchmod(file.fd(), static_cast<mode_t>(mode)) != 0)
-        throw IoError(path, "cannot copy the permissions to the temporary file: " + detail::errno_text(errno));
+        throw IoError(path,
+                      "cannot copy the permissions to the temporary file: " + detail::errno_text(errno));
     for (std::span<const std::byte> chunk : chunks) detail::write_all(file.fd(), chunk, path);
     if (::fsync(file.fd()) != 0) throw IoError(path, "fsync failed: " + detail::errno_text(errno));
     if (int err = file.close(); err != 0) throw IoError(path, "close failed: " + detail::errno_text(err));
     if (::rename(file.path().c_str(), path.c_str()) != 0)
-        throw IoError(path, "cannot rename " + file.path().string() + " into place: " + detail::errno_text(errno));
+        throw IoError(path,
+                      "cannot rename " + file.path().string() + " into place: " + detail::errno_text(errno));
     file.commit();
     detail::fsync_directory(path.parent_path(), path);
 }

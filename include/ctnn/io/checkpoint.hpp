@@ -22,8 +22,8 @@ namespace ctnn::io {
 inline constexpr const char* checkpoint_format = "ctnn-checkpoint-1";
 
 struct CheckpointInfo {
-    std::uint64_t epoch = 0;  // epochs completed
-    std::uint64_t step = 0;   // optimisation steps taken
+    std::uint64_t epoch = 0;                   // epochs completed
+    std::uint64_t step = 0;                    // optimisation steps taken
     std::map<std::string, std::string> extra;  // free-form (the trainer's configuration, ...)
 };
 
@@ -49,8 +49,9 @@ enum class ValueRule { finite, non_negative };
 // The rule for a checkpoint tensor by its name: BatchNorm running variances and Adam's second
 // moments are never negative (a negative one becomes a NaN at the first sqrt).
 inline ValueRule value_rule(std::string_view name) {
-    return name.ends_with(".running_var") || name.starts_with("optimizer.exp_avg_sq.") ? ValueRule::non_negative
-                                                                                       : ValueRule::finite;
+    return name.ends_with(".running_var") || name.starts_with("optimizer.exp_avg_sq.")
+               ? ValueRule::non_negative
+               : ValueRule::finite;
 }
 
 // Throws IoError naming `file`, the tensor and the first bad element unless every value is
@@ -63,9 +64,11 @@ void check_loaded_values(std::span<const T> values, const std::filesystem::path&
         const std::string where = "tensor '" + std::string(name) + "': element " + std::to_string(i);
         if (std::isnan(v)) throw IoError(file, where + " is NaN; a checkpoint must hold finite values");
         if (std::isinf(v))
-            throw IoError(file, where + " is " + (v > 0 ? "+Inf" : "-Inf") + "; a checkpoint must hold finite values");
+            throw IoError(
+                file, where + " is " + (v > 0 ? "+Inf" : "-Inf") + "; a checkpoint must hold finite values");
         if (rule == ValueRule::non_negative && v < 0)
-            throw IoError(file, where + " is " + std::to_string(v) + "; a variance (or second moment) must not be negative");
+            throw IoError(file, where + " is " + std::to_string(v) +
+                                    "; a variance (or second moment) must not be negative");
     }
 }
 

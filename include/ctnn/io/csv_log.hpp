@@ -64,7 +64,7 @@ inline std::string read_regular_file(const std::filesystem::path& path) {
     const int fd = ::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
     if (fd < 0) throw IoError(path, "cannot open for reading: " + errno_text(errno));
     std::string text;
-    struct stat st{};
+    struct stat st {};
     const auto fail = [&](const std::string& what) {
         ::close(fd);
         return IoError(path, what);

@@ -19,17 +19,21 @@ namespace ctnn::io {
 inline constexpr std::size_t max_grid_side = 32768;  // pixels, each way
 
 struct GridSize {
-    std::size_t cols = 0, rows = 0;       // tiles
-    std::size_t width = 0, height = 0;    // pixels
+    std::size_t cols = 0, rows = 0;     // tiles
+    std::size_t width = 0, height = 0;  // pixels
 };
 
 // The layout image_grid makes of `count` h x w tiles (cell_w / cell_h: tiles widened by captions,
 // 0 for none). Throws std::invalid_argument naming the sizes when an argument is 0 or the picture
 // would exceed max_grid_side pixels either way; the arithmetic cannot wrap around.
-inline GridSize grid_size(std::size_t count, std::size_t h, std::size_t w, std::size_t cols, std::size_t scale = 2,
-                          std::size_t pad = 2, std::size_t caption_w = 0, std::size_t caption_h = 0) {
-    const auto fail = [](const std::string& what) { throw std::invalid_argument("ctnn::io::image_grid: " + what); };
-    if (count == 0 || h == 0 || w == 0 || cols == 0 || scale == 0) fail("count, h, w, cols and scale must be > 0");
+inline GridSize grid_size(std::size_t count, std::size_t h, std::size_t w, std::size_t cols,
+                          std::size_t scale = 2, std::size_t pad = 2, std::size_t caption_w = 0,
+                          std::size_t caption_h = 0) {
+    const auto fail = [](const std::string& what) {
+        throw std::invalid_argument("ctnn::io::image_grid: " + what);
+    };
+    if (count == 0 || h == 0 || w == 0 || cols == 0 || scale == 0)
+        fail("count, h, w, cols and scale must be > 0");
     const std::size_t limit = max_grid_side;
     GridSize g;
     g.cols = std::min(cols, count);

@@ -152,8 +152,10 @@ class StrictHeaderSax {
         json& object = *m_stack.back();
         if (object.contains(k)) throw IoError(m_file, "header JSON repeats the key '" + k + "'");
         if (object.size() >= max_tensors)
-            throw IoError(m_file, std::string(m_stack.size() == 1 ? "header holds more than " : "an object of the header holds more than ") +
-                                      std::to_string(max_tensors) + " entries");
+            throw IoError(m_file,
+                          std::string(m_stack.size() == 1 ? "header holds more than "
+                                                          : "an object of the header holds more than ") +
+                              std::to_string(max_tensors) + " entries");
         m_slot = &object[k];
         return true;
     }

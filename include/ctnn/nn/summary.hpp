@@ -5,7 +5,7 @@
 #include <cstdio>
 #include <string>
 
-#include "ctnn/nn/sequential.hpp"  // summary walks a Sequential, so it lives in nn/, not core/
+#include "ctnn/nn/sequential.hpp"  // it walks a Sequential: nn/, not core/
 
 namespace ctnn {
 

@@ -42,8 +42,8 @@ std::vector<T> host_copy(const T* values, std::size_t count) {
 
 // Optimizer may be a `typename Opt::template impl<B>` or std::nullptr_t (weights only).
 template <class Net, class B, class Optimizer = std::nullptr_t>
-void save_checkpoint(const std::filesystem::path& path, const Model<Net, B>& model, const CheckpointInfo& info,
-                     Optimizer* optimizer = nullptr) {
+void save_checkpoint(const std::filesystem::path& path, const Model<Net, B>& model,
+                     const CheckpointInfo& info, Optimizer* optimizer = nullptr) {
     using M = Model<Net, B>;
     using T = typename M::T;
     const auto params = detail::host_copy<B>(model.parameters(), M::param_count);
@@ -70,12 +70,14 @@ void save_checkpoint(const std::filesystem::path& path, const Model<Net, B>& mod
         if (optimizer) {
             auto named = optimizer->state_tensors();
             optimizer_state.reserve(named.size());
-            for (auto& [name, buffer] : named) optimizer_state.push_back(detail::host_copy<B>(buffer->data(), M::param_count));
+            for (auto& [name, buffer] : named)
+                optimizer_state.push_back(detail::host_copy<B>(buffer->data(), M::param_count));
             for (std::size_t k = 0; k < named.size(); ++k)
                 for (const auto& slot : M::parameter_slots())
-                    tensors.push_back(tensor_ref("optimizer." + named[k].first + "." + slot.name,
-                                                 std::span(optimizer_state[k]).subspan(slot.offset, slot.count),
-                                                 detail::dims_of<T>(slot)));
+                    tensors.push_back(
+                        tensor_ref("optimizer." + named[k].first + "." + slot.name,
+                                   std::span(optimizer_state[k]).subspan(slot.offset, slot.count),
+                                   detail::dims_of<T>(slot)));
             metadata["optimizer"] = optimizer_name(*optimizer);
             metadata["optimizer.steps"] = std::to_string(optimizer->steps());
         }
@@ -95,18 +97,18 @@ CheckpointInfo load_checkpoint(const std::filesystem::path& path, Model<Net, B>&
     const auto meta = [&](const std::string& key) { return checkpoint_metadata(file, key); };
     const auto count = [&](const std::string& key) { return checkpoint_count(file, key); };
     if (meta("format") != checkpoint_format)
-        throw IoError(path, "not a ctnn checkpoint (metadata 'format' is '" + meta("format") + "', expected '" +
-                                checkpoint_format + "')");
+        throw IoError(path, "not a ctnn checkpoint (metadata 'format' is '" + meta("format") +
+                                "', expected '" + checkpoint_format + "')");
     std::vector<TensorSlot> slots = M::parameter_slots();
     const std::size_t param_slot_count = slots.size();
     for (auto& slot : M::state_slots()) slots.push_back(slot);
     const auto missing = [&](const std::string& name) {
-        return IoError(path, "tensor '" + name + "' of this model is missing" +
-                                 (meta("architecture") == Net::fingerprint()
-                                      ? std::string(" (the file is incomplete or was edited)")
-                                      : ": the checkpoint was saved from a different architecture ('" +
-                                            meta("architecture") + "'; this model is '" + Net::fingerprint() +
-                                            "')"));
+        return IoError(
+            path, "tensor '" + name + "' of this model is missing" +
+                      (meta("architecture") == Net::fingerprint()
+                           ? std::string(" (the file is incomplete or was edited)")
+                           : ": the checkpoint was saved from a different architecture ('" +
+                                 meta("architecture") + "'; this model is '" + Net::fingerprint() + "')"));
     };
     for (std::size_t i = 0; i < slots.size(); ++i) {
         const auto& slot = slots[i];
@@ -119,7 +121,8 @@ CheckpointInfo load_checkpoint(const std::filesystem::path& path, Model<Net, B>&
         if (!file.contains(counter_names[k])) throw missing(counter_names[k]);
         const TensorData& t = file.at(counter_names[k], std::span<const std::int64_t>());
         if (t.dtype != "U64")
-            throw IoError(path, "tensor '" + counter_names[k] + "': dtype " + t.dtype + ", expected U64 (a counter)");
+            throw IoError(
+                path, "tensor '" + counter_names[k] + "': dtype " + t.dtype + ", expected U64 (a counter)");
         file.copy_to(counter_names[k], std::span<std::uint64_t>(&counters[k], 1));
     }
     std::vector<std::pair<std::string, typename B::template buffer<T>*>> optimizer_tensors;
@@ -128,9 +131,10 @@ CheckpointInfo load_checkpoint(const std::filesystem::path& path, Model<Net, B>&
         if (optimizer) {
             with_optimizer = true;
             if (meta("optimizer").empty())
-                throw IoError(path, std::string("holds no optimizer state (saved without an optimizer), so training "
-                                                "cannot resume with '") +
-                                        optimizer_name(*optimizer) + "'");
+                throw IoError(
+                    path, std::string("holds no optimizer state (saved without an optimizer), so training "
+                                      "cannot resume with '") +
+                              optimizer_name(*optimizer) + "'");
             if (meta("optimizer") != optimizer_name(*optimizer))
                 throw IoError(path, "optimizer state is for '" + meta("optimizer") + "', not '" +
                                         optimizer_name(*optimizer) + "'");

@@ -34,10 +34,12 @@ void check_metric_input(const T* values, std::size_t rows, std::size_t cols, con
     for (std::size_t i = 0; i < rows * cols; ++i) {
         const double v = static_cast<double>(values[i]);
         if (std::isfinite(v) && !(non_negative && v < 0)) continue;
-        const std::string where = std::string(what) + " [" + std::to_string(i / cols) + "][" +
-                                  std::to_string(i % cols) + "] is ";
-        throw std::invalid_argument(where + (std::isnan(v) ? "NaN" : std::isinf(v) ? (v > 0 ? "+Inf" : "-Inf")
-                                                                                     : std::to_string(v)) +
+        const std::string where =
+            std::string(what) + " [" + std::to_string(i / cols) + "][" + std::to_string(i % cols) + "] is ";
+        throw std::invalid_argument(where +
+                                    (std::isnan(v)   ? "NaN"
+                                     : std::isinf(v) ? (v > 0 ? "+Inf" : "-Inf")
+                                                     : std::to_string(v)) +
                                     (std::isfinite(v) ? " (a probability must not be negative)"
                                                       : " (the model or its inputs hold non-finite values)"));
     }
