@@ -1,9 +1,9 @@
-// libFuzzer harness: load_checkpoint (ctnn/io/checkpoint.hpp) of a small model with
+// libFuzzer harness: load_checkpoint (ctnn/train/checkpoint.hpp) of a small model with
 // parameters, state, a layer counter and Adam state, on arbitrary bytes (held in a memfd,
 // opened by its /proc path). A load or an IoError is fine; a crash, sanitizer report, other
 // exception or leak is a finding, and so is a failed load that changed the model or optimizer.
 // The model is in checkpoint_model.hpp.
-#include <ctnn/io/checkpoint.hpp>
+#include <ctnn/train/checkpoint.hpp>
 
 #include <sys/mman.h>
 #include <unistd.h>

@@ -4,8 +4,8 @@
 // own writers so they follow the code.
 #include <zlib.h>
 
-#include <ctnn/io/checkpoint.hpp>
 #include <ctnn/io/safetensors.hpp>
+#include <ctnn/train/checkpoint.hpp>
 
 #include "checkpoint_model.hpp"
 
@@ -97,6 +97,13 @@ int main() {
     const std::string one = csv_row(4, 9) + "\n";
     write(root / "csv/row.csv.gz", gzip(Bytes(one.begin(), one.end())));
     write(root / "csv/short-row.csv", csv_row(1, 5, 100) + "\n");
+    // a byte order mark, a quoted label, float-notation label and pixel (each once lost as a header)
+    std::string quoted = csv_row(3, 7);
+    quoted.replace(0, 1, "\"3\"");
+    std::string floats = csv_row(6, 2);
+    floats.replace(0, 1, "6.0");
+    write(root / "csv/bom-quoted-float.csv", "\xEF\xBB\xBF" + quoted + "\n" + floats + "\n");
+
     // safetensors
     const std::vector<float> f32{1.5f, -2.0f, 0.0f, 3.25f, 1e-30f, -0.0f};
     const std::vector<double> f64{0.1, -1e300};
@@ -114,6 +121,18 @@ int main() {
     write(root / "safetensors/small.safetensors", small.data(), small.size());
     const auto empty = io::to_safetensors_bytes({});
     write(root / "safetensors/empty.safetensors", empty.data(), empty.size());
+    // 2,000 entries in one header (the parser is linear in them; the unit test times 100,000),
+    // the last one repeating a key: the whole header is read before that is refused.
+    std::vector<float> many_values(2000, 0.5f);
+    std::vector<io::TensorRef> many;
+    for (std::size_t i = 0; i < many_values.size(); ++i)
+        many.push_back(io::tensor_ref("t" + std::to_string(i), std::span(many_values).subspan(i, 1)));
+    const auto many_bytes = io::to_safetensors_bytes(many);
+    write(root / "safetensors/many-entries.safetensors", many_bytes.data(), many_bytes.size());
+    std::string repeated(reinterpret_cast<const char*>(many_bytes.data()), many_bytes.size());
+    const std::size_t last = repeated.rfind("\"t1999\"");
+    repeated.replace(last, 7, "\"t1998\"");
+    write(root / "safetensors/many-entries-repeated-key.safetensors", repeated.data(), repeated.size());
     const fs::path reference = "tests/fixtures/io/reference.safetensors";
     if (fs::exists(reference))
         fs::copy_file(reference, root / "safetensors/reference.safetensors",

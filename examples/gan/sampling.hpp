@@ -15,7 +15,7 @@
 
 #include <ctnn/backend/cpu/blas.hpp>
 #include <ctnn/core/random.hpp>
-#include <ctnn/io/checkpoint.hpp>
+#include <ctnn/train/checkpoint.hpp>
 #include <ctnn/nn/model.hpp>
 
 #include "common.hpp"

@@ -13,9 +13,9 @@
 #include <string>
 #include <vector>
 
-#include <ctnn/core/summary.hpp>
+#include <ctnn/nn/summary.hpp>
 #include <ctnn/data/data.hpp>
-#include <ctnn/io/checkpoint.hpp>
+#include <ctnn/train/checkpoint.hpp>
 #include <ctnn/io/csv_log.hpp>
 #include <ctnn/losses/softmax_cross_entropy.hpp>
 #include <ctnn/train/classifier.hpp>

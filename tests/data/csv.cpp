@@ -1,6 +1,6 @@
 // Tests for ctnn/data/csv.hpp: the MNIST CSV layout with and without a header row, CRLF and
-// gzip, the three normalisations, and a DataError naming file, line and problem for each kind
-// of bad row.
+// gzip, the three normalisations, a BOM, quoted and float-notation fields, and a DataError
+// naming file, line and problem for each kind of bad row (none is ever dropped).
 #include <ctnn/data/csv.hpp>
 
 #include "helpers.hpp"
@@ -114,6 +114,67 @@ TEST_CASE("data/csv: bad fields, pixels and labels") {
                      "line 3, column 1 (label): 'seven' is not an integer");
     write_text(dir / "huge.csv", row(1, 0, "99999999999999999999999", 0) + "\n");
     CHECK_DATA_ERROR(read_mnist_csv(dir / "huge.csv"), "huge.csv", "is not an integer");
+}
+
+TEST_CASE("data/csv: a BOM, quoted or float labels: every row is parsed or refused, none dropped") {
+    // Issue 15 #11: each of these first rows used to be taken for a header and silently lost.
+    TempDir dir;
+    const std::string bom = "\xEF\xBB\xBF";
+    write_text(dir / "bom.csv", bom + row(7, 0) + "\n" + row(2, 1) + "\n");
+    Dataset d = read_mnist_csv(dir / "bom.csv");
+    REQUIRE(d.size() == 2);
+    CHECK(d.labels(0) == 7);
+    CHECK(d.labels(1) == 2);
+    write_text(dir / "bom-header.csv", bom + header() + "\n" + row(4, 0) + "\n");
+    d = read_mnist_csv(dir / "bom-header.csv");
+    REQUIRE(d.size() == 1);
+    CHECK(d.labels(0) == 4);
+
+    std::string quoted_row = row(3, 0, "\"12\"", 5);
+    quoted_row.replace(0, 1, "\"3\"");
+    std::string float_row = row(6, 0, "200.0", 0);
+    float_row.replace(0, 1, "6.0");
+    std::string exponent_row = row(1, 0);
+    exponent_row.replace(0, 1, "1e0");
+    write_text(dir / "quoted-float.csv", quoted_row + "\n" + float_row + "\n" + exponent_row + "\n");
+    d = read_mnist_csv(dir / "quoted-float.csv", Normalize::none);
+    REQUIRE(d.size() == 3);
+    CHECK(d.labels(0) == 3);
+    CHECK(d.images(0, 0, 0, 5) == 12.0f);
+    CHECK(d.labels(1) == 6);
+    CHECK(d.images(1, 0, 0, 0) == 200.0f);
+    CHECK(d.labels(2) == 1);
+    // A quoted header is still a header.
+    std::string quoted_header = "\"label\"";
+    for (std::size_t k = 0; k < mnist::pixels; ++k) quoted_header += ",\"pixel" + std::to_string(k) + "\"";
+    write_text(dir / "quoted-header.csv", quoted_header + "\n" + row(8, 0) + "\n");
+    d = read_mnist_csv(dir / "quoted-header.csv");
+    REQUIRE(d.size() == 1);
+    CHECK(d.labels(0) == 8);
+
+    // What is neither a header nor a data row is refused with the line, never skipped.
+    std::string half_label = row(7, 0);
+    half_label.replace(0, 1, "7.5");
+    write_text(dir / "half.csv", half_label + "\n" + row(1, 0) + "\n");
+    CHECK_DATA_ERROR(read_mnist_csv(dir / "half.csv"), "half.csv",
+                     "line 1, column 1 (label): '7.5' is not an integer (nor is this row a header");
+    write_text(dir / "half-later.csv", row(1, 0) + "\n" + half_label + "\n");
+    CHECK_DATA_ERROR(read_mnist_csv(dir / "half-later.csv"), "half-later.csv",
+                     "line 2, column 1 (label): '7.5' is not an integer");
+    write_text(dir / "text-label.csv", "seven" + row(1, 0).substr(1) + "\n" + row(1, 0) + "\n");
+    CHECK_DATA_ERROR(read_mnist_csv(dir / "text-label.csv"), "text-label.csv",
+                     "line 1, column 1 (label): 'seven' is not an integer (nor is this row a header");
+    write_text(dir / "numbered-header.csv", "label" + row(1, 0).substr(1) + "\n" + row(1, 0) + "\n");
+    CHECK_DATA_ERROR(read_mnist_csv(dir / "numbered-header.csv"), "numbered-header.csv",
+                     "line 1, column 1 (label): 'label' is not an integer");
+    write_text(dir / "empty-first.csv", std::string(mnist::pixels, ',') + "\n" + row(1, 0) + "\n");
+    CHECK_DATA_ERROR(read_mnist_csv(dir / "empty-first.csv"), "empty-first.csv",
+                     "line 1, column 1 (label): empty field");
+    write_text(dir / "nan-label.csv", "nan" + row(1, 0).substr(1) + "\n");
+    CHECK_DATA_ERROR(read_mnist_csv(dir / "nan-label.csv"), "nan-label.csv",
+                     "line 1, column 1 (label): 'nan' is not an integer");
+    write_text(dir / "bom-later.csv", row(1, 0) + "\n" + bom + row(2, 0) + "\n");
+    CHECK_DATA_ERROR(read_mnist_csv(dir / "bom-later.csv"), "bom-later.csv", "line 2, column 1 (label)");
 }
 
 TEST_CASE("data/csv: empty, blank and header-only files") {

@@ -1,6 +1,6 @@
-// Tests for io/csv_log.hpp: header and row format, quoting, number formatting, flushing
-// (a child process killed without cleanup keeps every row), resuming with append, and
-// errors that name the file.
+// Tests for io/csv_log.hpp: header and row format, quoting, number formatting, every row on
+// disk when row() returns (a child process killed without cleanup keeps every row), resuming
+// with append, keep_rows, and errors that name the file.
 #include <ctnn/io/csv_log.hpp>
 
 #include <doctest/doctest.h>
@@ -99,6 +99,24 @@ TEST_SUITE("io") {
             CHECK(log.rows() == 0);
             CHECK(slurp(path) == "epoch,loss\n");
         }
+        SUBCASE("keep_rows cuts a resumed log back to the checkpoint's epoch") {
+            {
+                CsvLog log(path, {"epoch", "loss"}, true);
+                log.row(3, 0.125);
+                log.row(4, 0.0625);
+            }
+            CsvLog log(path, {"epoch", "loss"}, true);
+            CHECK(log.rows() == 4);
+            log.keep_rows(5);  // more than there are: nothing changes
+            CHECK(log.rows() == 4);
+            log.keep_rows(2);
+            CHECK(log.rows() == 2);
+            CHECK(slurp(path) == "epoch,loss\n1,0.5\n2,0.25\n");
+            log.row(3, 0.5);
+            CHECK(slurp(path) == "epoch,loss\n1,0.5\n2,0.25\n3,0.5\n");
+            log.keep_rows(0);
+            CHECK(slurp(path) == "epoch,loss\n");
+        }
         SUBCASE("append to a missing or empty file writes the header") {
             CsvLog fresh(dir / "new.csv", {"a"}, true);
             fresh.row("x");
@@ -113,7 +131,7 @@ TEST_SUITE("io") {
     TEST_CASE("csv_log: errors name the file") {
         const auto dir = scratch_dir("csv-errors");
         CHECK_THROWS_WITH_AS(CsvLog(dir / "no" / "such" / "log.csv", {"a"}),
-                             doctest::Contains("log.csv: cannot open"), IoError);
+                             doctest::Contains("log.csv: cannot create a temporary file"), IoError);
         CHECK_THROWS_WITH_AS(CsvLog(dir / "x.csv", {}), doctest::Contains("x.csv: a CSV log needs"), IoError);
         CsvLog log(dir / "m.csv", {"a", "b"});
         CHECK_THROWS_WITH_AS(log.row(1), doctest::Contains("m.csv: row has 1 values for 2 columns"), IoError);

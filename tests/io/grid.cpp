@@ -52,6 +52,35 @@ TEST_SUITE("io") {
         std::filesystem::remove_all(dir);
     }
 
+    TEST_CASE("grid: grid_size refuses a grid that is too large before any pixel, without overflow") {
+        // Issue 15 #1: --count 4611686018427387904 wrapped count * 784; 250000 digits failed only
+        // after generating them all ("PNG encoding failed").
+        const GridSize g = grid_size(64, 28, 28, 8);
+        CHECK(g.cols == 8);
+        CHECK(g.rows == 8);
+        CHECK(g.width == 8 * 56 + 9 * 2);
+        CHECK(g.height == 8 * 56 + 9 * 2);
+        CHECK(grid_size(3, 28, 28, 8).cols == 3);
+        CHECK_THROWS_WITH_AS(
+            grid_size(250000, 28, 28, 16),
+            doctest::Contains("a grid of 250000 images of 28x28 in 16 columns would be 930x906252 "
+                              "pixels (at most 32768 pixels each way)"),
+            std::invalid_argument);
+        CHECK_THROWS_WITH_AS(grid_size(4611686018427387904ull, 28, 28, 8), doctest::Contains("tiles tall"),
+                             std::invalid_argument);
+        CHECK_THROWS_WITH_AS(grid_size(std::size_t(-1), 28, 28, std::size_t(-1)),
+                             doctest::Contains("tiles wide"), std::invalid_argument);
+        CHECK_THROWS_WITH_AS(grid_size(10, std::size_t(1) << 40, 28, 8), doctest::Contains("tiles or gaps"),
+                             std::invalid_argument);
+        CHECK_THROWS_WITH_AS(grid_size(2000, 28, 28, 1000), doctest::Contains("would be 58002x118 pixels"),
+                             std::invalid_argument);
+        CHECK_THROWS_AS(grid_size(0, 28, 28, 8), std::invalid_argument);
+        // image_grid refuses the same before touching `images` (here: far fewer floats than claimed).
+        const std::vector<float> one(784, 0.0f);
+        CHECK_THROWS_WITH_AS(image_grid(one.data(), 4611686018427387904ull, 28, 28, 8, 0.0f, 1.0f),
+                             doctest::Contains("tiles tall"), std::invalid_argument);
+    }
+
     TEST_CASE("grid: captions are drawn under each tile and widen narrow cells") {
         const auto dir = ctnn::io::test::output_dir("grid-captions");  // kept for viewing
         const int n = 20;

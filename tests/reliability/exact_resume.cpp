@@ -3,7 +3,7 @@
 // Classifier and training 1 more (same seed, 1 thread). The network has BatchNorm and two
 // Dropouts, so the masks' counters must round-trip; a control shows that without them it diverges.
 #include <ctnn/ctnn.hpp>
-#include <ctnn/io/checkpoint.hpp>
+#include <ctnn/train/checkpoint.hpp>
 #include <ctnn/train/classifier.hpp>
 
 #include "helpers.hpp"

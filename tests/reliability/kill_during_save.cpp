@@ -4,7 +4,7 @@
 // version (its metadata and every tensor agree); the temporary left behind is never named like
 // a checkpoint and either loads completely or is refused with an IoError.
 #include <ctnn/ctnn.hpp>
-#include <ctnn/io/checkpoint.hpp>
+#include <ctnn/train/checkpoint.hpp>
 
 #include <signal.h>
 #include <sys/wait.h>
@@ -65,12 +65,17 @@ TEST_CASE(
         const pid_t pid = ::fork();
         REQUIRE(pid >= 0);
         if (pid == 0) save_forever(path);
-        fs::path tmp = path;
-        tmp += ".tmp-" + std::to_string(pid);
+        // The child's temporaries are "model.safetensors.tmp-<pid>-<random>".
+        const std::string tmp_prefix = "model.safetensors.tmp-" + std::to_string(pid) + "-";
+        const auto temporary_exists = [&] {
+            for (const auto& entry : fs::directory_iterator(dir))
+                if (entry.path().filename().string().starts_with(tmp_prefix)) return true;
+            return false;
+        };
         // Wait for the child's temporary file (a write under way), then kill at once; every
         // other round waits longer, so that some kills land after completed saves too.
         const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
-        while (!fs::exists(tmp) && std::chrono::steady_clock::now() < deadline)
+        while (!temporary_exists() && std::chrono::steady_clock::now() < deadline)
             std::this_thread::sleep_for(std::chrono::microseconds(50));
         if (rounds % 2 == 1) std::this_thread::sleep_for(std::chrono::milliseconds(100 * rounds));
         ::kill(pid, SIGKILL);
@@ -78,7 +83,7 @@ TEST_CASE(
         REQUIRE(::waitpid(pid, &status, 0) == pid);
         CHECK(WIFSIGNALED(status));
         CHECK(WTERMSIG(status) == SIGKILL);
-        const bool torn = fs::exists(tmp);
+        const bool torn = temporary_exists();
         kills_mid_write += torn;
 
         // The real path holds a whole checkpoint: the first one, or a version the child finished.

@@ -3,7 +3,7 @@
 // BatchNorm statistics restored) and counts it; and in a train-then-save loop the last good
 // checkpoint on disk is left exactly as it was.
 #include <ctnn/ctnn.hpp>
-#include <ctnn/io/checkpoint.hpp>
+#include <ctnn/train/checkpoint.hpp>
 #include <ctnn/train/classifier.hpp>
 
 #include <cmath>

@@ -8,6 +8,7 @@
 #include <doctest/doctest.h>
 
 #include <cmath>
+#include <limits>
 #include <numeric>
 #include <vector>
 
@@ -155,4 +156,38 @@ TEST_CASE("read_classifier: LeNet-5's 84-d features and softmax probabilities; s
     CHECK(std::accumulate(q.class_histogram.begin(), q.class_histogram.end(), std::size_t{0}) == n);
     CHECK(q.mean_confidence > 0.1);
     CHECK(q.inception.mean >= 1.0);
+}
+
+TEST_CASE("FID and IS refuse NaN, Inf and negative probabilities, naming the element") {
+    // Issue 15 #8: a NaN classifier reported FID 0.0.
+    const double nan = std::numeric_limits<double>::quiet_NaN(),
+                 inf = std::numeric_limits<double>::infinity();
+    std::vector<double> features{0.1, 0.2, 0.3, 0.4, 0.5, 0.7};
+    CHECK_NOTHROW(gaussian_stats(features.data(), 3, 2));
+    features[3] = nan;
+    CHECK_THROWS_WITH_AS(gaussian_stats(features.data(), 3, 2),
+                         doctest::Contains("gaussian_stats: feature [1][1] is NaN"), std::invalid_argument);
+    const std::vector<float> float_features{0.1f, std::numeric_limits<float>::infinity(), 0.3f, 0.4f};
+    CHECK_THROWS_WITH_AS(gaussian_stats(float_features.data(), 2, 2),
+                         doctest::Contains("feature [0][1] is +Inf"), std::invalid_argument);
+
+    const auto mu = vector_of({0, 0}), bad_mu = vector_of({0, nan});
+    const auto cov = diagonal_matrix({1, 2});
+    auto bad_cov = diagonal_matrix({1, 2});
+    bad_cov(1, 0) = -inf;
+    CHECK(frechet_distance(mu, cov, mu, cov) == doctest::Approx(0.0));
+    CHECK_THROWS_WITH_AS(frechet_distance(mu, cov, bad_mu, cov), doctest::Contains("mean b [0][1] is NaN"),
+                         std::invalid_argument);
+    CHECK_THROWS_WITH_AS(frechet_distance(mu, bad_cov, mu, cov),
+                         doctest::Contains("covariance a [1][0] is -Inf"), std::invalid_argument);
+
+    std::vector<double> probs{0.5, 0.5, 1.0, 0.0};
+    CHECK_NOTHROW(inception_score(probs.data(), 2, 2));
+    probs[2] = nan;
+    CHECK_THROWS_WITH_AS(inception_score(probs.data(), 2, 2),
+                         doctest::Contains("inception_score: probability [1][0] is NaN"),
+                         std::invalid_argument);
+    probs[2] = -0.25;
+    CHECK_THROWS_WITH_AS(inception_score(probs.data(), 2, 2), doctest::Contains("must not be negative"),
+                         std::invalid_argument);
 }

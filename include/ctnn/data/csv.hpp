@@ -1,11 +1,14 @@
 // read_mnist_csv: the MNIST CSV layout (one image per line: label, then 784 pixels 0-255;
-// an optional header row, recognised by a first field that is not a number). Raw or gzip,
-// from a file or from bytes in memory (read_mnist_csv_bytes).
-// Returns N x 1 x 28 x 28 images normalised as asked; every problem throws DataError naming
-// the file and the line (and column) at fault.
+// an optional header row). Raw or gzip, from a file or from bytes in memory (read_mnist_csv_bytes).
+// A UTF-8 byte order mark is skipped; a field may be double-quoted ("7") and a whole number may be
+// written as a float (7.0, 7e0). The first row is a header only when none of its fields is a
+// number, so a data row is never taken for one. Returns N x 1 x 28 x 28 images normalised as asked;
+// every other row is parsed or refused: DataError naming the file and the line (and column).
 #pragma once
 
+#include <algorithm>
 #include <charconv>
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -41,6 +44,40 @@ inline bool parse_int(std::string_view s, long& value) {
     return ec == std::errc{} && end == s.data() + s.size() && !s.empty();
 }
 
+// The field without edge blanks and one pair of surrounding double quotes ("7" -> 7).
+inline std::string_view unquote(std::string_view s) {
+    s = trim(s);
+    if (s.size() >= 2 && s.front() == '"' && s.back() == '"') s = trim(s.substr(1, s.size() - 2));
+    return s;
+}
+
+// The whole field as a number (integer or float notation, "nan" and "inf" included).
+inline bool parse_double(std::string_view s, double& value) {
+    const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), value);
+    return ec == std::errc{} && end == s.data() + s.size() && !s.empty();
+}
+
+// The whole field as a whole number: "7", or a float that is one ("7.0", "7e0"); else false.
+inline bool parse_whole(std::string_view s, long& value) {
+    if (parse_int(s, value)) return true;
+    double d = 0;
+    if (!parse_double(s, d) || !std::isfinite(d) || d != std::floor(d) || std::abs(d) > 9.0e15) return false;
+    value = static_cast<long>(d);
+    return true;
+}
+
+// A header row has no field that is empty or reads as a number ("label,1x1,...", "label,pixel0,...").
+inline bool is_header_row(std::string_view line) {
+    double d = 0;
+    for (std::size_t start = 0; start <= line.size();) {
+        const std::size_t comma = std::min(line.find(',', start), line.size());
+        const std::string_view field = unquote(line.substr(start, comma - start));
+        if (field.empty() || parse_double(field, d)) return false;
+        start = comma + 1;
+    }
+    return true;
+}
+
 inline std::string quoted(std::string_view s) {
     constexpr std::size_t max = 20;
     return "'" + std::string(s.substr(0, max)) + (s.size() > max ? "...'" : "'");
@@ -56,6 +93,7 @@ inline Dataset parse_mnist_csv(const FileBytes& f, const std::filesystem::path& 
         throw detail::data_error(path, f.gzip ? "file is empty (after gzip decompression)" : "file is empty");
     const char* p = reinterpret_cast<const char*>(f.bytes.data());
     const char* const end = p + f.bytes.size();
+    if (end - p >= 3 && std::memcmp(p, "\xEF\xBB\xBF", 3) == 0) p += 3;  // UTF-8 byte order mark
 
     std::vector<std::uint8_t> pixels;
     std::vector<std::int32_t> labels;
@@ -71,8 +109,8 @@ inline Dataset parse_mnist_csv(const FileBytes& f, const std::filesystem::path& 
         std::size_t found = 1;
         for (const char c : line) found += c == ',';
         long value = 0;
-        const bool first_is_number = detail::parse_int(detail::trim(line.substr(0, line.find(','))), value);
-        if (!seen_content && !first_is_number) {  // header row, e.g. "label,1x1,1x2,...,28x28"
+        const bool first_row = !seen_content;
+        if (first_row && detail::is_header_row(line)) {  // e.g. "label,1x1,1x2,...,28x28"
             seen_content = header = true;
             if (found != columns) {
                 throw detail::data_error(path, at + ": header row has " + std::to_string(found) +
@@ -90,13 +128,15 @@ inline Dataset parse_mnist_csv(const FileBytes& f, const std::filesystem::path& 
         std::size_t start = 0;
         for (std::size_t col = 0; col < columns; ++col) {
             const std::size_t comma = col + 1 < columns ? line.find(',', start) : line.size();
-            const std::string_view field = detail::trim(line.substr(start, comma - start));
+            const std::string_view field = detail::unquote(line.substr(start, comma - start));
             start = comma + 1;
             const std::string where = at + ", column " + std::to_string(col + 1) +
                                       (col == 0 ? " (label)" : " (pixel " + std::to_string(col - 1) + ")");
             if (field.empty()) throw detail::data_error(path, where + ": empty field");
-            if (!detail::parse_int(field, value)) {
-                throw detail::data_error(path, where + ": " + detail::quoted(field) + " is not an integer");
+            if (!detail::parse_whole(field, value)) {
+                throw detail::data_error(
+                    path, where + ": " + detail::quoted(field) + " is not an integer" +
+                              (first_row && col == 0 ? " (nor is this row a header: it holds numbers)" : ""));
             }
             if (col == 0) {
                 if (value < 0 || value >= static_cast<long>(mnist::classes)) {
@@ -138,7 +178,8 @@ inline Dataset read_mnist_csv(const std::filesystem::path& path, Normalize norma
 inline Dataset read_mnist_csv_bytes(std::span<const std::uint8_t> bytes, const std::filesystem::path& name,
                                     Normalize normalize = Normalize::unit,
                                     std::size_t max_bytes = max_file_bytes) {
-    return detail::parse_mnist_csv(decode_bytes({bytes.begin(), bytes.end()}, name, max_bytes), name, normalize);
+    return detail::parse_mnist_csv(decode_bytes({bytes.begin(), bytes.end()}, name, max_bytes), name,
+                                   normalize);
 }
 
 }  // namespace ctnn::data

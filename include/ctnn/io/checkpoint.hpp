@@ -1,211 +1,75 @@
-// Checkpoints of a bound model (and optionally its optimizer) as safetensors files that
-// Python's safetensors/numpy can read: parameters under their layer names ("conv1.weight"),
-// state tensors ("batchnorm1.running_mean"), layer counters as U64 scalars ("dropout1.counter"),
-// optimizer state as "optimizer.<state>.<param>"; __metadata__ holds the architecture
-// fingerprint, optimizer name/step, epoch, step, extras. Writes are atomic; loading into a
-// different architecture, or a file with a tensor missing or extra, names the file and the tensor.
+// The checkpoint format on top of safetensors, without the model: the format tag, CheckpointInfo
+// (epoch, step, free-form extras kept in __metadata__), the counts read back from metadata, and
+// the value checks a loaded tensor must pass (every element finite; a variance or second moment
+// not negative), each IoError naming the file and the tensor. Saving and loading a bound model
+// and its optimizer is train/checkpoint.hpp (it needs nn/ and optim/, which io/ sits below).
 #pragma once
 
-#include <algorithm>
+#include <cmath>
+#include <cstddef>
 #include <cstdint>
 #include <filesystem>
 #include <map>
+#include <span>
 #include <string>
 #include <string_view>
-#include <vector>
 
-#include "ctnn/io/safetensors.hpp"
-#include "ctnn/nn/model.hpp"
-#include "ctnn/optim/one_of.hpp"
+#include <ctnn/io/error.hpp>
+#include <ctnn/io/safetensors.hpp>
 
 namespace ctnn::io {
 
 inline constexpr const char* checkpoint_format = "ctnn-checkpoint-1";
 
 struct CheckpointInfo {
-    std::uint64_t epoch = 0;  // epochs completed
-    std::uint64_t step = 0;   // optimisation steps taken
+    std::uint64_t epoch = 0;                   // epochs completed
+    std::uint64_t step = 0;                    // optimisation steps taken
     std::map<std::string, std::string> extra;  // free-form (the trainer's configuration, ...)
 };
 
-namespace detail {
+// The metadata value of `key`, or "" when the file has none.
+inline std::string checkpoint_metadata(const SafetensorsFile& file, const std::string& key) {
+    auto it = file.metadata.find(key);
+    return it == file.metadata.end() ? std::string() : it->second;
+}
 
+// A count stored in metadata ("epoch", "step", "optimizer.steps"): 0 when absent, IoError naming
+// the file and the key when it is not a decimal number below 10^19.
+inline std::uint64_t checkpoint_count(const SafetensorsFile& file, const std::string& key) {
+    const std::string text = checkpoint_metadata(file, key);
+    if (text.empty()) return 0;
+    if (text.find_first_not_of("0123456789") != std::string::npos || text.size() > 19)
+        throw IoError(file.source, "metadata '" + key + "' is not a count: '" + text + "'");
+    return std::stoull(text);
+}
+
+// What a loaded tensor's values must satisfy beyond being finite.
+enum class ValueRule { finite, non_negative };
+
+// The rule for a checkpoint tensor by its name: BatchNorm running variances and Adam's second
+// moments are never negative (a negative one becomes a NaN at the first sqrt).
+inline ValueRule value_rule(std::string_view name) {
+    return name.ends_with(".running_var") || name.starts_with("optimizer.exp_avg_sq.")
+               ? ValueRule::non_negative
+               : ValueRule::finite;
+}
+
+// Throws IoError naming `file`, the tensor and the first bad element unless every value is
+// finite (and, for ValueRule::non_negative, >= 0).
 template <class T>
-std::vector<std::int64_t> dims_of(const TensorSlot& slot) {
-    return {slot.dims.begin(), slot.dims.end()};
-}
-
-template <class B, class T>
-std::vector<T> host_copy(const T* values, std::size_t count) {
-    std::vector<T> host(count);
-    B::to_host(values, host.data(), count);
-    return host;
-}
-
-}  // namespace detail
-
-// Optimizer may be a `typename Opt::template impl<B>` or std::nullptr_t (weights only).
-template <class Net, class B, class Optimizer = std::nullptr_t>
-void save_checkpoint(const std::filesystem::path& path, const Model<Net, B>& model, const CheckpointInfo& info,
-                     Optimizer* optimizer = nullptr) {
-    using M = Model<Net, B>;
-    using T = typename M::T;
-    const auto params = detail::host_copy<B>(model.parameters(), M::param_count);
-    const auto state = detail::host_copy<B>(model.state(), M::state_count);
-    const std::vector<std::string> counter_names = M::counter_names();
-    const std::vector<std::uint64_t> counters = model.counters();
-    std::vector<std::vector<T>> optimizer_state;
-    std::vector<TensorRef> tensors;
-    for (const auto& slot : M::parameter_slots())
-        tensors.push_back(tensor_ref(slot.name, std::span(params).subspan(slot.offset, slot.count),
-                                     detail::dims_of<T>(slot)));
-    for (const auto& slot : M::state_slots())
-        tensors.push_back(tensor_ref(slot.name, std::span(state).subspan(slot.offset, slot.count),
-                                     detail::dims_of<T>(slot)));
-    for (std::size_t k = 0; k < counters.size(); ++k)
-        tensors.push_back(tensor_ref(counter_names[k], std::span(counters).subspan(k, 1), {}));
-    std::map<std::string, std::string> metadata = info.extra;
-    metadata["format"] = checkpoint_format;
-    metadata["architecture"] = Net::fingerprint();
-    metadata["param_count"] = std::to_string(M::param_count);
-    metadata["epoch"] = std::to_string(info.epoch);
-    metadata["step"] = std::to_string(info.step);
-    if constexpr (!std::is_same_v<Optimizer, std::nullptr_t>) {
-        if (optimizer) {
-            auto named = optimizer->state_tensors();
-            optimizer_state.reserve(named.size());
-            for (auto& [name, buffer] : named) optimizer_state.push_back(detail::host_copy<B>(buffer->data(), M::param_count));
-            for (std::size_t k = 0; k < named.size(); ++k)
-                for (const auto& slot : M::parameter_slots())
-                    tensors.push_back(tensor_ref("optimizer." + named[k].first + "." + slot.name,
-                                                 std::span(optimizer_state[k]).subspan(slot.offset, slot.count),
-                                                 detail::dims_of<T>(slot)));
-            metadata["optimizer"] = optimizer_name(*optimizer);
-            metadata["optimizer.steps"] = std::to_string(optimizer->steps());
-        }
+void check_loaded_values(std::span<const T> values, const std::filesystem::path& file, std::string_view name,
+                         ValueRule rule = ValueRule::finite) {
+    for (std::size_t i = 0; i < values.size(); ++i) {
+        const double v = static_cast<double>(values[i]);
+        const std::string where = "tensor '" + std::string(name) + "': element " + std::to_string(i);
+        if (std::isnan(v)) throw IoError(file, where + " is NaN; a checkpoint must hold finite values");
+        if (std::isinf(v))
+            throw IoError(
+                file, where + " is " + (v > 0 ? "+Inf" : "-Inf") + "; a checkpoint must hold finite values");
+        if (rule == ValueRule::non_negative && v < 0)
+            throw IoError(file, where + " is " + std::to_string(v) +
+                                    "; a variance (or second moment) must not be negative");
     }
-    save_safetensors(path, tensors, metadata);
-}
-
-// Loads parameters and state (and optimizer state when `optimizer` is given) into `model`.
-// Every tensor is checked by name and shape before anything is copied, so a failed load
-// leaves the model untouched.
-template <class Net, class B, class Optimizer = std::nullptr_t>
-CheckpointInfo load_checkpoint(const std::filesystem::path& path, Model<Net, B>& model,
-                               Optimizer* optimizer = nullptr) {
-    using M = Model<Net, B>;
-    using T = typename M::T;
-    const SafetensorsFile file = load_safetensors(path);
-    const auto meta = [&](const std::string& key) -> std::string {
-        auto it = file.metadata.find(key);
-        return it == file.metadata.end() ? std::string() : it->second;
-    };
-    const auto count = [&](const std::string& key) -> std::uint64_t {
-        const std::string text = meta(key);
-        if (text.empty()) return 0;
-        if (text.find_first_not_of("0123456789") != std::string::npos || text.size() > 19)
-            throw IoError(path, "metadata '" + key + "' is not a count: '" + text + "'");
-        return std::stoull(text);
-    };
-    if (meta("format") != checkpoint_format)
-        throw IoError(path, "not a ctnn checkpoint (metadata 'format' is '" + meta("format") + "', expected '" +
-                                checkpoint_format + "')");
-    std::vector<TensorSlot> slots = M::parameter_slots();
-    const std::size_t param_slot_count = slots.size();
-    for (auto& slot : M::state_slots()) slots.push_back(slot);
-    const auto missing = [&](const std::string& name) {
-        return IoError(path, "tensor '" + name + "' of this model is missing" +
-                                 (meta("architecture") == Net::fingerprint()
-                                      ? std::string(" (the file is incomplete or was edited)")
-                                      : ": the checkpoint was saved from a different architecture ('" +
-                                            meta("architecture") + "'; this model is '" + Net::fingerprint() +
-                                            "')"));
-    };
-    for (std::size_t i = 0; i < slots.size(); ++i) {
-        const auto& slot = slots[i];
-        if (!file.contains(slot.name)) throw missing(slot.name);
-        file.at(slot.name, detail::dims_of<T>(slot));  // throws naming the tensor on a shape mismatch
-    }
-    const std::vector<std::string> counter_names = M::counter_names();
-    std::vector<std::uint64_t> counters(counter_names.size());
-    for (std::size_t k = 0; k < counter_names.size(); ++k) {
-        if (!file.contains(counter_names[k])) throw missing(counter_names[k]);
-        const TensorData& t = file.at(counter_names[k], std::span<const std::int64_t>());
-        if (t.dtype != "U64")
-            throw IoError(path, "tensor '" + counter_names[k] + "': dtype " + t.dtype + ", expected U64 (a counter)");
-        file.copy_to(counter_names[k], std::span<std::uint64_t>(&counters[k], 1));
-    }
-    std::vector<std::pair<std::string, typename B::template buffer<T>*>> optimizer_tensors;
-    bool with_optimizer = false;
-    if constexpr (!std::is_same_v<Optimizer, std::nullptr_t>) {
-        if (optimizer) {
-            with_optimizer = true;
-            if (meta("optimizer").empty())
-                throw IoError(path, std::string("holds no optimizer state (saved without an optimizer), so training "
-                                                "cannot resume with '") +
-                                        optimizer_name(*optimizer) + "'");
-            if (meta("optimizer") != optimizer_name(*optimizer))
-                throw IoError(path, "optimizer state is for '" + meta("optimizer") + "', not '" +
-                                        optimizer_name(*optimizer) + "'");
-            optimizer_tensors = optimizer->state_tensors();
-            for (const auto& [state_name, buffer] : optimizer_tensors)
-                for (std::size_t i = 0; i < param_slot_count; ++i)
-                    file.at("optimizer." + state_name + "." + slots[i].name, detail::dims_of<T>(slots[i]));
-        }
-    }
-    // Every tensor in the file must be one of ours: a parameter, state or counter, or optimizer
-    // state "optimizer.<state>.<parameter>" (of this optimizer, when one is being loaded).
-    const auto is_slot = [&](std::string_view name, std::size_t end) {
-        return std::any_of(slots.begin(), slots.begin() + static_cast<std::ptrdiff_t>(end),
-                           [&](const TensorSlot& s) { return s.name == name; });
-    };
-    const auto is_optimizer_state = [&](std::string_view name) {
-        if (!name.starts_with("optimizer.")) return false;
-        name.remove_prefix(10);
-        const auto dot = name.find('.');
-        if (dot == std::string_view::npos || !is_slot(name.substr(dot + 1), param_slot_count)) return false;
-        return !with_optimizer ||
-               std::any_of(optimizer_tensors.begin(), optimizer_tensors.end(),
-                           [&](const auto& named) { return named.first == name.substr(0, dot); });
-    };
-    for (const auto& [name, tensor] : file.tensors) {
-        const bool known = is_slot(name, slots.size()) || is_optimizer_state(name) ||
-                           std::find(counter_names.begin(), counter_names.end(), name) != counter_names.end();
-        if (!known)
-            throw IoError(path, "tensor '" + name + "' does not belong to this model (" + Net::fingerprint() +
-                                    (with_optimizer ? ", with its optimizer)" : ")"));
-    }
-    if (meta("architecture") != Net::fingerprint())
-        throw IoError(path, "architecture differs: checkpoint '" + meta("architecture") + "', this model '" +
-                                Net::fingerprint() + "'");
-    CheckpointInfo info;  // parsed before anything is copied, so a bad count changes nothing
-    info.epoch = count("epoch");
-    info.step = count("step");
-    const std::uint64_t optimizer_steps = with_optimizer ? count("optimizer.steps") : 0;
-
-    std::vector<T> params(M::param_count), state(M::state_count), values;
-    for (std::size_t i = 0; i < slots.size(); ++i) {
-        T* target = (i < param_slot_count ? params.data() : state.data()) + slots[i].offset;
-        file.copy_to(slots[i].name, std::span<T>(target, slots[i].count));
-    }
-    if constexpr (!std::is_same_v<Optimizer, std::nullptr_t>) {
-        if (optimizer) {
-            for (auto& [state_name, buffer] : optimizer_tensors) {
-                values.assign(M::param_count, T(0));
-                for (std::size_t i = 0; i < param_slot_count; ++i)
-                    file.copy_to("optimizer." + state_name + "." + slots[i].name,
-                                 std::span<T>(values.data() + slots[i].offset, slots[i].count));
-                B::from_host(values.data(), buffer->data(), M::param_count);
-            }
-            optimizer->set_steps(optimizer_steps);
-        }
-    }
-    B::from_host(params.data(), model.parameters(), M::param_count);
-    B::from_host(state.data(), model.state(), M::state_count);
-    model.set_counters(counters);
-
-    for (const auto& [key, value] : file.metadata) info.extra[key] = value;
-    return info;
 }
 
 }  // namespace ctnn::io

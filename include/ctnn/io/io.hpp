@@ -1,10 +1,11 @@
 // ctnn::io umbrella: checkpoints (safetensors.hpp), images and PNG grids (image.hpp,
 // png.hpp, grid.hpp), charts (plot.hpp, heatmap.hpp), metric logs (csv_log.hpp) and the
-// shared IoError / atomic file replacement. Model checkpoints on top of safetensors are
-// in checkpoint.hpp (it needs the nn/ layer, so it is not included here).
+// shared IoError / the one safe writer (atomic_file.hpp), the checkpoint format (checkpoint.hpp).
+// Saving and loading a model with its optimizer is train/checkpoint.hpp: io/ includes no nn/.
 #pragma once
 
 #include <ctnn/io/atomic_file.hpp>
+#include <ctnn/io/checkpoint.hpp>
 #include <ctnn/io/csv_log.hpp>
 #include <ctnn/io/error.hpp>
 #include <ctnn/io/grid.hpp>

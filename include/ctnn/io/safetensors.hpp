@@ -2,6 +2,7 @@
 // ({"name": {"dtype", "shape", "data_offsets": [begin, end]}, "__metadata__": {str: str}},
 // space-padded to a multiple of 8), then the raw tensor bytes. save_safetensors writes
 // atomically; load_safetensors / read_safetensors_bytes validate everything before allocating.
+// The header is parsed in one linear pass (at most 100,000 entries, detail::max_tensors, and 100 MB).
 #pragma once
 
 #include <algorithm>
@@ -126,28 +127,87 @@ inline void check_header_length(std::uint64_t n, std::uint64_t total, const std:
                                 std::to_string(total - 8) + " bytes that follow it");
 }
 
-// Parses JSON rejecting duplicate keys and nesting deeper than the format needs.
-inline nlohmann::json parse_json_strict(std::string_view text, const std::filesystem::path& file) {
+inline constexpr std::size_t max_tensors = 100'000;  // entries in one header (also keys of __metadata__)
+
+// Builds the JSON value of a header in one pass (nlohmann's SAX interface, so the time is linear
+// in the header's length), refusing a repeated key, nesting deeper than the format needs (an
+// object of objects of arrays) and more than max_tensors entries as soon as they are seen.
+class StrictHeaderSax {
+  public:
     using json = nlohmann::json;
-    std::vector<std::set<std::string>> keys;
-    auto callback = [&](int depth, json::parse_event_t event, json& parsed) {
-        if (event == json::parse_event_t::object_start || event == json::parse_event_t::array_start) {
-            if (depth > 2) throw IoError(file, "header JSON is nested deeper than the format allows");
-            if (event == json::parse_event_t::object_start) keys.emplace_back();
-        } else if (event == json::parse_event_t::object_end) {
-            keys.pop_back();
-        } else if (event == json::parse_event_t::key) {
-            const auto& key = parsed.get_ref<const std::string&>();
-            if (!keys.back().insert(key).second)
-                throw IoError(file, "header JSON repeats the key '" + key + "'");
-        }
+    StrictHeaderSax(json& root, const std::filesystem::path& file) : m_root(root), m_file(file) {}
+
+    bool null() { return put(json(nullptr)); }
+    bool boolean(bool v) { return put(json(v)); }
+    bool number_integer(json::number_integer_t v) { return put(json(v)); }
+    bool number_unsigned(json::number_unsigned_t v) { return put(json(v)); }
+    bool number_float(json::number_float_t v, const json::string_t&) { return put(json(v)); }
+    bool string(json::string_t& v) { return put(json(std::move(v))); }
+    bool binary(json::binary_t&) { throw IoError(m_file, "header JSON holds binary data"); }
+    bool start_object(std::size_t) { return open(json::object()); }
+    bool start_array(std::size_t) { return open(json::array()); }
+    bool end_object() { return close(); }
+    bool end_array() { return close(); }
+    bool key(json::string_t& k) {
+        json& object = *m_stack.back();
+        if (object.contains(k)) throw IoError(m_file, "header JSON repeats the key '" + k + "'");
+        if (object.size() >= max_tensors)
+            throw IoError(m_file,
+                          std::string(m_stack.size() == 1 ? "header holds more than "
+                                                          : "an object of the header holds more than ") +
+                              std::to_string(max_tensors) + " entries");
+        m_slot = &object[k];
         return true;
-    };
+    }
+    bool parse_error(std::size_t, const std::string&, const json::exception& e) {
+        throw IoError(m_file, std::string("header is not valid JSON: ") + e.what());
+    }
+
+  private:
+    // Stores a finished value where the open container wants it; returns where it now lives.
+    json* place(json&& v) {
+        if (m_stack.empty()) {
+            m_root = std::move(v);
+            return &m_root;
+        }
+        json& top = *m_stack.back();
+        if (top.is_array()) {
+            top.push_back(std::move(v));
+            return &top.back();
+        }
+        *m_slot = std::move(v);
+        return m_slot;
+    }
+    bool put(json&& v) {
+        place(std::move(v));
+        return true;
+    }
+    bool open(json&& empty) {
+        if (m_stack.size() > 2) throw IoError(m_file, "header JSON is nested deeper than the format allows");
+        m_stack.push_back(place(std::move(empty)));
+        return true;
+    }
+    bool close() {
+        m_stack.pop_back();
+        return true;
+    }
+
+    json& m_root;
+    const std::filesystem::path& m_file;
+    std::vector<json*> m_stack;  // the open containers; a child array's elements never move while it is open
+    json* m_slot = nullptr;      // the member the next value of the open object goes to
+};
+
+// Parses JSON rejecting duplicate keys and nesting deeper than the format needs (linear time).
+inline nlohmann::json parse_json_strict(std::string_view text, const std::filesystem::path& file) {
+    nlohmann::json root;
+    StrictHeaderSax sax(root, file);
     try {
-        return json::parse(text.begin(), text.end(), callback);
-    } catch (const json::exception& e) {
+        nlohmann::json::sax_parse(text.begin(), text.end(), &sax);
+    } catch (const nlohmann::json::exception& e) {
         throw IoError(file, std::string("header is not valid JSON: ") + e.what());
     }
+    return root;
 }
 
 inline std::vector<std::int64_t> parse_shape(const nlohmann::json& j, std::size_t esize,

@@ -5,6 +5,8 @@
 //     xt::linalg::eigh), tiny negative eigenvalues of the PSD matrices clamped to 0. FID when the
 //     features are a classifier's.
 //   inception_score(p n x K) = exp(mean_i KL(p_i || mean_j p_j)), averaged over splits.
+// A NaN or Inf input (features, means, covariances, probabilities) or a negative probability is
+// refused with std::invalid_argument naming the element: a score is never made from them.
 #pragma once
 
 #include <algorithm>
@@ -23,6 +25,27 @@
 
 namespace ctnn {
 
+namespace detail {
+// Throws std::invalid_argument "<what> [row][col] is NaN" unless every value is finite (and, with
+// non_negative, >= 0).
+template <class T>
+void check_metric_input(const T* values, std::size_t rows, std::size_t cols, const char* what,
+                        bool non_negative = false) {
+    for (std::size_t i = 0; i < rows * cols; ++i) {
+        const double v = static_cast<double>(values[i]);
+        if (std::isfinite(v) && !(non_negative && v < 0)) continue;
+        const std::string where =
+            std::string(what) + " [" + std::to_string(i / cols) + "][" + std::to_string(i % cols) + "] is ";
+        throw std::invalid_argument(where +
+                                    (std::isnan(v)   ? "NaN"
+                                     : std::isinf(v) ? (v > 0 ? "+Inf" : "-Inf")
+                                                     : std::to_string(v)) +
+                                    (std::isfinite(v) ? " (a probability must not be negative)"
+                                                      : " (the model or its inputs hold non-finite values)"));
+    }
+}
+}  // namespace detail
+
 struct GaussianStats {
     xt::xtensor<double, 1> mean;  // d
     xt::xtensor<double, 2> cov;   // d x d, divided by n - 1 (numpy.cov, pytorch-fid)
@@ -33,6 +56,7 @@ struct GaussianStats {
 template <class T>
 GaussianStats gaussian_stats(const T* features, std::size_t n, std::size_t d) {
     if (n < 2 || d == 0) throw std::invalid_argument("gaussian_stats: need at least 2 samples of size >= 1");
+    detail::check_metric_input(features, n, d, "gaussian_stats: feature");
     xt::xtensor<double, 2> x = xt::zeros<double>({n, d});
     for (std::size_t i = 0; i < n * d; ++i) x.data()[i] = static_cast<double>(features[i]);
     GaussianStats stats;
@@ -102,6 +126,10 @@ inline double frechet_distance(const xt::xtensor<double, 1>& mu_a, const xt::xte
     if (mu_b.size() != d || !square(s_a) || !square(s_b))
         throw std::invalid_argument("frechet_distance: means of size " + std::to_string(d) + " and " +
                                     std::to_string(mu_b.size()) + " with covariances that are not d x d");
+    detail::check_metric_input(mu_a.data(), 1, d, "frechet_distance: mean a");
+    detail::check_metric_input(mu_b.data(), 1, d, "frechet_distance: mean b");
+    detail::check_metric_input(s_a.data(), d, d, "frechet_distance: covariance a");
+    detail::check_metric_input(s_b.data(), d, d, "frechet_distance: covariance b");
     const double mean_term = xt::sum(xt::square(mu_a - mu_b))();
     const xt::xtensor<double, 2> root_a = sqrt_psd(s_a);
     const auto values = detail::symmetric_eigen(detail::matmul(detail::matmul(root_a, s_b), root_a)).values;
@@ -126,6 +154,7 @@ template <class T>
 InceptionScore inception_score(const T* probs, std::size_t n, std::size_t classes, std::size_t splits = 1) {
     if (n == 0 || classes == 0 || splits == 0 || splits > n)
         throw std::invalid_argument("inception_score: need n >= splits >= 1 and classes >= 1");
+    detail::check_metric_input(probs, n, classes, "inception_score: probability", /*non_negative=*/true);
     std::vector<double> scores, marginal(classes);
     for (std::size_t s = 0; s < splits; ++s) {
         const std::size_t begin = s * (n / splits), end = s + 1 == splits ? n : begin + n / splits;

@@ -7,7 +7,7 @@
 #include <filesystem>
 #include <memory>
 
-#include <ctnn/io/checkpoint.hpp>
+#include <ctnn/train/checkpoint.hpp>
 #include <ctnn/models/dcgan.hpp>
 #include <ctnn/models/gan.hpp>
 #include <ctnn/models/lenet5.hpp>

@@ -1,5 +1,5 @@
 #include <ctnn/ctnn.hpp>
-#include <ctnn/io/checkpoint.hpp>
+#include <ctnn/train/checkpoint.hpp>
 
 #include <doctest/doctest.h>
 

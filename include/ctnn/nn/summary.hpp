@@ -5,7 +5,7 @@
 #include <cstdio>
 #include <string>
 
-#include "ctnn/nn/sequential.hpp"
+#include "ctnn/nn/sequential.hpp"  // it walks a Sequential: nn/, not core/
 
 namespace ctnn {
 
