@@ -48,6 +48,7 @@ struct Relu {
 template <float Slope>
 struct LeakyRelu {
     static constexpr std::string_view kind = "leakyrelu";
+    static constexpr float slope = Slope;
     static std::string name() {
         char text[48];
         std::snprintf(text, sizeof text, "LeakyReLU<%g>", static_cast<double>(Slope));

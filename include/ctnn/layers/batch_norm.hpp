@@ -30,6 +30,7 @@ struct BatchNorm {
         static constexpr std::size_t channels = In::dims[0];
         static constexpr std::size_t spatial = In::size / channels;
         static constexpr std::string_view kind = "batchnorm";
+        static constexpr float eps = Eps;
         static constexpr std::array<ParamSpec, 2> params{{
             {"weight", {channels}, 1, InitRole::ones, 1, 1},
             {"bias", {channels}, 1, InitRole::zeros, 1, 1},

@@ -14,6 +14,7 @@ template <class Op, class In>
 struct ElementwiseLayer : NoParams {
     using in_shape = In;
     using out_shape = In;
+    using op = Op;
     static constexpr std::string_view kind = Op::kind;
     static constexpr std::size_t flops = 0;
     static std::string name() { return Op::name(); }

@@ -1,0 +1,386 @@
+// io::export_header<Net>(model, name, path): a trained network as one self-contained C++17
+// header for firmware and other programs without ctnn: the weights as constexpr float arrays,
+// a fixed-shape forward pass of one sample with no heap, exceptions, RTTI or threads, and only
+// <cmath>, <cstddef> and <cstdint> included. The header's interface:
+//   namespace NAME {
+//   inline constexpr std::size_t input_size = ..., output_size = ...;
+//   inline void preprocess(const std::uint8_t* pixels, float* input);  // the trainer's normalization
+//   inline void forward(const float* input, float* output);            // not reentrant (one workspace)
+//   inline bool self_test();  // a stored input against the output ctnn computed at export time
+//   }
+// Supported layers: Conv, ConvTranspose, Dense (also under SpectralNorm: its evaluation weight is
+// exported), AvgPool, MaxPool, Pad, BatchNorm (evaluation mode, folded into the Conv, ConvTranspose
+// or Dense right before it, else a per-channel scale and shift), ReLU, LeakyReLU, Tanh, Sigmoid,
+// Softmax, Reshape, Flatten, Dropout (the identity at evaluation). Any other layer fails to compile
+// with a message naming it. Model (Net on any backend) -> the header file, written atomically.
+#pragma once
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <cstdio>
+#include <filesystem>
+#include <sstream>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "ctnn/io/atomic_file.hpp"
+#include "ctnn/nn/model.hpp"
+
+namespace ctnn::io {
+
+// What preprocess() does to a pixel byte p: input = p / divisor + offset, as data::Normalize
+// does (unit: 255, 0; symmetric: 127.5, -1; none: 1, 0), and the input self_test() runs
+// (default: a fixed pattern).
+struct ExportOptions {
+    float pixel_divisor = 255.0f;
+    float pixel_offset = 0.0f;
+    std::vector<std::uint8_t> test_pixels;  // input_size bytes, or empty for the pattern
+};
+
+namespace detail {
+
+template <class L>
+inline constexpr bool exportable_kind_v = [] {
+    constexpr std::string_view k = L::kind;
+    return k == "dense" || k == "conv" || k == "convtranspose" || k == "avgpool" || k == "maxpool" ||
+           k == "pad" || k == "batchnorm" || k == "relu" || k == "leakyrelu" || k == "tanh" ||
+           k == "sigmoid" || k == "softmax" || k == "reshape" || k == "flatten" || k == "dropout";
+}();
+
+// One layer of the exported network; the static_asserts name what cannot be exported.
+template <class L>
+struct ExportableLayer {
+    static_assert(L::kind != std::string_view("minibatch_stddev"),
+                  "export_header: MinibatchStddev cannot be exported (it mixes the samples of a batch; the "
+                  "exported forward runs one sample)");
+    static_assert(L::kind == std::string_view("minibatch_stddev") || exportable_kind_v<L>,
+                  "export_header: this layer kind has no exported form (see the list at the top of "
+                  "nn/export.hpp); the layer is named in the 'required from' lines below");
+    static constexpr bool value = true;
+};
+template <class Layers>
+struct ExportableNet;
+template <class... Ls>
+struct ExportableNet<std::tuple<Ls...>> {
+    static constexpr bool value = (ExportableLayer<Ls>::value && ...);
+};
+
+// The layer whose geometry a weight layer computes with: SpectralNorm's wrapped layer, else itself.
+template <class L>
+struct weight_layer {
+    using type = L;
+};
+template <class L>
+    requires requires { typename L::inner; }
+struct weight_layer<L> {
+    using type = typename L::inner;
+};
+
+// A float as C++ source that reads back to the same float.
+inline std::string float_literal(float value) {
+    if (std::isnan(value)) return "(0.0f / 0.0f)";
+    if (std::isinf(value)) return value > 0 ? "(1.0f / 0.0f)" : "(-1.0f / 0.0f)";
+    char text[32];
+    std::snprintf(text, sizeof text, "%.9ef", static_cast<double>(value));
+    return text;
+}
+
+inline void write_array(std::ostringstream& out, const std::string& name, const std::vector<float>& values) {
+    out << "inline constexpr float " << name << "[" << std::max<std::size_t>(values.size(), 1) << "] = {";
+    for (std::size_t i = 0; i < values.size(); ++i) {
+        if (i % 8 == 0) out << "\n    ";
+        out << float_literal(values[i]) << (i + 1 < values.size() ? ", " : "");
+    }
+    out << "};\n";
+}
+
+// The kernels every exported header carries (templates: only those a network uses are compiled).
+inline constexpr const char* export_kernels = R"(// Kernels of one sample, shapes as template arguments. CHW layout, PyTorch's weight layouts.
+template <std::size_t Cin, std::size_t H, std::size_t W, std::size_t Cout, std::size_t K, std::size_t S, std::size_t P>
+inline void conv(const float* in, const float* weight, const float* bias, float* out) {
+    constexpr std::size_t Ho = (H + 2 * P - K) / S + 1, Wo = (W + 2 * P - K) / S + 1;
+    for (std::size_t co = 0; co < Cout; ++co)
+        for (std::size_t oh = 0; oh < Ho; ++oh)
+            for (std::size_t ow = 0; ow < Wo; ++ow) {
+                float sum = bias[co];
+                for (std::size_t ci = 0; ci < Cin; ++ci)
+                    for (std::size_t kh = 0; kh < K; ++kh) {
+                        const std::size_t ih = oh * S + kh;
+                        if (ih < P || ih >= H + P) continue;
+                        for (std::size_t kw = 0; kw < K; ++kw) {
+                            const std::size_t iw = ow * S + kw;
+                            if (iw < P || iw >= W + P) continue;
+                            sum += weight[((co * Cin + ci) * K + kh) * K + kw] * in[(ci * H + ih - P) * W + iw - P];
+                        }
+                    }
+                out[(co * Ho + oh) * Wo + ow] = sum;
+            }
+}
+template <std::size_t Cin, std::size_t H, std::size_t W, std::size_t Cout, std::size_t K, std::size_t S, std::size_t P>
+inline void conv_transpose(const float* in, const float* weight, const float* bias, float* out) {
+    constexpr std::size_t Ho = (H - 1) * S + K - 2 * P, Wo = (W - 1) * S + K - 2 * P;
+    for (std::size_t co = 0; co < Cout; ++co)
+        for (std::size_t i = 0; i < Ho * Wo; ++i) out[co * Ho * Wo + i] = bias[co];
+    for (std::size_t ci = 0; ci < Cin; ++ci)
+        for (std::size_t ih = 0; ih < H; ++ih)
+            for (std::size_t iw = 0; iw < W; ++iw) {
+                const float x = in[(ci * H + ih) * W + iw];
+                for (std::size_t co = 0; co < Cout; ++co)
+                    for (std::size_t kh = 0; kh < K; ++kh) {
+                        const std::size_t oh = ih * S + kh;
+                        if (oh < P || oh >= Ho + P) continue;
+                        for (std::size_t kw = 0; kw < K; ++kw) {
+                            const std::size_t ow = iw * S + kw;
+                            if (ow < P || ow >= Wo + P) continue;
+                            out[(co * Ho + oh - P) * Wo + ow - P] += x * weight[((ci * Cout + co) * K + kh) * K + kw];
+                        }
+                    }
+            }
+}
+template <std::size_t In, std::size_t Out>
+inline void dense(const float* in, const float* weight, const float* bias, float* out) {
+    for (std::size_t o = 0; o < Out; ++o) {
+        float sum = bias[o];
+        for (std::size_t i = 0; i < In; ++i) sum += weight[o * In + i] * in[i];
+        out[o] = sum;
+    }
+}
+template <bool Max, std::size_t C, std::size_t H, std::size_t W, std::size_t K, std::size_t S>
+inline void pool(const float* in, float* out) {
+    constexpr std::size_t Ho = (H - K) / S + 1, Wo = (W - K) / S + 1;
+    for (std::size_t c = 0; c < C; ++c)
+        for (std::size_t oh = 0; oh < Ho; ++oh)
+            for (std::size_t ow = 0; ow < Wo; ++ow) {
+                float acc = Max ? in[(c * H + oh * S) * W + ow * S] : 0.0f;
+                for (std::size_t kh = 0; kh < K; ++kh)
+                    for (std::size_t kw = 0; kw < K; ++kw) {
+                        const float x = in[(c * H + oh * S + kh) * W + ow * S + kw];
+                        acc = Max ? (x > acc || x != x ? x : acc) : acc + x;
+                    }
+                out[(c * Ho + oh) * Wo + ow] = Max ? acc : acc / float(K * K);
+            }
+}
+template <std::size_t C, std::size_t H, std::size_t W, std::size_t P>
+inline void pad(const float* in, float* out) {
+    constexpr std::size_t Ho = H + 2 * P, Wo = W + 2 * P;
+    for (std::size_t i = 0; i < C * Ho * Wo; ++i) out[i] = 0.0f;
+    for (std::size_t c = 0; c < C; ++c)
+        for (std::size_t h = 0; h < H; ++h)
+            for (std::size_t w = 0; w < W; ++w) out[(c * Ho + h + P) * Wo + w + P] = in[(c * H + h) * W + w];
+}
+template <std::size_t C, std::size_t Spatial>
+inline void scale_shift(float* x, const float* scale, const float* shift) {
+    for (std::size_t c = 0; c < C; ++c)
+        for (std::size_t s = 0; s < Spatial; ++s) x[c * Spatial + s] = x[c * Spatial + s] * scale[c] + shift[c];
+}
+template <std::size_t N>
+inline void relu(float* x) {
+    for (std::size_t i = 0; i < N; ++i) x[i] = x[i] > 0.0f ? x[i] : 0.0f;
+}
+template <std::size_t N>
+inline void leaky_relu(float* x, float slope) {
+    for (std::size_t i = 0; i < N; ++i) x[i] = x[i] > 0.0f ? x[i] : slope * x[i];
+}
+template <std::size_t N>
+inline void tanh(float* x) {
+    for (std::size_t i = 0; i < N; ++i) x[i] = std::tanh(x[i]);
+}
+template <std::size_t N>
+inline void sigmoid(float* x) {
+    for (std::size_t i = 0; i < N; ++i) x[i] = x[i] >= 0.0f ? 1.0f / (1.0f + std::exp(-x[i])) : std::exp(x[i]) / (1.0f + std::exp(x[i]));
+}
+template <std::size_t N>
+inline void softmax(float* x) {
+    float top = x[0], total = 0.0f;
+    for (std::size_t i = 1; i < N; ++i) top = x[i] > top ? x[i] : top;
+    for (std::size_t i = 0; i < N; ++i) total += (x[i] = std::exp(x[i] - top));
+    for (std::size_t i = 0; i < N; ++i) x[i] /= total;
+}
+)";
+
+// The weight (and bias) a weight layer computes with: SpectralNorm's weight_orig divided by
+// sigma = u . W v from its stored u and v (evaluation mode), else the parameter as it is.
+template <class L>
+std::vector<float> effective_weight(const std::vector<float>& params, std::size_t offset,
+                                    const std::vector<float>& state, std::size_t state_offset) {
+    constexpr std::size_t count = L::params[0].count();
+    std::vector<float> weight(params.begin() + static_cast<std::ptrdiff_t>(offset),
+                              params.begin() + static_cast<std::ptrdiff_t>(offset + count));
+    if constexpr (L::params[0].name == std::string_view("weight_orig")) {
+        constexpr auto g = L::geometry;
+        const float* u = state.data() + state_offset;
+        const float* v = u + g.rows;
+        double sigma = 0;
+        for (std::size_t r = 0; r < g.rows; ++r) {
+            double wv = 0;
+            for (std::size_t c = 0; c < g.cols; ++c) wv += double(weight[g.offset(r, c)]) * v[c];
+            sigma += u[r] * wv;
+        }
+        for (auto& w : weight) w = static_cast<float>(w / sigma);
+    }
+    return weight;
+}
+
+}  // namespace detail
+
+// Writes the header of `model` (evaluated once, in evaluation mode, on the self-test input; its
+// mode is restored). Throws std::invalid_argument for a name that is not an identifier, IoError
+// when the file cannot be written.
+template <class Net, class B>
+void export_header(Model<Net, B>& model, const std::string& name, const std::filesystem::path& path,
+                   const ExportOptions& options = {}) {
+    static_assert(detail::ExportableNet<typename Net::layers>::value);
+    using M = Model<Net, B>;
+    constexpr std::size_t input_size = Net::input_shape::size, output_size = Net::output_shape::size;
+    if (name.empty() || !(std::isalpha(static_cast<unsigned char>(name[0])) || name[0] == '_') ||
+        !std::all_of(name.begin(), name.end(),
+                     [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }))
+        throw std::invalid_argument("export_header: the name '" + name + "' is not a C++ identifier");
+    if (!options.test_pixels.empty() && options.test_pixels.size() != input_size)
+        throw std::invalid_argument("export_header: test_pixels holds " + std::to_string(options.test_pixels.size()) +
+                                    " bytes but the network's input has " + std::to_string(input_size) + " values");
+    std::vector<float> params(M::param_count), state(M::state_count);
+    B::to_host(model.parameters(), params.data(), M::param_count);
+    B::to_host(model.state(), state.data(), M::state_count);
+
+    std::ostringstream arrays, calls;
+    std::size_t largest = input_size, param_offset = 0, state_offset = 0, index = 0;
+    bool folded_next = false;  // the previous weight layer took this BatchNorm in
+    std::vector<float> last_weight, last_bias;
+    std::size_t last_channels = 0, last_inner = 1;  // ConvTranspose: K * K values per (Cin, Cout)
+    bool last_transposed = false;                   // the weight's output channel is dim 1
+    std::string last_prefix;
+    // Emits the pending weight layer's arrays (after any BatchNorm folded into it).
+    const auto flush_weights = [&] {
+        if (last_prefix.empty()) return;
+        detail::write_array(arrays, last_prefix + "_weight", last_weight);
+        detail::write_array(arrays, last_prefix + "_bias", last_bias);
+        last_prefix.clear();
+    };
+    Net::for_each_layer([&]<class L>() {
+        constexpr std::string_view kind = L::kind;
+        constexpr std::size_t in_size = L::in_shape::size, out_size = L::out_shape::size;
+        const std::string prefix = "layer" + std::to_string(index);
+        const std::string swap = "        detail::swap(x, y);\n";
+        largest = std::max({largest, in_size, out_size});
+        if constexpr (kind == "dense" || kind == "conv" || kind == "convtranspose") {
+            flush_weights();
+            constexpr std::size_t weights = L::params[0].count();
+            last_weight = detail::effective_weight<L>(params, param_offset, state, state_offset);
+            last_bias.assign(params.begin() + static_cast<std::ptrdiff_t>(param_offset + weights),
+                             params.begin() + static_cast<std::ptrdiff_t>(param_offset + L::param_count));
+            last_channels = L::out_shape::dims[0];
+            last_transposed = kind == "convtranspose";
+            last_inner = L::params[0].rank == 4 ? L::params[0].dims[2] * L::params[0].dims[3] : 1;
+            last_prefix = prefix;
+            const std::string args = "(x, " + prefix + "_weight, " + prefix + "_bias, y);\n";
+            using W = typename detail::weight_layer<L>::type;
+            if constexpr (kind == "dense") {
+                calls << "        dense<" << W::fan_in << ", " << out_size << ">" << args;
+            } else if constexpr (kind == "conv") {
+                constexpr auto g = W::geometry;
+                calls << "        conv<" << g.channels << ", " << g.height << ", " << g.width << ", "
+                      << L::out_shape::dims[0] << ", " << g.kernel << ", " << g.stride << ", " << g.padding << ">"
+                      << args;
+            } else {
+                constexpr auto g = W::geometry;
+                calls << "        conv_transpose<" << W::Cin << ", " << W::H << ", " << W::W << ", "
+                      << L::out_shape::dims[0] << ", " << g.kernel << ", " << g.stride << ", " << g.padding << ">"
+                      << args;
+            }
+            calls << swap;
+        } else if constexpr (kind == "batchnorm") {
+            constexpr std::size_t C = L::channels;
+            std::vector<float> scale(C), shift(C);
+            for (std::size_t c = 0; c < C; ++c) {
+                const double gamma = params[param_offset + c], beta = params[param_offset + C + c];
+                const double mean = state[state_offset + c], var = state[state_offset + C + c];
+                const double s = gamma / std::sqrt(var + double(L::eps));
+                scale[c] = static_cast<float>(s);
+                shift[c] = static_cast<float>(beta - mean * s);
+            }
+            if (!last_prefix.empty() && last_channels == C && folded_next) {
+                // out = s (w x + b) + t: the weight's rows (Conv, Dense: dim 0; ConvTranspose: dim 1) by s.
+                const std::size_t per = last_weight.size() / C;
+                for (std::size_t i = 0; i < last_weight.size(); ++i) {
+                    const std::size_t c = last_transposed ? (i / last_inner) % C : i / per;
+                    last_weight[i] = static_cast<float>(double(last_weight[i]) * scale[c]);
+                }
+                for (std::size_t c = 0; c < C; ++c)
+                    last_bias[c] = static_cast<float>(double(last_bias[c]) * scale[c] + shift[c]);
+            } else {
+                flush_weights();
+                detail::write_array(arrays, prefix + "_scale", scale);
+                detail::write_array(arrays, prefix + "_shift", shift);
+                calls << "        scale_shift<" << C << ", " << L::spatial << ">(x, " << prefix << "_scale, " << prefix
+                      << "_shift);\n";
+            }
+        } else if constexpr (kind == "avgpool" || kind == "maxpool") {
+            constexpr auto g = L::geometry;
+            calls << "        pool<" << (kind == "maxpool" ? "true" : "false") << ", " << g.channels << ", "
+                  << g.height << ", " << g.width << ", " << g.window << ", " << g.stride << ">(x, y);\n"
+                  << swap;
+        } else if constexpr (kind == "pad") {
+            calls << "        pad<" << L::C << ", " << L::H << ", " << L::W << ", " << (L::Ho - L::H) / 2
+                  << ">(x, y);\n"
+                  << swap;
+        } else if constexpr (kind == "relu" || kind == "tanh" || kind == "sigmoid" || kind == "softmax") {
+            calls << "        " << (kind == "relu" ? "relu" : std::string(kind)) << "<" << in_size << ">(x);\n";
+        } else if constexpr (kind == "leakyrelu") {
+            calls << "        leaky_relu<" << in_size << ">(x, " << detail::float_literal(L::op::slope) << ");\n";
+        }
+        folded_next = kind == "dense" || kind == "conv" || kind == "convtranspose";
+        param_offset += L::param_count;
+        state_offset += ctnn::detail::state_count_v<L>;
+        ++index;
+    });
+    flush_weights();
+
+    // The self-test: its input and what this library computes from it.
+    std::vector<std::uint8_t> pixels = options.test_pixels;
+    if (pixels.empty())
+        for (std::size_t i = 0; i < input_size; ++i) pixels.push_back(static_cast<std::uint8_t>((i * 37 + 11) % 256));
+    std::vector<float> input(input_size), expected(output_size);
+    for (std::size_t i = 0; i < input_size; ++i) input[i] = float(pixels[i]) / options.pixel_divisor + options.pixel_offset;
+    const Mode saved = model.mode();
+    model.eval();
+    auto device_input = B::template allocate<typename M::T>(input_size);
+    B::from_host(input.data(), device_input.data(), input_size);
+    B::to_host(model.forward(device_input.data(), 1), expected.data(), output_size);
+    model.set_mode(saved);
+    detail::write_array(arrays, "test_input", input);
+    detail::write_array(arrays, "test_output", expected);
+
+    std::ostringstream out;
+    out << "// " << name << ": generated by ctnn::io::export_header from\n//   " << Net::fingerprint()
+        << "\n// Self-contained C++17: weights, a one-sample forward pass with no heap, exceptions, RTTI or\n"
+        << "// threads. forward() is not reentrant (it uses the one workspace below).\n"
+        << "#pragma once\n\n#include <cmath>\n#include <cstddef>\n#include <cstdint>\n\nnamespace " << name << " {\n\n"
+        << "inline constexpr std::size_t input_size = " << input_size << ", output_size = " << output_size
+        << ";\n\nnamespace detail {\n\n"
+        << detail::export_kernels << "\n" << arrays.str() << "\ninline float workspace[2][" << largest << "];\n\n"
+        << "template <class T>\ninline void swap(T& a, T& b) {\n    T t = a;\n    a = b;\n    b = t;\n}\n\n"
+        << "}  // namespace detail\n\n"
+        << "// input = pixel / " << detail::float_literal(options.pixel_divisor) << " + "
+        << detail::float_literal(options.pixel_offset) << " (the trainer's normalization).\n"
+        << "inline void preprocess(const std::uint8_t* pixels, float* input) {\n"
+        << "    for (std::size_t i = 0; i < input_size; ++i)\n        input[i] = float(pixels[i]) / "
+        << detail::float_literal(options.pixel_divisor) << " + " << detail::float_literal(options.pixel_offset)
+        << ";\n}\n\n"
+        << "inline void forward(const float* input, float* output) {\n    using namespace detail;\n"
+        << "    float* x = workspace[0];\n    float* y = workspace[1];\n"
+        << "    for (std::size_t i = 0; i < input_size; ++i) x[i] = input[i];\n    {\n"
+        << calls.str() << "    }\n    for (std::size_t i = 0; i < output_size; ++i) output[i] = x[i];\n}\n\n"
+        << "// Runs the stored input and compares with ctnn's output at export time (1e-4 relative).\n"
+        << "inline bool self_test() {\n    float output[output_size];\n    forward(detail::test_input, output);\n"
+        << "    for (std::size_t i = 0; i < output_size; ++i) {\n"
+        << "        const float want = detail::test_output[i], scale = std::fabs(want) > 1.0f ? std::fabs(want) : 1.0f;\n"
+        << "        if (!(std::fabs(output[i] - want) <= 1e-4f * scale)) return false;\n    }\n    return true;\n}\n\n"
+        << "}  // namespace " << name << "\n";
+    write_file_atomic(path, out.str());
+}
+
+}  // namespace ctnn::io

@@ -1,0 +1,77 @@
+// The library side of the export check (tests/export/CMakeLists.txt): trains LeNet-5 (ReLU) for
+// one epoch on 6,000 MNIST images and a DCGAN for 3 iterations (so BatchNorm's running
+// statistics, folded by the exporter, are not their defaults), exports both with
+// io::export_header, and writes what check_export.cpp compares against:
+//   OUT/lenet5.h, OUT/dcgan_generator.h         the exported headers
+//   OUT/test_pixels.u8    10,000 x 784 bytes     the MNIST test images
+//   OUT/test_logits.f32   10,000 x 10 floats     the library's logits (evaluation mode)
+//   OUT/latents.f32, OUT/generated.f32           64 latents and the library's generated images
+// Usage: ctnn_export_tool OUT_DIR MNIST_DIR
+#include <ctnn/ctnn.hpp>
+#include <ctnn/models/dcgan.hpp>
+#include <ctnn/nn/export.hpp>
+#include <ctnn/train/gan.hpp>
+
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <vector>
+
+using namespace ctnn;
+
+namespace {
+template <class T>
+void write_raw(const std::filesystem::path& path, const std::vector<T>& values) {
+    std::ofstream out(path, std::ios::binary);
+    out.write(reinterpret_cast<const char*>(values.data()), static_cast<std::streamsize>(values.size() * sizeof(T)));
+    if (!out.flush()) throw std::runtime_error("cannot write " + path.string());
+}
+}  // namespace
+
+int main(int argc, char** argv) try {
+    if (argc != 3) {
+        std::cerr << "usage: ctnn_export_tool OUT_DIR MNIST_DIR\n";
+        return 2;
+    }
+    const std::filesystem::path out = argv[1], mnist_dir = argv[2];
+    std::filesystem::create_directories(out);
+    const auto mnist = data::mnist::load(mnist_dir);
+    const auto pixels = data::mnist::load(mnist_dir, data::Normalize::none).test;
+
+    Classifier<models::LeNet5Relu, SoftmaxCrossEntropy, Adam> classifier(Adam{.lr = 1e-3f}, 42);
+    classifier.fit_epoch(data::take(mnist.train, 6000), 64);
+    auto& model = classifier.model();
+    const std::size_t n = mnist.test.size();
+    std::vector<std::uint8_t> bytes(n * 784);
+    for (std::size_t i = 0; i < bytes.size(); ++i) bytes[i] = static_cast<std::uint8_t>(pixels.images.data()[i]);
+    io::export_header(model, "lenet5", out / "lenet5.h",
+                      io::ExportOptions{.pixel_divisor = 255.0f,
+                                        .pixel_offset = 0.0f,
+                                        .test_pixels = std::vector<std::uint8_t>(bytes.begin(), bytes.begin() + 784)});
+    model.eval();
+    std::vector<float> logits(n * 10);
+    for (std::size_t first = 0; first < n; first += 500) {
+        const std::size_t count = std::min<std::size_t>(500, n - first);
+        const float* y = model.forward(mnist.test.images.data() + first * 784, count);
+        std::copy(y, y + count * 10, logits.begin() + static_cast<std::ptrdiff_t>(first * 10));
+    }
+    write_raw(out / "test_pixels.u8", bytes);
+    write_raw(out / "test_logits.f32", logits);
+
+    Gan<models::DcganGenerator<100>, models::DcganDiscriminator> gan(Adam{.lr = 2e-4f, .beta1 = 0.5f},
+                                                                     Adam{.lr = 2e-4f, .beta1 = 0.5f}, 7);
+    for (int i = 0; i < 3; ++i) gan.fit_batch(mnist.train.images.data() + i * 64 * 784, 64);
+    io::export_header(gan.generator(), "dcgan_generator", out / "dcgan_generator.h",
+                      io::ExportOptions{.pixel_divisor = 127.5f, .pixel_offset = -1.0f, .test_pixels = {}});
+    std::vector<float> latents(64 * 100), images(64 * 784);
+    Rng rng(5);
+    for (auto& z : latents) z = static_cast<float>(rng.normal());
+    gan.generate(latents.data(), 64, images.data());
+    write_raw(out / "latents.f32", latents);
+    write_raw(out / "generated.f32", images);
+    std::cout << "exported lenet5.h and dcgan_generator.h to " << out << "\n";
+    return 0;
+} catch (const std::exception& e) {
+    std::cerr << "ctnn_export_tool: " << e.what() << "\n";
+    return 1;
+}
