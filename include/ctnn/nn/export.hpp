@@ -99,25 +99,29 @@ inline void write_array(std::ostringstream& out, const std::string& name, const 
 
 // The kernels every exported header carries (templates: only those a network uses are compiled).
 inline constexpr const char* export_kernels = R"(// Kernels of one sample, shapes as template arguments. CHW layout, PyTorch's weight layouts.
+// Output rows accumulate one weight at a time over a contiguous run of output pixels (the
+// run where the tap lands inside the input), so the inner loop vectorizes.
 template <std::size_t Cin, std::size_t H, std::size_t W, std::size_t Cout, std::size_t K, std::size_t S, std::size_t P>
 inline void conv(const float* in, const float* weight, const float* bias, float* out) {
     constexpr std::size_t Ho = (H + 2 * P - K) / S + 1, Wo = (W + 2 * P - K) / S + 1;
     for (std::size_t co = 0; co < Cout; ++co)
-        for (std::size_t oh = 0; oh < Ho; ++oh)
-            for (std::size_t ow = 0; ow < Wo; ++ow) {
-                float sum = bias[co];
-                for (std::size_t ci = 0; ci < Cin; ++ci)
-                    for (std::size_t kh = 0; kh < K; ++kh) {
+        for (std::size_t i = 0; i < Ho * Wo; ++i) out[co * Ho * Wo + i] = bias[co];
+    for (std::size_t co = 0; co < Cout; ++co)
+        for (std::size_t ci = 0; ci < Cin; ++ci)
+            for (std::size_t kh = 0; kh < K; ++kh)
+                for (std::size_t kw = 0; kw < K; ++kw) {
+                    const float w = weight[((co * Cin + ci) * K + kh) * K + kw];
+                    // ow * S + kw - P in [0, W): ow from ceil((P - kw) / S) up to below ceil((W + P - kw) / S).
+                    const std::size_t first = kw >= P ? 0 : (P - kw + S - 1) / S;
+                    const std::size_t limit = (W + P - kw + S - 1) / S, last = limit < Wo ? limit : Wo;
+                    for (std::size_t oh = 0; oh < Ho; ++oh) {
                         const std::size_t ih = oh * S + kh;
                         if (ih < P || ih >= H + P) continue;
-                        for (std::size_t kw = 0; kw < K; ++kw) {
-                            const std::size_t iw = ow * S + kw;
-                            if (iw < P || iw >= W + P) continue;
-                            sum += weight[((co * Cin + ci) * K + kh) * K + kw] * in[(ci * H + ih - P) * W + iw - P];
-                        }
+                        const float* row = in + (ci * H + ih - P) * W + (first * S + kw - P);
+                        float* o = out + (co * Ho + oh) * Wo + first;
+                        for (std::size_t j = 0; j + first < last; ++j) o[j] += w * row[j * S];
                     }
-                out[(co * Ho + oh) * Wo + ow] = sum;
-            }
+                }
 }
 template <std::size_t Cin, std::size_t H, std::size_t W, std::size_t Cout, std::size_t K, std::size_t S, std::size_t P>
 inline void conv_transpose(const float* in, const float* weight, const float* bias, float* out) {
