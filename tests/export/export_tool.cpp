@@ -6,10 +6,12 @@
 //   OUT/test_pixels.u8    10,000 x 784 bytes     the MNIST test images
 //   OUT/test_logits.f32   10,000 x 10 floats     the library's logits (evaluation mode)
 //   OUT/latents.f32, OUT/generated.f32           64 latents and the library's generated images
+//   OUT/lenet5.safetensors                       the classifier's checkpoint (for ctnn_inspect)
 // Usage: ctnn_export_tool OUT_DIR MNIST_DIR
 #include <ctnn/ctnn.hpp>
 #include <ctnn/models/dcgan.hpp>
 #include <ctnn/nn/export.hpp>
+#include <ctnn/train/checkpoint.hpp>
 #include <ctnn/train/gan.hpp>
 
 #include <cstdio>
@@ -55,6 +57,7 @@ int main(int argc, char** argv) try {
         const float* y = model.forward(mnist.test.images.data() + first * 784, count);
         std::copy(y, y + count * 10, logits.begin() + static_cast<std::ptrdiff_t>(first * 10));
     }
+    io::save_checkpoint(out / "lenet5.safetensors", model, io::CheckpointInfo{.epoch = 1, .step = 93, .extra = {}});
     write_raw(out / "test_pixels.u8", bytes);
     write_raw(out / "test_logits.f32", logits);
 

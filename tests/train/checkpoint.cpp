@@ -97,3 +97,17 @@ TEST_CASE("Checkpoint: a different architecture is refused naming the file and t
     io::save_safetensors(plain, {io::tensor_ref("x", std::vector<float>{1, 2})}, {});
     CHECK_THROWS_WITH_AS(io::load_checkpoint(plain, model), doctest::Contains("not a ctnn checkpoint"), io::IoError);
 }
+
+TEST_CASE("Checkpoint: the metadata spells the architecture's C++ type and the version; a mismatch names the first differing layer") {
+    const auto path = scratch_dir() / "typed.safetensors";
+    Model<Net, cpu::Blas> model(1);
+    io::save_checkpoint(path, model, {});
+    const auto file = io::load_safetensors(path);
+    CHECK(file.metadata.at("architecture_type") == Net::type_name());
+    CHECK(Net::type_name().rfind("Sequential<Input<", 0) == 0);
+    CHECK(file.metadata.at("ctnn_version") == ctnn::version);
+    CHECK(io::detail::first_difference("Input(6) -> Dense<5> -> ReLU", "Input(6) -> Dense<5> -> Tanh") ==
+          "first difference at layer 2: 'ReLU' in the checkpoint, 'Tanh' in this model");
+    CHECK(io::detail::first_difference("Input(6) -> Dense<5>", "Input(6) -> Dense<5> -> Tanh") ==
+          "first difference at layer 2: nothing in the checkpoint, 'Tanh' in this model");
+}

@@ -4,8 +4,12 @@
 // compile at the layer that owns the rule. No storage, no backend: see Model for that.
 #pragma once
 
+#include <cctype>
 #include <cstddef>
+#include <cstdio>
+#include <cstdlib>
 #include <string>
+#include <string_view>
 #include <tuple>
 #include <type_traits>
 
@@ -38,6 +42,44 @@ struct bind_chain<Index, In, L, Rest...> {
     using type = decltype(std::tuple_cat(std::declval<std::tuple<bound>>(), std::declval<typename rest::type>()));
     using out_shape = typename rest::out_shape;
 };
+
+// T spelled as the compiler spells it (GCC's and Clang's __PRETTY_FUNCTION__), ctnn:: dropped:
+// "Conv<6, 5, 1, 0>" (defaults written out).
+template <class T>
+std::string spelled_type() {
+    const std::string_view text = __PRETTY_FUNCTION__;
+    const std::size_t start = text.find("T = ");
+    if (start == std::string_view::npos) return "?";
+    std::size_t end = start + 4;
+    for (int depth = 0; end < text.size(); ++end) {
+        const char c = text[end];
+        if (c == '<') ++depth;
+        if (c == '>') --depth;
+        if (depth == 0 && (c == ';' || c == ']')) break;
+    }
+    std::string spelled(text.substr(start + 4, end - start - 4));
+    for (const std::string_view prefix : {"ctnn::models::", "ctnn::detail::", "ctnn::"})
+        for (std::size_t at; (at = spelled.find(prefix)) != std::string::npos;) spelled.erase(at, prefix.size());
+    for (std::size_t at; (at = spelled.find("> >")) != std::string::npos;) spelled.erase(at + 1, 1);
+    // GCC writes float arguments as 2.00000003e-1f: back to the shortest spelling, 0.2f.
+    std::string out;
+    for (std::size_t i = 0; i < spelled.size();) {
+        const bool starts_number = std::isdigit(static_cast<unsigned char>(spelled[i])) &&
+                                   (i == 0 || !std::isalnum(static_cast<unsigned char>(spelled[i - 1])));
+        std::size_t j = i;
+        while (starts_number && j < spelled.size() && std::string_view("0123456789.e+-").find(spelled[j]) != std::string_view::npos)
+            ++j;
+        if (starts_number && j < spelled.size() && spelled[j] == 'f' && spelled.find('e', i) < j) {
+            char text[32];
+            std::snprintf(text, sizeof text, "%gf", std::strtod(spelled.substr(i, j - i).c_str(), nullptr));
+            out += text;
+            i = j + 1;
+        } else {
+            out += spelled[i++];
+        }
+    }
+    return out;
+}
 
 template <class Tuple>
 struct chain_totals;
@@ -72,6 +114,14 @@ struct Sequential<Input<InputDims...>, Ls...> {
         std::string text = "Input" + input_shape::to_string();
         for_each_layer([&text]<class L>() { text += " -> " + L::name(); });
         return text;
+    }
+
+    // The architecture spelled as its C++ type, "Sequential<Input<1, 28, 28>, Pad<2>, ...>"
+    // (checkpoints store it for people and tools; loading compares fingerprint()).
+    static std::string type_name() {
+        std::string text = "Sequential<" + detail::spelled_type<Input<InputDims...>>();
+        ((text += ", " + detail::spelled_type<Ls>()), ...);
+        return text + ">";
     }
 
     // Calls f.template operator()<BoundLayer>() for every layer in order.

@@ -17,6 +17,7 @@
 #include <string_view>
 #include <vector>
 
+#include "ctnn/core/version.hpp"
 #include "ctnn/io/checkpoint.hpp"
 #include "ctnn/io/safetensors.hpp"
 #include "ctnn/nn/model.hpp"
@@ -36,6 +37,28 @@ std::vector<T> host_copy(const T* values, std::size_t count) {
     std::vector<T> host(count);
     B::to_host(values, host.data(), count);
     return host;
+}
+
+// Where two fingerprints ("Input(1, 28, 28) -> Pad<2> -> ...") part: "first difference at
+// layer 3: 'Conv<6, 5x5>' in the checkpoint, 'Conv<16, 5x5>' in this model".
+inline std::string first_difference(const std::string& saved, const std::string& ours) {
+    const auto split = [](const std::string& text) {
+        std::vector<std::string> parts;
+        for (std::size_t start = 0;;) {
+            const std::size_t end = text.find(" -> ", start);
+            parts.push_back(text.substr(start, end - start));
+            if (end == std::string::npos) return parts;
+            start = end + 4;
+        }
+    };
+    const auto a = split(saved), b = split(ours);
+    for (std::size_t i = 0; i < std::max(a.size(), b.size()); ++i) {
+        const std::string left = i < a.size() ? "'" + a[i] + "'" : "nothing", right = i < b.size() ? "'" + b[i] + "'" : "nothing";
+        if (i >= a.size() || i >= b.size() || a[i] != b[i])
+            return "first difference at " + (i == 0 ? std::string("the input") : "layer " + std::to_string(i)) + ": " +
+                   left + " in the checkpoint, " + right + " in this model";
+    }
+    return "the same layers";
 }
 
 }  // namespace detail
@@ -63,6 +86,8 @@ void save_checkpoint(const std::filesystem::path& path, const Model<Net, B>& mod
     std::map<std::string, std::string> metadata = info.extra;
     metadata["format"] = checkpoint_format;
     metadata["architecture"] = Net::fingerprint();
+    metadata["architecture_type"] = Net::type_name();
+    metadata["ctnn_version"] = version;
     metadata["param_count"] = std::to_string(M::param_count);
     metadata["epoch"] = std::to_string(info.epoch);
     metadata["step"] = std::to_string(info.step);
@@ -108,7 +133,8 @@ CheckpointInfo load_checkpoint(const std::filesystem::path& path, Model<Net, B>&
                       (meta("architecture") == Net::fingerprint()
                            ? std::string(" (the file is incomplete or was edited)")
                            : ": the checkpoint was saved from a different architecture ('" +
-                                 meta("architecture") + "'; this model is '" + Net::fingerprint() + "')"));
+                                 meta("architecture") + "'; this model is '" + Net::fingerprint() + "'; " +
+                                 detail::first_difference(meta("architecture"), Net::fingerprint()) + ")"));
     };
     for (std::size_t i = 0; i < slots.size(); ++i) {
         const auto& slot = slots[i];
@@ -168,7 +194,12 @@ CheckpointInfo load_checkpoint(const std::filesystem::path& path, Model<Net, B>&
     }
     if (meta("architecture") != Net::fingerprint())
         throw IoError(path, "architecture differs: checkpoint '" + meta("architecture") + "', this model '" +
-                                Net::fingerprint() + "'");
+                                Net::fingerprint() + "'; " +
+                                detail::first_difference(meta("architecture"), Net::fingerprint()) +
+                                (file.metadata.count("architecture_type")
+                                     ? "; the checkpoint's type is " + meta("architecture_type")
+                                     : std::string()) +
+                                ", this model's " + Net::type_name());
     CheckpointInfo info;  // parsed before anything is copied, so a bad count changes nothing
     info.epoch = count("epoch");
     info.step = count("step");
