@@ -8,6 +8,8 @@
 //   OUT/latents.f32, OUT/generated.f32           64 latents and the library's generated images
 //   OUT/lenet5.safetensors                       the classifier's checkpoint (for ctnn_inspect)
 // Usage: ctnn_export_tool OUT_DIR MNIST_DIR
+//        ctnn_export_tool score classic|relu CHECKPOINT PIXELS.u8 N LOGITS.f32   (check_torch.sh)
+//          loads the checkpoint into that LeNet-5 and writes its logits for N images of pixels
 #include <ctnn/ctnn.hpp>
 #include <ctnn/models/dcgan.hpp>
 #include <ctnn/nn/export.hpp>
@@ -30,7 +32,30 @@ void write_raw(const std::filesystem::path& path, const std::vector<T>& values) 
 }
 }  // namespace
 
+template <class Net>
+int score(const std::filesystem::path& checkpoint, const std::filesystem::path& pixels_path, std::size_t n,
+          const std::filesystem::path& logits_path) {
+    Model<Net, cpu::Blas> model(0);
+    io::load_checkpoint(checkpoint, model);
+    model.eval();
+    std::ifstream in(pixels_path, std::ios::binary);
+    std::vector<std::uint8_t> bytes(n * 784);
+    if (!in.read(reinterpret_cast<char*>(bytes.data()), static_cast<std::streamsize>(bytes.size())))
+        throw std::runtime_error("cannot read " + std::to_string(n) + " images from " + pixels_path.string());
+    std::vector<float> images(bytes.size()), logits(n * 10);
+    for (std::size_t i = 0; i < bytes.size(); ++i) images[i] = data::normalize_pixel(bytes[i], data::Normalize::unit);
+    const float* y = model.forward(images.data(), n);
+    std::copy(y, y + n * 10, logits.begin());
+    write_raw(logits_path, logits);
+    return 0;
+}
+
 int main(int argc, char** argv) try {
+    if (argc == 7 && std::string(argv[1]) == "score") {
+        const std::size_t n = std::stoul(argv[5]);
+        return std::string(argv[2]) == "classic" ? score<models::LeNet5>(argv[3], argv[4], n, argv[6])
+                                                 : score<models::LeNet5Relu>(argv[3], argv[4], n, argv[6]);
+    }
     if (argc != 3) {
         std::cerr << "usage: ctnn_export_tool OUT_DIR MNIST_DIR\n";
         return 2;
