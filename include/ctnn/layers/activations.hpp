@@ -89,6 +89,15 @@ struct Sigmoid {
 };
 }  // namespace ops
 
+// Activation<Op>: an element-wise layer from an op struct with `kind` (string_view), `name()`,
+// and CTNN_HD `forward(x)` and `derivative(x, y)` (dy/dx from the input and the output): the
+// public way to add an activation (docs/writing-a-layer.md). ReLU and the others below are it.
+template <class Op>
+struct Activation {
+    template <class In>
+    using bind = detail::ElementwiseLayer<Op, In>;
+};
+
 struct ReLU {
     template <class In>
     using bind = detail::ElementwiseLayer<ops::Relu, In>;
