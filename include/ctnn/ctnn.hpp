@@ -21,6 +21,7 @@
 #include "ctnn/losses/bce.hpp"
 #include "ctnn/losses/critic.hpp"
 #include "ctnn/losses/mse.hpp"
+#include "ctnn/losses/regression.hpp"
 #include "ctnn/losses/softmax_cross_entropy.hpp"
 #include "ctnn/models/lenet5.hpp"
 #include "ctnn/nn/model.hpp"

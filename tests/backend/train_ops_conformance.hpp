@@ -142,7 +142,7 @@ void count_correct() {
 }
 
 // The float64 loss and gradient of one element: 0 BCE on probabilities, 1 BCE on logits, 2 MSE,
-// 3 hinge, 4 Wasserstein (targets +-1 for the last two).
+// 3 hinge, 4 Wasserstein (targets +-1 for those two), 5 L1, 6 Huber (delta 1).
 inline void reference_loss(int kind, double y, double t, double& loss, double& grad) {
     if (kind == 0) {
         loss = -(t * std::max(std::log(y), -100.0) + (1 - t) * std::max(std::log1p(-y), -100.0));
@@ -156,22 +156,31 @@ inline void reference_loss(int kind, double y, double t, double& loss, double& g
     } else if (kind == 3) {
         loss = std::max(0.0, 1 - t * y);
         grad = 1 - t * y > 0 ? -t : 0.0;
-    } else {
+    } else if (kind == 4) {
         loss = -t * y;
         grad = -t;
+    } else if (kind == 5) {
+        loss = std::abs(y - t);
+        grad = y > t ? 1.0 : (y < t ? -1.0 : 0.0);
+    } else {
+        const double d = y - t;
+        loss = std::abs(d) < 1 ? 0.5 * d * d : std::abs(d) - 0.5;
+        grad = std::abs(d) < 1 ? d : (d > 0 ? 1.0 : -1.0);
     }
 }
 
 template <class B>
 void elementwise_losses() {
     using M = Memory<B>;
-    for (int kind = 0; kind < 5; ++kind)
+    for (int kind = 0; kind < 7; ++kind)
         for (const std::size_t n : sizes) {
             auto y = kind == 0 ? uniform(n, 200 + n, 0.02, 0.98) : uniform(n, 200 + n, -6, 6);
             if (kind == 1 && n > 2) y[0] = 500.0f, y[1] = -500.0f;  // stable for huge logits
             auto t = uniform(n, 300 + n, 0, 1);
-            if (kind >= 3)
+            if (kind == 3 || kind == 4)
                 for (auto& v : t) v = v < 0.5f ? -1.0f : 1.0f;
+            if (kind >= 5)
+                for (auto& v : t) v = 12 * v - 6;  // errors on both sides of Huber's delta
             const double scale = n ? 1.0 / static_cast<double>(n) : 1.0;
             auto dy = M::upload(y);
             auto dt = M::upload(t);
@@ -189,6 +198,10 @@ void elementwise_losses() {
                 B::hinge(dy.data(), dt.data(), dgrad.data(), n, s, sum.sums.scratch(), sum.sums.slot(0));
             if (kind == 4)
                 B::wasserstein(dy.data(), dt.data(), dgrad.data(), n, s, sum.sums.scratch(), sum.sums.slot(0));
+            if (kind == 5) B::l1(dy.data(), dt.data(), dgrad.data(), n, s, sum.sums.scratch(), sum.sums.slot(0));
+            if (kind == 6)
+                B::template huber<1.0f>(dy.data(), dt.data(), dgrad.data(), n, s, sum.sums.scratch(),
+                                        sum.sums.slot(0));
             std::vector<double> grad(n);
             double loss = 0;
             for (std::size_t i = 0; i < n; ++i) {

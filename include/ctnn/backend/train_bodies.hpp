@@ -62,6 +62,25 @@ struct SquaredError {
         grad = T(2) * diff;
     }
 };
+// |y - t|; the gradient's sign, 0 at y == t (PyTorch's L1Loss).
+struct AbsoluteError {
+    template <class T>
+    static CTNN_HD void apply(T y, T t, T& loss, T& grad) {
+        const T diff = y - t;
+        loss = diff < T(0) ? -diff : diff;
+        grad = diff > T(0) ? T(1) : (diff < T(0) ? T(-1) : T(0));
+    }
+};
+// PyTorch's HuberLoss: d^2 / 2 for |d| < delta, else delta (|d| - delta / 2), d = y - t.
+template <float Delta>
+struct Huber {
+    template <class T>
+    static CTNN_HD void apply(T y, T t, T& loss, T& grad) {
+        const T diff = y - t, size = diff < T(0) ? -diff : diff, delta = T(Delta);
+        loss = size < delta ? T(0.5) * diff * diff : delta * (size - T(0.5) * delta);
+        grad = size < delta ? diff : (diff > T(0) ? delta : -delta);
+    }
+};
 }  // namespace ops
 
 namespace bodies {

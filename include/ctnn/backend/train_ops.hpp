@@ -46,6 +46,13 @@ struct TrainOps {
     static void mse(const T* y, const float* targets, T* dy, std::size_t n, T scale, T* scratch, T* sum) {
         elementwise_loss<ops::SquaredError>(y, targets, dy, n, scale, scratch, sum);
     }
+    static void l1(const T* y, const float* targets, T* dy, std::size_t n, T scale, T* scratch, T* sum) {
+        elementwise_loss<ops::AbsoluteError>(y, targets, dy, n, scale, scratch, sum);
+    }
+    template <float Delta>
+    static void huber(const T* y, const float* targets, T* dy, std::size_t n, T scale, T* scratch, T* sum) {
+        elementwise_loss<ops::Huber<Delta>>(y, targets, dy, n, scale, scratch, sum);
+    }
     static void hinge(const T* y, const float* targets, T* dy, std::size_t n, T scale, T* scratch, T* sum) {
         elementwise_loss<ops::Hinge>(y, targets, dy, n, scale, scratch, sum);
     }

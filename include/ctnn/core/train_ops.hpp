@@ -52,6 +52,11 @@ concept BackendTrainOps = requires(typename B::value_type* y, const typename B::
     B::bce_with_logits(x, targets, y, n, a, y, y);
     // Squared error: dy = scale 2 (y - t) (y, targets, dy, n, scale, scratch, sum).
     B::mse(x, targets, y, n, a, y, y);
+    // Absolute error |y - t|, dy = scale sign(y - t) (y, targets, dy, n, scale, scratch, sum).
+    B::l1(x, targets, y, n, a, y, y);
+    // Huber (PyTorch's HuberLoss, delta a template argument): d^2 / 2 below delta, else
+    // delta (|d| - delta / 2) (y, targets, dy, n, scale, scratch, sum).
+    B::template huber<1.0f>(x, targets, y, n, a, y, y);
     // Hinge, t = +1 or -1: max(0, 1 - t y), dy = scale (-t where 1 - t y > 0) (y, targets, dy, n, scale, scratch, sum).
     B::hinge(x, targets, y, n, a, y, y);
     // Wasserstein (linear), t = +1 or -1: -t y, dy = -scale t (y, targets, dy, n, scale, scratch, sum).

@@ -55,6 +55,13 @@ struct TrainOps : ctnn::TrainOps<Self, float> {
     static void mse(const T* y, const float* targets, T* dy, std::size_t n, T scale, T* scratch, T* sum) {
         elementwise_loss<ctnn::ops::SquaredError>(y, targets, dy, n, scale, scratch, sum);
     }
+    static void l1(const T* y, const float* targets, T* dy, std::size_t n, T scale, T* scratch, T* sum) {
+        elementwise_loss<ctnn::ops::AbsoluteError>(y, targets, dy, n, scale, scratch, sum);
+    }
+    template <float Delta>
+    static void huber(const T* y, const float* targets, T* dy, std::size_t n, T scale, T* scratch, T* sum) {
+        elementwise_loss<ctnn::ops::Huber<Delta>>(y, targets, dy, n, scale, scratch, sum);
+    }
     static void hinge(const T* y, const float* targets, T* dy, std::size_t n, T scale, T* scratch, T* sum) {
         elementwise_loss<ctnn::ops::Hinge>(y, targets, dy, n, scale, scratch, sum);
     }
