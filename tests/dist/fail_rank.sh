@@ -1,0 +1,38 @@
+#!/bin/sh
+# A failing rank ends every rank, quickly, with one message: fail_rank.sh MPIEXEC PROGRAM CASE
+# runs `MPIEXEC -np 2 --oversubscribe --tag-output PROGRAM CASE` and checks that it exits non-zero
+# within 30 s and that both ranks printed the same "ctnn: rank R failed: ..." line (case ok: exits
+# 0). Prints the wall time, the figure the README quotes.
+set -u
+mpiexec=$1
+program=$2
+case_name=$3
+out=$(mktemp)
+start=$(date +%s%N)
+"$mpiexec" -np 2 --oversubscribe --tag-output "$program" "$case_name" >"$out" 2>&1
+status=$?
+end=$(date +%s%N)
+ms=$(( (end - start) / 1000000 ))
+echo "case $case_name: exit status $status after $ms ms"
+cat "$out"
+fail() { echo "FAIL: $*"; rm -f "$out"; exit 1; }
+case "$case_name" in
+ok)
+    [ "$status" -eq 0 ] || fail "exit status $status, expected 0"
+    grep -q "trained 320 samples" "$out" || fail "rank 0 did not finish" ;;
+*)
+    [ "$status" -ne 0 ] || fail "exit status 0, expected non-zero"
+    case "$case_name" in
+    data_missing) expect='ctnn: rank 1 failed: .*/nonexistent/mnist' ;;
+    step_throws) expect='ctnn: rank 1 failed: planted failure in step 5' ;;
+    nan_stop) expect='ctnn: rank 0 failed: training step 5 (epoch 1): gradient of .* is not finite' ;;
+    esac
+    for r in 0 1; do
+        grep -q "^\[1,$r\]<stderr>:$expect" "$out" || fail "rank $r did not print '$expect'"
+    done
+    lines=$(grep -c "<stderr>:ctnn: rank [0-9] failed" "$out")
+    [ "$lines" -eq 2 ] || fail "$lines failure lines, expected one per rank"
+    [ "$ms" -lt 30000 ] || fail "took $ms ms" ;;
+esac
+rm -f "$out"
+echo "PASS"
