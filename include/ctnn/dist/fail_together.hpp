@@ -4,7 +4,9 @@
 // on the communicator's error channel; the others, waiting in a collective (every Communicator
 // wait polls the channel) or at the final barrier, throw RankFailure with it, print it and answer.
 // Ranks that fail together (a NaN under the stop policy after the gradient allreduce: all of them at
-// the same step) print the lowest rank's message. If a rank does not answer within the timeout (it
+// the same step) print the lowest failing rank's message, or, for a rank that heard of another's
+// failure inside a collective before it failed itself, that one's (the failing rank then prints
+// its own): one line on every rank either way, for two ranks. If a rank does not answer within the timeout (it
 // computes without any collective, or hangs), the failing rank calls MPI_Abort: the last resort.
 // Then every rank waits (up to the timeout) until all have printed, and exits without MPI_Finalize
 // (a collective may be pending forever); mpirun reports the non-zero status.
