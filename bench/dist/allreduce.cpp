@@ -13,6 +13,8 @@
 //   lenet5_epoch/blocking       dist::fit_epoch over MNIST's 60,000 training images, batch 64
 //                               (needs data/mnist or $CTNN_MNIST_DIR; skipped without)
 //   dcgan_iteration/blocking    a DCGAN iteration (D and G steps, each averaged), global batch 64
+//   mlp_gan_iteration/blocking  the same for the MLP GAN (MlpGeneratorBN + MlpDiscriminator; with
+//                               BatchNorm on 64 / R images per rank, as DDP without SyncBatchNorm)
 // Only rank 0 prints. ctnn runs one thread per rank.
 //   mpirun -np 2 --oversubscribe ./build/bench/bench_dist --benchmark_filter=allreduce
 // (as root with OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 in the environment)
@@ -126,9 +128,8 @@ void lenet5_epoch(benchmark::State& state, dist::Communicator& comm, const data:
     state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()) * static_cast<std::int64_t>(train->size()));
 }
 
-void dcgan_iteration(benchmark::State& state, dist::Communicator& comm) {
-    using G = models::DcganGenerator<>;
-    using D = models::DcganDiscriminator;
+template <class G, class D>
+void gan_iteration(benchmark::State& state, dist::Communicator& comm) {
     const Adam adam{.lr = 2e-4f, .beta1 = 0.5f};
     auto gan = std::make_unique<Gan<G, D>>(adam, adam, dist::rank_seed(42, comm.rank()));
     dist::broadcast_model(comm, gan->generator());
@@ -176,7 +177,7 @@ int main(int argc, char** argv) {
         {"dcgan_d", models::DcganDiscriminator::param_count},
         {"dcgan_g", models::DcganGenerator<>::param_count},
         {"mlp_d", models::MlpDiscriminator::param_count},
-        {"mlp_g", models::MlpGenerator<>::param_count}};
+        {"mlp_g", models::MlpGeneratorBN<>::param_count}};
     for (const auto& [name, n] : sizes)
         benchmark::RegisterBenchmark(("allreduce/floats:" + std::to_string(n) + "(" + name + ")" + ranks).c_str(),
                                      [&comm, n = n](benchmark::State& s) { allreduce(s, comm, n); })
@@ -204,9 +205,16 @@ int main(int argc, char** argv) {
         ->Iterations(1)
         ->UseManualTime()
         ->Unit(benchmark::kSecond);
-    benchmark::RegisterBenchmark(("dcgan_iteration/blocking/batch:64" + ranks).c_str(),
-                                 [&comm](benchmark::State& s) { dcgan_iteration(s, comm); })
+    benchmark::RegisterBenchmark(
+        ("dcgan_iteration/blocking/batch:64" + ranks).c_str(),
+        [&comm](benchmark::State& s) { gan_iteration<models::DcganGenerator<>, models::DcganDiscriminator>(s, comm); })
         ->Iterations(30)
+        ->UseRealTime()
+        ->Unit(benchmark::kMillisecond);
+    benchmark::RegisterBenchmark(
+        ("mlp_gan_iteration/blocking/batch:64" + ranks).c_str(),
+        [&comm](benchmark::State& s) { gan_iteration<models::MlpGeneratorBN<>, models::MlpDiscriminator>(s, comm); })
+        ->Iterations(50)
         ->UseRealTime()
         ->Unit(benchmark::kMillisecond);
 

@@ -216,3 +216,17 @@ TEST_CASE("dist: the stop flag on one rank stops every rank after the same step;
     CHECK(last.loss == straight_last.loss);
     CHECK(last.accuracy == straight_last.accuracy);
 }
+
+// Not run by CTest (an MNIST epoch takes a while on a shared machine): the README's weight
+// difference after one epoch. ctnn_dist_tests --no-skip -tc="*one MNIST epoch*" under mpirun.
+TEST_CASE("dist: one MNIST epoch on R ranks against one process (README figure)" * doctest::skip()) {
+    set_num_threads(1);
+    dist::Communicator comm;
+    const auto train = training_images(60000);
+    const auto expected = reference(train, 64);
+    const auto got = data_parallel<dist::GradientAllreduce<B>>(comm, train, 64);
+    const Difference d = difference(got, expected);
+    MESSAGE(comm.size() << " ranks, one epoch of " << train.size() << " images: max|diff|/max|w| " << d.relative
+                        << ", element-wise (|w| >= 1e-3) " << d.elementwise);
+    CHECK(d.relative <= 1e-3);
+}
