@@ -81,7 +81,7 @@ void lenet5_gradient_allreduce(benchmark::State& state, dist::Communicator& comm
 enum class Sync { none, blocking, overlapped };
 
 void lenet5_step(benchmark::State& state, dist::Communicator& comm, Sync kind, std::size_t bucket = 0) {
-    const dist::ShareRange share = dist::share_of(global_batch, comm.rank(), comm.size());
+    const data::ShareRange share = data::share_range(global_batch, dist::shard(comm));
     const auto x = bench::inputs(share.size() * 784, std::uint32_t(comm.rank() + 1));
     std::vector<std::int32_t> y(share.size());
     for (std::size_t i = 0; i < y.size(); ++i) y[i] = static_cast<std::int32_t>((share.first + i) % 10);
@@ -137,7 +137,7 @@ void gan_iteration(benchmark::State& state, dist::Communicator& comm) {
     dist::GradientAllreduce<B> d_sync(comm), g_sync(comm);
     gan->discriminator_step().add_hook(d_sync.hook());
     gan->generator_step().add_hook(g_sync.hook());
-    const std::size_t n = dist::share_of(global_batch, comm.rank(), comm.size()).size();
+    const std::size_t n = data::share_range(global_batch, dist::shard(comm)).size();
     d_sync.set_weight(double(n) / double(global_batch));
     g_sync.set_weight(double(n) / double(global_batch));
     const auto x = bench::inputs(n * D::input_shape::size, std::uint32_t(comm.rank() + 1));

@@ -3,7 +3,7 @@
 // gradient averaging `sync` (GradientAllreduce or OverlappedGradientAllreduce) to the classifier's
 // optimization step; fit_epoch(comm, clf, sync, train, batch) is Classifier::fit_epoch over the
 // ranks: the same global shuffle and global batches of batch_size, each rank training on its
-// share (ShardedBatches), each step's gradients and loss averaged over the global batch, so R
+// share (data::Batches with shard(comm)), each step's gradients and loss averaged over the global batch, so R
 // ranks compute what one process does (up to the order of float sums). Its figures (loss,
 // accuracy, samples) are of the global batches and the same on every rank. The stop flag stops
 // every rank after the same step (it rides along in the allreduce), keeping the epoch's position
@@ -55,7 +55,7 @@ EpochStats fit_epoch(Communicator& comm, Classifier<Net, Loss, Optimizer, B>& cl
     stats.epoch = clf.epoch();
     stats.learning_rate = clf.schedule().rate(clf.base_learning_rate(), clf.epoch());
     set_learning_rate(clf.optimizer(), static_cast<float>(stats.learning_rate));
-    ShardedBatches batches(train, batch_size, clf.seed(), comm.rank(), comm.size());
+    data::Batches batches(train, batch_size, clf.seed(), /*shuffle=*/true, /*drop_last=*/false, shard(comm));
     batches.start_epoch(clf.epoch());
     EpochProgress done = clf.epoch_progress();
     for (std::size_t i = 0; i < done.batches; ++i) batches.next();  // trained before a stop
@@ -66,7 +66,7 @@ EpochStats fit_epoch(Communicator& comm, Classifier<Net, Loss, Optimizer, B>& cl
     const std::size_t total = batches.batches_per_epoch();
     bool stop = comm.any(clf.stop_requested());  // a flag raised before the epoch: no step at all
     while (!stop && batches.next()) {
-        sync.set_weight(batches.weight());
+        sync.set_weight(share_weight(batches));
         sync.set_flag(clf.stop_requested());
         const std::size_t skipped_before = clf.skipped_steps();
         const double loss = clf.fit_batch(batches.images(), batches.labels(), batches.size());

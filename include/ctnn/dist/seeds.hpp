@@ -8,6 +8,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <vector>
 
 #include "ctnn/data/shuffle.hpp"
 #include "ctnn/nn/model.hpp"
@@ -20,10 +21,13 @@ inline std::uint64_t rank_seed(std::uint64_t seed, int rank) {
     return rank == 0 ? seed : data::detail::mix_seed(seed, rank_stream, static_cast<std::uint64_t>(rank));
 }
 
-// Dropout seeds that differ per rank: rank 0 keeps the single-process masks.
+// Dropout seeds that differ per rank (rank 0 keeps the single-process masks). The layers'
+// counters are kept: after a resume the masks go on from where the checkpoint left them.
 template <class Net, class B>
 void seed_layers_for_rank(Model<Net, B>& model, std::uint64_t seed, int rank) {
+    const std::vector<std::uint64_t> counters = model.counters();
     model.seed_layers(rank_seed(seed, rank));
+    model.set_counters(counters);
 }
 
 }  // namespace ctnn::dist
