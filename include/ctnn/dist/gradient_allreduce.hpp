@@ -9,11 +9,12 @@
 // the sum over ranks is the global batch's mean gradient and mean loss whatever the split; the
 // other sums (correct counts, probability sums) are summed. The hook runs before the step reads
 // its sums and checks them for NaN/Inf, so every rank sees the same numbers and skips or stops at
-// the same step. The flag (set_flag, e.g. a stop request) rides along: any_flag() after the step
-// is the same on every rank. Buffers are sized on the first step: later steps allocate nothing.
+// the same step. A flag (set_flag, or watch(stop flag)) rides along: any_flag() and agreed() after
+// the step are the same on every rank. Buffers are sized on the first step: later steps allocate nothing.
 #pragma once
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cstddef>
 #include <span>
@@ -41,6 +42,10 @@ class AllreduceState {
     // A flag for the next step; after it, any_flag() is true on every rank when one set it.
     void set_flag(bool flag) { m_flag = flag; }
     bool any_flag() const { return m_any_flag; }
+    // Or read the flag from *source at every step (a stop flag a signal handler sets); agreed()
+    // holds any_flag() after each step, the same on every rank: a trainer's set_stop_flag takes it.
+    void watch(const std::atomic<bool>* source) { m_source = source; }
+    const std::atomic<bool>* agreed() const { return &m_agreed; }
     // The step's sums after the reduction (host values), as the step will read them.
     std::span<const T> reduced_sums() const { return {m_host_sums.data(), m_sum_count}; }
     // Seconds the last hook spent in MPI (its blocking wait), and over all steps.
@@ -58,7 +63,8 @@ class AllreduceState {
     void stage_sums(const GradientView<B>& view, T* sums) const {
         B::to_host(view.sums, sums, view.sum_count);
         scale(sums, view.loss_sums);
-        sums[view.sum_count] = m_flag ? T(1) : T(0);
+        const bool flag = m_flag || (m_source && m_source->load(std::memory_order_relaxed));
+        sums[view.sum_count] = flag ? T(1) : T(0);
     }
     // After the reduction: the sums back into the step's device scalars, the flag read.
     void finish_sums(const GradientView<B>& view, const T* sums) {
@@ -66,6 +72,7 @@ class AllreduceState {
         m_host_sums.assign(sums, sums + view.sum_count);  // no allocation after the first step
         m_sum_count = view.sum_count;
         m_any_flag = sums[view.sum_count] > T(0);
+        m_agreed.store(m_any_flag, std::memory_order_relaxed);
         m_flag = false;
     }
     void timed(std::chrono::steady_clock::time_point start) {
@@ -76,6 +83,8 @@ class AllreduceState {
     Communicator* m_comm;
     double m_weight;
     bool m_flag = false, m_any_flag = false;
+    const std::atomic<bool>* m_source = nullptr;
+    std::atomic<bool> m_agreed{false};
     std::vector<T> m_host_sums;
     std::size_t m_sum_count = 0;
     double m_last_seconds = 0, m_total_seconds = 0;

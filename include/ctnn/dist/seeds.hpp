@@ -1,25 +1,21 @@
 // Per-rank random streams for data-parallel training. Every rank starts from rank 0's weights
 // (broadcast_model), but what each draws on its share of the batch must differ: Dropout masks,
 // a GAN's latents and instance noise. rank_seed(seed, rank) is seed itself on rank 0 (one rank
-// draws what a single process draws) and an independent splitmix64 mix of (seed, rank) on the
-// others. seed_layers_for_rank reseeds a model's Dropout layers (Model::seed_layers) with it; a
-// Gan built with rank_seed(seed, rank) draws its own latents and instance noise.
+// draws what a single process draws) and an independent SplitMix64 mix of (seed, rank) on the
+// others (core/random.hpp). seed_layers_for_rank reseeds a model's Dropout layers
+// (Model::seed_layers) with it; Gan::set_data_share does so for a GAN's networks, latents and noise.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
 #include <vector>
 
-#include "ctnn/data/shuffle.hpp"
+#include "ctnn/core/random.hpp"
 #include "ctnn/nn/model.hpp"
 
 namespace ctnn::dist {
 
-inline constexpr std::uint64_t rank_stream = 0x72616e6bull;  // "rank"
-
-inline std::uint64_t rank_seed(std::uint64_t seed, int rank) {
-    return rank == 0 ? seed : data::detail::mix_seed(seed, rank_stream, static_cast<std::uint64_t>(rank));
-}
+using ctnn::rank_seed;  // core/random.hpp
 
 // Dropout seeds that differ per rank (rank 0 keeps the single-process masks). The layers'
 // counters are kept: after a resume the masks go on from where the checkpoint left them.
