@@ -237,3 +237,21 @@ TEST_CASE("dist: one MNIST epoch on R ranks against one process (README figure)"
                         << ", element-wise (|w| >= 1e-3) " << d.elementwise);
     CHECK(d.relative <= 1e-3);
 }
+
+TEST_CASE("dist: a run-time optimizer choice (OneOf<SGD, Adam>, as examples/lenet5 uses) and Dropout") {
+    set_num_threads(1);
+    dist::Communicator comm;
+    using Mlp = Sequential<Input<1, 28, 28>, Flatten, Dense<32>, Dropout<0.3f>, Tanh, Dense<10>>;
+    const auto train = training_images(640);
+    Classifier<Mlp, SoftmaxCrossEntropy, OneOf<SGD, Adam>, B> clf(OneOf<SGD, Adam>{Adam{.lr = 1e-3f}}, seed);
+    dist::GradientAllreduce<B> sync(comm);
+    dist::attach(comm, clf, sync);
+    const EpochStats stats = dist::fit_epoch(comm, clf, sync, train, 64);
+    CHECK(stats.complete);
+    CHECK(clf.optimizer().steps() == 10);
+    CHECK(dist::max_difference(comm, clf.model()) == 0.0);
+    // Each rank draws its own Dropout masks, with one counter value everywhere.
+    std::vector<std::uint64_t> counters = clf.model().counters(), root = counters;
+    comm.broadcast(std::span<std::uint64_t>(root), 0);
+    CHECK(counters == root);
+}
