@@ -5,6 +5,8 @@
 //   step_throws   the last rank throws in its 5th step, while the others wait in its allreduce;
 //   nan_stop      a NaN in the last rank's gradients under NonFinitePolicy::stop: all ranks
 //                 throw NonFiniteError at the same step;
+//   silent_rank   the last rank fails at once, while rank 0 computes for 20 s without any MPI
+//                 call: after its 2 s answer timeout the failing rank ends the job (MPI_Abort);
 //   ok            no failure (exit status 0).
 // Each failing case must end every rank with the same line and a non-zero status, quickly.
 #include <ctnn/ctnn.hpp>
@@ -13,10 +15,12 @@
 #include <ctnn/models/lenet5.hpp>
 #include <ctnn/train/classifier.hpp>
 
+#include <chrono>
 #include <cstdio>
 #include <limits>
 #include <stdexcept>
 #include <string>
+#include <thread>
 
 using namespace ctnn;
 
@@ -41,7 +45,13 @@ int main(int argc, char** argv) {
     dist::Communicator comm;
     const std::string which = argc > 1 ? argv[1] : "ok";
     const bool bad = comm.rank() == comm.size() - 1;
+    dist::FailOptions options;
+    if (which == "silent_rank") options.answer_timeout = std::chrono::seconds(2);
     return dist::run_together(env, comm, [&] {
+        if (which == "silent_rank") {
+            if (bad) throw std::runtime_error("planted failure before training");
+            std::this_thread::sleep_for(std::chrono::seconds(20));  // busy elsewhere: hears nothing
+        }
         set_num_threads(1);
         using B = cpu::Blas;
         Classifier<models::LeNet5, SoftmaxCrossEntropy, Adam, B> clf(Adam{.lr = 1e-3f}, 1);
@@ -57,5 +67,5 @@ int main(int argc, char** argv) {
         dist::attach(comm, clf, sync);
         const EpochStats stats = dist::fit_epoch(comm, clf, sync, train, 32);
         if (comm.is_root()) std::printf("trained %zu samples, loss %.4f\n", std::size_t(train.size()), stats.loss);
-    });
+    }, options);
 }

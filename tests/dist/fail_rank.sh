@@ -21,6 +21,12 @@ case "$case_name" in
 ok)
     [ "$status" -eq 0 ] || fail "exit status $status, expected 0"
     grep -q "trained 320 samples" "$out" || fail "rank 0 did not finish" ;;
+silent_rank)
+    # Rank 0 never hears (it sleeps 20 s without MPI): rank 1 must end the job after its 2 s timeout.
+    [ "$status" -ne 0 ] || fail "exit status 0, expected non-zero"
+    grep -q "^\[1,1\]<stderr>:ctnn: rank 1 failed: planted failure before training" "$out" || fail "no failure line"
+    grep -q "^\[1,1\]<stderr>:ctnn: not every rank heard of the failure within 2" "$out" || fail "no MPI_Abort line"
+    [ "$ms" -lt 15000 ] || fail "took $ms ms: rank 0's 20 s sleep was waited for" ;;
 *)
     [ "$status" -ne 0 ] || fail "exit status 0, expected non-zero"
     case "$case_name" in

@@ -40,8 +40,10 @@ inline int fail_here(Environment& env, Communicator& comm, const std::string& wh
     const RankFailure failure = comm.report_failure(what, options.answer_timeout, answered_all);
     print_failure(options, failure.what());
     if (!answered_all) {
-        print_failure(options, "not every rank heard of the failure within " +
-                                   std::to_string(options.answer_timeout.count()) + " s: MPI_Abort");
+        char text[96];
+        std::snprintf(text, sizeof text, "not every rank heard of the failure within %.1f s: MPI_Abort",
+                      options.answer_timeout.count());
+        print_failure(options, text);
         MPI_Abort(comm.native(), 1);
     }
     comm.failure_barrier(options.answer_timeout);
