@@ -46,8 +46,9 @@ def main():
         for gbit in (10, 100):
             s = [c / step_time(c, p, n, gbit * 1e9, a.latency_us * 1e-6) for n in ns]
             stop = next((ns[i] for i in range(len(ns) - 1) if s[i + 1] < 1.1 * s[i]), ns[-1])
+            where = f"N = {stop} ({s[ns.index(stop)]:.1f}x)" if stop > 1 else f"at once ({s[1]:.1f}x on 2)"
             print(f"| {name} | {compute[name]:.2f} | {2 * 4 * p / 1e6:.2f} | {gbit} Gbit/s | "
-                  + " | ".join(f"{x:.1f}" for x in s) + f" | N = {stop} ({s[ns.index(stop)]:.1f}x) |")
+                  + " | ".join(f"{x:.1f}" for x in s) + f" | {where} |")
 
 
 if __name__ == "__main__":
