@@ -131,23 +131,16 @@ void lenet5_epoch(benchmark::State& state, dist::Communicator& comm, const data:
 template <class G, class D>
 void gan_iteration(benchmark::State& state, dist::Communicator& comm) {
     const Adam adam{.lr = 2e-4f, .beta1 = 0.5f};
-    auto gan = std::make_unique<Gan<G, D>>(adam, adam, dist::rank_seed(42, comm.rank()));
-    dist::broadcast_model(comm, gan->generator());
-    dist::broadcast_model(comm, gan->discriminator());
+    auto gan = std::make_unique<Gan<G, D>>(adam, adam, 42);
     dist::GradientAllreduce<B> d_sync(comm), g_sync(comm);
-    gan->discriminator_step().add_hook(d_sync.hook());
-    gan->generator_step().add_hook(g_sync.hook());
+    dist::attach(comm, *gan, d_sync, g_sync);
     const std::size_t n = data::share_range(global_batch, dist::shard(comm)).size();
     d_sync.set_weight(double(n) / double(global_batch));
     g_sync.set_weight(double(n) / double(global_batch));
     const auto x = bench::inputs(n * D::input_shape::size, std::uint32_t(comm.rank() + 1));
-    gan->fit_batch(x.data(), n);
+    gan->fit_batch(x.data(), n, global_batch);
     comm.barrier();
-    for (auto _ : state) {
-        d_sync.set_weight(double(n) / double(global_batch));
-        g_sync.set_weight(double(n) / double(global_batch));
-        benchmark::DoNotOptimize(gan->fit_batch(x.data(), n));
-    }
+    for (auto _ : state) benchmark::DoNotOptimize(gan->fit_batch(x.data(), n, global_batch));
     state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * global_batch));
     state.counters["mpi_wait_us"] =
         1e6 * (d_sync.total_seconds() + g_sync.total_seconds()) / double(state.iterations() + 1);
