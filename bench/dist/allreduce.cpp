@@ -72,8 +72,8 @@ void lenet5_gradient_allreduce(benchmark::State& state, dist::Communicator& comm
     dist::GradientAllreduce<B> sync(comm);
     comm.barrier();
     for (auto _ : state) {
-        const GradientView<B> view{model.parameters(), gradients.data(), models::LeNet5::param_count, &slots,
-                                   sums.data(), 2, 1, 0};
+        const GradientView<B> view{
+            model.parameters(), gradients.data(), models::LeNet5::param_count, &slots, sums.data(), 2, 1, 0};
         sync(view);
     }
 }
@@ -125,7 +125,8 @@ void lenet5_epoch(benchmark::State& state, dist::Communicator& comm, const data:
         state.counters["mpi_wait_s"] = sync.total_seconds();
     }
     state.counters["train_accuracy"] = accuracy;
-    state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()) * static_cast<std::int64_t>(train->size()));
+    state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()) *
+                            static_cast<std::int64_t>(train->size()));
 }
 
 template <class G, class D>
@@ -163,17 +164,17 @@ int main(int argc, char** argv) {
     const data::Dataset* train_data = all_have_data ? &*train : nullptr;
 
     const std::string ranks = "/ranks:" + std::to_string(comm.size());
-    const std::pair<const char*, std::size_t> sizes[] = {
-        {"1Ki", 1024},
-        {"16Ki", 16384},
-        {"lenet5", models::LeNet5::param_count},
-        {"dcgan_d", models::DcganDiscriminator::param_count},
-        {"dcgan_g", models::DcganGenerator<>::param_count},
-        {"mlp_d", models::MlpDiscriminator::param_count},
-        {"mlp_g", models::MlpGeneratorBN<>::param_count}};
+    const std::pair<const char*, std::size_t> sizes[] = {{"1Ki", 1024},
+                                                         {"16Ki", 16384},
+                                                         {"lenet5", models::LeNet5::param_count},
+                                                         {"dcgan_d", models::DcganDiscriminator::param_count},
+                                                         {"dcgan_g", models::DcganGenerator<>::param_count},
+                                                         {"mlp_d", models::MlpDiscriminator::param_count},
+                                                         {"mlp_g", models::MlpGeneratorBN<>::param_count}};
     for (const auto& [name, n] : sizes)
-        benchmark::RegisterBenchmark(("allreduce/floats:" + std::to_string(n) + "(" + name + ")" + ranks).c_str(),
-                                     [&comm, n = n](benchmark::State& s) { allreduce(s, comm, n); })
+        benchmark::RegisterBenchmark(
+            ("allreduce/floats:" + std::to_string(n) + "(" + name + ")" + ranks).c_str(),
+            [&comm, n = n](benchmark::State& s) { allreduce(s, comm, n); })
             ->Iterations(n > 100000 ? 100 : 1000)
             ->UseRealTime()
             ->Unit(benchmark::kMicrosecond);
@@ -183,8 +184,9 @@ int main(int argc, char** argv) {
         ->UseRealTime()
         ->Unit(benchmark::kMicrosecond);
     const auto step = [&](const std::string& name, Sync kind, std::size_t bucket) {
-        benchmark::RegisterBenchmark(("lenet5_step/" + name + "/batch:64" + ranks).c_str(),
-                                     [&comm, kind, bucket](benchmark::State& s) { lenet5_step(s, comm, kind, bucket); })
+        benchmark::RegisterBenchmark(
+            ("lenet5_step/" + name + "/batch:64" + ranks).c_str(),
+            [&comm, kind, bucket](benchmark::State& s) { lenet5_step(s, comm, kind, bucket); })
             ->Iterations(200)
             ->UseRealTime()
             ->Unit(benchmark::kMillisecond);
@@ -193,20 +195,25 @@ int main(int argc, char** argv) {
     step("blocking", Sync::blocking, 0);
     for (const std::size_t bucket : {65536, 16384, 1024})
         step("overlapped/bucket:" + std::to_string(bucket), Sync::overlapped, bucket);
-    benchmark::RegisterBenchmark(("lenet5_epoch/blocking/batch:64" + ranks).c_str(),
-                                 [&comm, train_data](benchmark::State& s) { lenet5_epoch(s, comm, train_data); })
+    benchmark::RegisterBenchmark(
+        ("lenet5_epoch/blocking/batch:64" + ranks).c_str(),
+        [&comm, train_data](benchmark::State& s) { lenet5_epoch(s, comm, train_data); })
         ->Iterations(1)
         ->UseManualTime()
         ->Unit(benchmark::kSecond);
-    benchmark::RegisterBenchmark(
-        ("dcgan_iteration/blocking/batch:64" + ranks).c_str(),
-        [&comm](benchmark::State& s) { gan_iteration<models::DcganGenerator<>, models::DcganDiscriminator>(s, comm); })
+    benchmark::RegisterBenchmark(("dcgan_iteration/blocking/batch:64" + ranks).c_str(),
+                                 [&comm](benchmark::State& s) {
+                                     gan_iteration<models::DcganGenerator<>, models::DcganDiscriminator>(
+                                         s, comm);
+                                 })
         ->Iterations(30)
         ->UseRealTime()
         ->Unit(benchmark::kMillisecond);
-    benchmark::RegisterBenchmark(
-        ("mlp_gan_iteration/blocking/batch:64" + ranks).c_str(),
-        [&comm](benchmark::State& s) { gan_iteration<models::MlpGeneratorBN<>, models::MlpDiscriminator>(s, comm); })
+    benchmark::RegisterBenchmark(("mlp_gan_iteration/blocking/batch:64" + ranks).c_str(),
+                                 [&comm](benchmark::State& s) {
+                                     gan_iteration<models::MlpGeneratorBN<>, models::MlpDiscriminator>(s,
+                                                                                                       comm);
+                                 })
         ->Iterations(50)
         ->UseRealTime()
         ->Unit(benchmark::kMillisecond);

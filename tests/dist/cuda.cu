@@ -30,7 +30,8 @@ data::Dataset digits(std::size_t count) {
     for (std::size_t i = 0; i < count; ++i) {
         d.labels(i) = static_cast<std::int32_t>(i % 10);
         for (std::size_t k = 0; k < 784; ++k)
-            d.images.data()[i * 784 + k] = static_cast<float>(rng.uniform01()) * (k % 10 == i % 10 ? 1.0f : 0.3f);
+            d.images.data()[i * 784 + k] =
+                static_cast<float>(rng.uniform01()) * (k % 10 == i % 10 ? 1.0f : 0.3f);
     }
     return d;
 }
@@ -42,7 +43,8 @@ std::vector<float> host_parameters(const Clf& clf) {
 }
 
 template <class Sync>
-double relative_difference(dist::Communicator& comm, const data::Dataset& train, const std::vector<float>& expected) {
+double relative_difference(dist::Communicator& comm, const data::Dataset& train,
+                           const std::vector<float>& expected) {
     Clf clf(Adam{.lr = 1e-3f}, 42);
     Sync sync(comm);
     dist::attach(comm, clf, sync);
@@ -62,7 +64,8 @@ TEST_CASE("dist on cuda::CuBlas: 20 LeNet-5 steps on R ranks equal one process (
     dist::Communicator comm;
     // Every rank decides together: a GPU missing on one rank skips the test on all of them.
     if (comm.any(!cuda::device_available())) {
-        std::printf("SKIPPED (no usable CUDA device on some rank: %s)\n", cuda::device_status().reason.c_str());
+        std::printf("SKIPPED (no usable CUDA device on some rank: %s)\n",
+                    cuda::device_status().reason.c_str());
         std::fflush(stdout);
         return;
     }
@@ -71,7 +74,8 @@ TEST_CASE("dist on cuda::CuBlas: 20 LeNet-5 steps on R ranks equal one process (
     one.fit_epoch(train, 64);
     const auto expected = host_parameters(one);
     const double blocking = relative_difference<dist::GradientAllreduce<Gpu>>(comm, train, expected);
-    const double overlapped = relative_difference<dist::OverlappedGradientAllreduce<Gpu>>(comm, train, expected);
+    const double overlapped =
+        relative_difference<dist::OverlappedGradientAllreduce<Gpu>>(comm, train, expected);
     MESSAGE(comm.size() << " ranks on the GPU: max|diff|/max|w| blocking " << blocking << ", overlapped "
                         << overlapped);
     CHECK(blocking <= 1e-5);

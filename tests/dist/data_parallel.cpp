@@ -33,7 +33,8 @@ constexpr std::uint64_t seed = 42;
 
 data::Dataset training_images(std::size_t count) {
     const std::filesystem::path dir = CTNN_MNIST_DIR;
-    if (std::filesystem::exists(dir / "train-images-idx3-ubyte")) return data::take(data::mnist::load(dir).train, count);
+    if (std::filesystem::exists(dir / "train-images-idx3-ubyte"))
+        return data::take(data::mnist::load(dir).train, count);
     MESSAGE("no MNIST in " << dir << ": synthetic images");
     data::Dataset d;
     d.images = xt::xtensor<float, 4>::from_shape({count, 1, 28, 28});
@@ -42,7 +43,8 @@ data::Dataset training_images(std::size_t count) {
     for (std::size_t i = 0; i < count; ++i) {
         d.labels(i) = static_cast<std::int32_t>(i % 10);
         for (std::size_t k = 0; k < 784; ++k)
-            d.images.data()[i * 784 + k] = static_cast<float>(rng.uniform01()) * (k % 10 == i % 10 ? 1.0f : 0.3f);
+            d.images.data()[i * 784 + k] =
+                static_cast<float>(rng.uniform01()) * (k % 10 == i % 10 ? 1.0f : 0.3f);
     }
     return d;
 }
@@ -96,11 +98,12 @@ TEST_CASE("dist: 20 steps of LeNet-5 on R ranks equal one process with the same 
     EpochStats one, blocking_stats, overlapped_stats;
     const auto expected = reference(train, batch, &one);
     const auto blocking = data_parallel<dist::GradientAllreduce<B>>(comm, train, batch, &blocking_stats);
-    const auto overlapped = data_parallel<dist::OverlappedGradientAllreduce<B>>(comm, train, batch, &overlapped_stats);
+    const auto overlapped =
+        data_parallel<dist::OverlappedGradientAllreduce<B>>(comm, train, batch, &overlapped_stats);
     const Difference b = difference(blocking, expected), o = difference(overlapped, expected);
-    MESSAGE(comm.size() << " ranks, " << steps << " steps of " << batch << ": blocking max|diff|/max|w| " << b.relative
-                        << " (element-wise " << b.elementwise << "), overlapped " << o.relative << " ("
-                        << o.elementwise << ")");
+    MESSAGE(comm.size() << " ranks, " << steps << " steps of " << batch << ": blocking max|diff|/max|w| "
+                        << b.relative << " (element-wise " << b.elementwise << "), overlapped " << o.relative
+                        << " (" << o.elementwise << ")");
     CHECK(b.relative <= 1e-5);
     CHECK(o.relative <= 1e-5);
     CHECK(blocking_stats.complete);
@@ -123,18 +126,21 @@ TEST_CASE("dist: a global batch that does not split evenly, and a short last bat
     const auto expected = reference(train, batch);
     const Difference d = difference(data_parallel<dist::GradientAllreduce<B>>(comm, train, batch), expected);
     const Difference control = difference(data_parallel<EqualWeights>(comm, train, batch), expected);
-    MESSAGE("uneven shares: max|diff|/max|w| " << d.relative << "; with equal weights instead " << control.relative);
+    MESSAGE("uneven shares: max|diff|/max|w| " << d.relative << "; with equal weights instead "
+                                               << control.relative);
     CHECK(d.relative <= 1e-4);  // float rounding through 6 Adam steps (1.4e-5 on 3 ranks)
     if (comm.size() > 1) CHECK(control.relative > 10 * d.relative);
 }
 
-TEST_CASE("dist: a NaN on one rank under skip makes every rank skip that step; under stop every rank throws it") {
+TEST_CASE(
+    "dist: a NaN on one rank under skip makes every rank skip that step; under stop every rank throws it") {
     set_num_threads(1);
     dist::Communicator comm;
     const auto train = training_images(64 * 6);
     const int bad_rank = comm.size() - 1;
     const auto plant = [&](const GradientView<B>& view) {
-        if (view.step == 3 && comm.rank() == bad_rank) view.gradients[5] = std::numeric_limits<float>::quiet_NaN();
+        if (view.step == 3 && comm.rank() == bad_rank)
+            view.gradients[5] = std::numeric_limits<float>::quiet_NaN();
     };
     {
         Clf clf(Adam{.lr = 1e-3f}, seed);
@@ -169,8 +175,9 @@ TEST_CASE("dist: a NaN on one rank under skip makes every rank skip that step; u
     }
 }
 
-TEST_CASE("dist: the stop flag on one rank stops every rank after the same step; resumed from rank 0's checkpoint "
-          "equals uninterrupted") {
+TEST_CASE(
+    "dist: the stop flag on one rank stops every rank after the same step; resumed from rank 0's checkpoint "
+    "equals uninterrupted") {
     set_num_threads(1);
     dist::Communicator comm;
     const std::size_t batch = 32;
@@ -185,7 +192,8 @@ TEST_CASE("dist: the stop flag on one rank stops every rank after the same step;
     // Interrupted: the last rank raises its flag during step 11 (epoch 2, batch 3); every rank stops
     // after step 12.
     std::atomic<bool> stop{false};
-    const std::filesystem::path path = std::filesystem::path(CTNN_TEST_OUTPUT_DIR) / "dist_resume.safetensors";
+    const std::filesystem::path path =
+        std::filesystem::path(CTNN_TEST_OUTPUT_DIR) / "dist_resume.safetensors";
     EpochProgress progress;
     {
         Clf first(Adam{.lr = 1e-3f}, seed);
@@ -233,8 +241,8 @@ TEST_CASE("dist: one MNIST epoch on R ranks against one process (README figure)"
     const auto expected = reference(train, 64);
     const auto got = data_parallel<dist::GradientAllreduce<B>>(comm, train, 64);
     const Difference d = difference(got, expected);
-    MESSAGE(comm.size() << " ranks, one epoch of " << train.size() << " images: max|diff|/max|w| " << d.relative
-                        << ", element-wise (|w| >= 1e-3) " << d.elementwise);
+    MESSAGE(comm.size() << " ranks, one epoch of " << train.size() << " images: max|diff|/max|w| "
+                        << d.relative << ", element-wise (|w| >= 1e-3) " << d.elementwise);
     CHECK(d.relative <= 1e-3);
 }
 

@@ -33,7 +33,8 @@ data::Dataset synthetic(std::size_t count) {
     Rng rng(3);
     for (std::size_t i = 0; i < count; ++i) {
         d.labels(i) = static_cast<std::int32_t>(i % 10);
-        for (std::size_t k = 0; k < 784; ++k) d.images.data()[i * 784 + k] = static_cast<float>(rng.uniform01());
+        for (std::size_t k = 0; k < 784; ++k)
+            d.images.data()[i * 784 + k] = static_cast<float>(rng.uniform01());
     }
     return d;
 }
@@ -47,25 +48,30 @@ int main(int argc, char** argv) {
     const bool bad = comm.rank() == comm.size() - 1;
     dist::FailOptions options;
     if (which == "silent_rank") options.answer_timeout = std::chrono::seconds(2);
-    return dist::run_together(env, comm, [&] {
-        if (which == "silent_rank") {
-            if (bad) throw std::runtime_error("planted failure before training");
-            std::this_thread::sleep_for(std::chrono::seconds(20));  // busy elsewhere: hears nothing
-        }
-        set_num_threads(1);
-        using B = cpu::Blas;
-        Classifier<models::LeNet5, SoftmaxCrossEntropy, Adam, B> clf(Adam{.lr = 1e-3f}, 1);
-        const data::Dataset train =
-            which == "data_missing" && bad ? data::mnist::load("/nonexistent/mnist").train : synthetic(32 * 10);
-        if (which == "nan_stop") clf.set_non_finite_policy(NonFinitePolicy::stop);
-        clf.optimization_step().add_hook([&](const GradientView<B>& view) {
-            if (!bad || view.step != 5) return;
-            if (which == "step_throws") throw std::runtime_error("planted failure in step 5");
-            if (which == "nan_stop") view.gradients[0] = std::numeric_limits<float>::quiet_NaN();
-        });
-        dist::GradientAllreduce<B> sync(comm);
-        dist::attach(comm, clf, sync);
-        const EpochStats stats = dist::fit_epoch(comm, clf, sync, train, 32);
-        if (comm.is_root()) std::printf("trained %zu samples, loss %.4f\n", std::size_t(train.size()), stats.loss);
-    }, options);
+    return dist::run_together(
+        env, comm,
+        [&] {
+            if (which == "silent_rank") {
+                if (bad) throw std::runtime_error("planted failure before training");
+                std::this_thread::sleep_for(std::chrono::seconds(20));  // busy elsewhere: hears nothing
+            }
+            set_num_threads(1);
+            using B = cpu::Blas;
+            Classifier<models::LeNet5, SoftmaxCrossEntropy, Adam, B> clf(Adam{.lr = 1e-3f}, 1);
+            const data::Dataset train = which == "data_missing" && bad
+                                            ? data::mnist::load("/nonexistent/mnist").train
+                                            : synthetic(32 * 10);
+            if (which == "nan_stop") clf.set_non_finite_policy(NonFinitePolicy::stop);
+            clf.optimization_step().add_hook([&](const GradientView<B>& view) {
+                if (!bad || view.step != 5) return;
+                if (which == "step_throws") throw std::runtime_error("planted failure in step 5");
+                if (which == "nan_stop") view.gradients[0] = std::numeric_limits<float>::quiet_NaN();
+            });
+            dist::GradientAllreduce<B> sync(comm);
+            dist::attach(comm, clf, sync);
+            const EpochStats stats = dist::fit_epoch(comm, clf, sync, train, 32);
+            if (comm.is_root())
+                std::printf("trained %zu samples, loss %.4f\n", std::size_t(train.size()), stats.loss);
+        },
+        options);
 }

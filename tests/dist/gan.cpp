@@ -100,7 +100,8 @@ TEST_CASE("dist Gan: a stop on one rank stops every rank; rank 0's checkpoints r
         comm.barrier();
     }
     Trainer resumed(Adam{.lr = 0.01f}, Adam{.lr = 0.01f}, 3, options);
-    io::load_checkpoint(dir / "dist_gan_g.safetensors", resumed.generator(), &resumed.generator_optimizer_state());
+    io::load_checkpoint(dir / "dist_gan_g.safetensors", resumed.generator(),
+                        &resumed.generator_optimizer_state());
     io::load_checkpoint(dir / "dist_gan_d.safetensors", resumed.discriminator(),
                         &resumed.discriminator_optimizer_state());
     resumed.set_step(step);

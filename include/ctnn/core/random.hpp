@@ -38,7 +38,8 @@ constexpr bool dropout_keep(std::uint64_t key, std::uint64_t index, std::uint64_
 // independent SplitMix64 mix of (seed, rank) on the others.
 inline std::uint64_t rank_seed(std::uint64_t seed, int rank) {
     if (rank == 0) return seed;
-    return detail::dropout_hash(detail::dropout_hash(seed ^ 0x72616e6bull) + static_cast<std::uint64_t>(rank));
+    const auto r = static_cast<std::uint64_t>(rank);
+    return detail::dropout_hash(detail::dropout_hash(seed ^ 0x72616e6bull) + r);
 }
 
 class Rng {

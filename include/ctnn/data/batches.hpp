@@ -54,11 +54,12 @@ class Batches {
           m_order(data.size()) {
         if (batch_size == 0) throw std::invalid_argument("ctnn::data::Batches: batch_size must be positive");
         if (share.ranks < 1 || share.rank < 0 || share.rank >= share.ranks)
-            throw std::invalid_argument("ctnn::data::Batches: share of rank " + std::to_string(share.rank) + " of " +
-                                        std::to_string(share.ranks));
+            throw std::invalid_argument("ctnn::data::Batches: share of rank " + std::to_string(share.rank) +
+                                        " of " + std::to_string(share.ranks));
         if (batch_size < static_cast<std::size_t>(share.ranks))
             throw std::invalid_argument("ctnn::data::Batches: a batch of " + std::to_string(batch_size) +
-                                        " cannot give each of " + std::to_string(share.ranks) + " ranks a sample");
+                                        " cannot give each of " + std::to_string(share.ranks) +
+                                        " ranks a sample");
         const std::size_t most = std::min(batch_size, data.size());
         const std::size_t part = share.ranks == 1 ? most : most / std::size_t(share.ranks) + 1;
         m_images.resize(part * m_sample_size);

@@ -45,12 +45,13 @@ void attach(Communicator& comm, Classifier<Net, Loss, Optimizer, B>& clf, Sync& 
 // same data set and batch size.
 template <class Net, class Loss, class Optimizer, Backend B, class Sync>
 EpochStats fit_epoch(Communicator& comm, Classifier<Net, Loss, Optimizer, B>& clf, Sync& sync,
-                     const data::Dataset& train, std::size_t batch_size, const ProgressCallback& progress = {}) {
+                     const data::Dataset& train, std::size_t batch_size,
+                     const ProgressCallback& progress = {}) {
     using C = Classifier<Net, Loss, Optimizer, B>;
     if (train.sample_size() != C::sample_size)
         throw std::invalid_argument("Classifier: samples hold " + std::to_string(train.sample_size()) +
-                                    " values but the network's input " + Net::input_shape::to_string() + " needs " +
-                                    std::to_string(C::sample_size));
+                                    " values but the network's input " + Net::input_shape::to_string() +
+                                    " needs " + std::to_string(C::sample_size));
     EpochStats stats;
     stats.epoch = clf.epoch();
     stats.learning_rate = clf.schedule().rate(clf.base_learning_rate(), clf.epoch());
@@ -80,7 +81,8 @@ EpochStats fit_epoch(Communicator& comm, Classifier<Net, Loss, Optimizer, B>& cl
         ++done.batches;
         stop = sync.any_flag();
         if (progress && (done.batches % 20 == 0 || done.batches == total))
-            progress(done.seen, train.size(), done.loss_sum / double(done.seen), double(done.seen) / seconds());
+            progress(done.seen, train.size(), done.loss_sum / double(done.seen),
+                     double(done.seen) / seconds());
     }
     stats.complete = done.batches >= total;
     stats.seconds = seconds();

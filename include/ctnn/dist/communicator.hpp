@@ -31,7 +31,9 @@ class MpiError : public std::runtime_error {
 class RankFailure : public std::runtime_error {
   public:
     RankFailure(int rank, const std::string& reason)
-        : std::runtime_error("rank " + std::to_string(rank) + " failed: " + reason), m_rank(rank), m_reason(reason) {}
+        : std::runtime_error("rank " + std::to_string(rank) + " failed: " + reason),
+          m_rank(rank),
+          m_reason(reason) {}
     int rank() const { return m_rank; }
     const std::string& reason() const { return m_reason; }
 
@@ -47,24 +49,37 @@ inline void check_mpi(int rc, const char* call) {
     char text[MPI_MAX_ERROR_STRING];
     int length = 0;
     if (MPI_Error_string(rc, text, &length) != MPI_SUCCESS) length = 0;
-    throw MpiError(std::string(call) + " failed: " + (length > 0 ? std::string(text, std::size_t(length))
-                                                                  : "error code " + std::to_string(rc)));
+    throw MpiError(
+        std::string(call) + " failed: " +
+        (length > 0 ? std::string(text, std::size_t(length)) : "error code " + std::to_string(rc)));
 }
 
 template <class T>
 MPI_Datatype mpi_type();
 template <>
-inline MPI_Datatype mpi_type<float>() { return MPI_FLOAT; }
+inline MPI_Datatype mpi_type<float>() {
+    return MPI_FLOAT;
+}
 template <>
-inline MPI_Datatype mpi_type<double>() { return MPI_DOUBLE; }
+inline MPI_Datatype mpi_type<double>() {
+    return MPI_DOUBLE;
+}
 template <>
-inline MPI_Datatype mpi_type<std::int32_t>() { return MPI_INT32_T; }
+inline MPI_Datatype mpi_type<std::int32_t>() {
+    return MPI_INT32_T;
+}
 template <>
-inline MPI_Datatype mpi_type<std::int64_t>() { return MPI_INT64_T; }
+inline MPI_Datatype mpi_type<std::int64_t>() {
+    return MPI_INT64_T;
+}
 template <>
-inline MPI_Datatype mpi_type<std::uint64_t>() { return MPI_UINT64_T; }
+inline MPI_Datatype mpi_type<std::uint64_t>() {
+    return MPI_UINT64_T;
+}
 template <>
-inline MPI_Datatype mpi_type<char>() { return MPI_CHAR; }
+inline MPI_Datatype mpi_type<char>() {
+    return MPI_CHAR;
+}
 
 inline constexpr int failure_tag = 0x6374;  // a rank's failure message (chars)
 inline constexpr int answer_tag = 0x6375;   // "received" (empty), sent back to the failing rank
@@ -95,7 +110,8 @@ class Environment {
         int provided = 0;
         detail::check_mpi(MPI_Init_thread(argc, argv, MPI_THREAD_FUNNELED, &provided), "MPI_Init_thread");
         m_owner = true;
-        detail::check_mpi(MPI_Comm_set_errhandler(MPI_COMM_WORLD, MPI_ERRORS_RETURN), "MPI_Comm_set_errhandler");
+        detail::check_mpi(MPI_Comm_set_errhandler(MPI_COMM_WORLD, MPI_ERRORS_RETURN),
+                          "MPI_Comm_set_errhandler");
     }
     bool m_owner = false;
     bool m_abandoned = false;
@@ -144,8 +160,8 @@ class Communicator {
     template <class T>
     void allreduce_max(std::span<T> values) {
         MPI_Request request = MPI_REQUEST_NULL;
-        detail::check_mpi(MPI_Iallreduce(MPI_IN_PLACE, values.data(), count(values.size()), detail::mpi_type<T>(),
-                                         MPI_MAX, m_comm, &request),
+        detail::check_mpi(MPI_Iallreduce(MPI_IN_PLACE, values.data(), count(values.size()),
+                                         detail::mpi_type<T>(), MPI_MAX, m_comm, &request),
                           "MPI_Iallreduce");
         wait(request, "MPI_Iallreduce");
     }
@@ -160,8 +176,8 @@ class Communicator {
     template <class T>
     MPI_Request start_allreduce_sum(std::span<T> values) {
         MPI_Request request = MPI_REQUEST_NULL;
-        detail::check_mpi(MPI_Iallreduce(MPI_IN_PLACE, values.data(), count(values.size()), detail::mpi_type<T>(),
-                                         MPI_SUM, m_comm, &request),
+        detail::check_mpi(MPI_Iallreduce(MPI_IN_PLACE, values.data(), count(values.size()),
+                                         detail::mpi_type<T>(), MPI_SUM, m_comm, &request),
                           "MPI_Iallreduce");
         return request;
     }
@@ -170,8 +186,9 @@ class Communicator {
     template <class T>
     void broadcast(std::span<T> values, int root = 0) {
         MPI_Request request = MPI_REQUEST_NULL;
-        detail::check_mpi(MPI_Ibcast(values.data(), count(values.size()), detail::mpi_type<T>(), root, m_comm, &request),
-                          "MPI_Ibcast");
+        detail::check_mpi(
+            MPI_Ibcast(values.data(), count(values.size()), detail::mpi_type<T>(), root, m_comm, &request),
+            "MPI_Ibcast");
         wait(request, "MPI_Ibcast");
     }
     void broadcast(std::string& text, int root = 0) {
@@ -192,7 +209,8 @@ class Communicator {
     void wait_all(std::span<MPI_Request> requests, const char* call = "MPI_Waitall") {
         for (;;) {
             int done = 0;
-            detail::check_mpi(MPI_Testall(count(requests.size()), requests.data(), &done, MPI_STATUSES_IGNORE), call);
+            detail::check_mpi(
+                MPI_Testall(count(requests.size()), requests.data(), &done, MPI_STATUSES_IGNORE), call);
             if (done) return;
             check_failures();
             std::this_thread::yield();  // ranks may share cores with each other and with ctnn's threads
@@ -224,7 +242,8 @@ class Communicator {
     // `timeout` for all of them to answer (or to report failures of their own). Returns the lowest
     // failing rank heard of (this one included) and its message, so that ranks that failed together
     // print one text. Ranks that did not answer in time: false in `answered_all` (the caller aborts).
-    RankFailure report_failure(const std::string& what, std::chrono::duration<double> timeout, bool& answered_all) {
+    RankFailure report_failure(const std::string& what, std::chrono::duration<double> timeout,
+                               bool& answered_all) {
         m_failed = true;
         m_failure_text = what.substr(0, 4000);
         std::vector<MPI_Request> sends;
@@ -233,8 +252,8 @@ class Communicator {
         for (int r = 0; r < m_size; ++r) {
             if (r == m_rank) continue;
             MPI_Request request = MPI_REQUEST_NULL;
-            if (MPI_Isend(m_failure_text.data(), count(m_failure_text.size()), MPI_CHAR, r, detail::failure_tag,
-                          m_errors, &request) == MPI_SUCCESS)
+            if (MPI_Isend(m_failure_text.data(), count(m_failure_text.size()), MPI_CHAR, r,
+                          detail::failure_tag, m_errors, &request) == MPI_SUCCESS)
                 sends.push_back(request);
         }
         int lowest = m_rank;
@@ -253,10 +272,12 @@ class Communicator {
             int length = 0;
             MPI_Get_count(&status, MPI_CHAR, &length);
             std::string text(std::size_t(length), '\0');
-            MPI_Recv(text.data(), length, MPI_CHAR, status.MPI_SOURCE, status.MPI_TAG, m_errors, MPI_STATUS_IGNORE);
+            MPI_Recv(text.data(), length, MPI_CHAR, status.MPI_SOURCE, status.MPI_TAG, m_errors,
+                     MPI_STATUS_IGNORE);
             if (status.MPI_TAG == detail::failure_tag && status.MPI_SOURCE < lowest)
                 lowest = status.MPI_SOURCE, lowest_text = text;
-            if (!answered[std::size_t(status.MPI_SOURCE)]) answered[std::size_t(status.MPI_SOURCE)] = true, --pending;
+            if (!answered[std::size_t(status.MPI_SOURCE)])
+                answered[std::size_t(status.MPI_SOURCE)] = true, --pending;
         }
         answered_all = pending == 0;
         return RankFailure(lowest, lowest_text);
@@ -280,19 +301,21 @@ class Communicator {
   private:
     static int count(std::size_t n) {
         if (n > static_cast<std::size_t>(INT32_MAX))
-            throw MpiError("ctnn::dist: " + std::to_string(n) + " values are more than one MPI call can take");
+            throw MpiError("ctnn::dist: " + std::to_string(n) +
+                           " values are more than one MPI call can take");
         return static_cast<int>(n);
     }
     bool receive_failure(int& rank, std::string& reason) {
         int flag = 0;
         MPI_Status status;
-        detail::check_mpi(MPI_Iprobe(MPI_ANY_SOURCE, detail::failure_tag, m_errors, &flag, &status), "MPI_Iprobe");
+        detail::check_mpi(MPI_Iprobe(MPI_ANY_SOURCE, detail::failure_tag, m_errors, &flag, &status),
+                          "MPI_Iprobe");
         if (!flag) return false;
         int length = 0;
         detail::check_mpi(MPI_Get_count(&status, MPI_CHAR, &length), "MPI_Get_count");
         reason.assign(std::size_t(length), '\0');
-        detail::check_mpi(MPI_Recv(reason.data(), length, MPI_CHAR, status.MPI_SOURCE, detail::failure_tag, m_errors,
-                                   MPI_STATUS_IGNORE),
+        detail::check_mpi(MPI_Recv(reason.data(), length, MPI_CHAR, status.MPI_SOURCE, detail::failure_tag,
+                                   m_errors, MPI_STATUS_IGNORE),
                           "MPI_Recv");
         rank = status.MPI_SOURCE;
         return true;

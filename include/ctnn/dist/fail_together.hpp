@@ -6,10 +6,10 @@
 // Ranks that fail together (a NaN under the stop policy after the gradient allreduce: all of them at
 // the same step) print the lowest failing rank's message, or, for a rank that heard of another's
 // failure inside a collective before it failed itself, that one's (the failing rank then prints
-// its own): one line on every rank either way, for two ranks. If a rank does not answer within the timeout (it
-// computes without any collective, or hangs), the failing rank calls MPI_Abort: the last resort.
-// Then every rank waits (up to the timeout) until all have printed, and exits without MPI_Finalize
-// (a collective may be pending forever); mpirun reports the non-zero status.
+// its own): one line on every rank either way, for two ranks. If a rank does not answer within the timeout
+// (it computes without any collective, or hangs), the failing rank calls MPI_Abort: the last resort. Then
+// every rank waits (up to the timeout) until all have printed, and exits without MPI_Finalize (a collective
+// may be pending forever); mpirun reports the non-zero status.
 #pragma once
 
 #include <chrono>
@@ -35,7 +35,8 @@ inline void print_failure(const FailOptions& options, const std::string& text) {
 }
 
 // This rank failed with `what`: tell the others, wait for them, print, and give the exit status.
-inline int fail_here(Environment& env, Communicator& comm, const std::string& what, const FailOptions& options) {
+inline int fail_here(Environment& env, Communicator& comm, const std::string& what,
+                     const FailOptions& options) {
     bool answered_all = false;
     const RankFailure failure = comm.report_failure(what, options.answer_timeout, answered_all);
     print_failure(options, failure.what());

@@ -154,7 +154,8 @@ class OverlappedGradientAllreduce : public detail::AllreduceState<B> {
 
     void operator()(const GradientView<B>& view) {
         if (view.gradients != m_gradients)
-            throw std::logic_error("OverlappedGradientAllreduce: the hook's step is not the attached model's");
+            throw std::logic_error(
+                "OverlappedGradientAllreduce: the hook's step is not the attached model's");
         const std::size_t s = view.sum_count;
         if (m_staging.size() < m_count + s + 1)  // (buckets in flight point into m_staging: never resized)
             throw std::logic_error("OverlappedGradientAllreduce: a step with more than 63 sums");
@@ -185,9 +186,10 @@ class OverlappedGradientAllreduce : public detail::AllreduceState<B> {
     // backward ran again in this step.
     void layer_done(std::size_t offset, std::size_t n) {
         if (offset + n != m_ready)
-            throw std::logic_error("OverlappedGradientAllreduce: the model ran backward more than once in one step "
-                                   "(its gradients would be reduced before they are complete); use "
-                                   "GradientAllreduce, one allreduce after backward, for this step");
+            throw std::logic_error(
+                "OverlappedGradientAllreduce: the model ran backward more than once in one step "
+                "(its gradients would be reduced before they are complete); use "
+                "GradientAllreduce, one allreduce after backward, for this step");
         B::to_host(m_gradients + offset, m_staging.data() + offset, n);
         this->scale(m_staging.data() + offset, n);
         m_ready = offset;

@@ -12,7 +12,9 @@
 
 namespace ctnn::dist {
 
-inline data::Share shard(const Communicator& comm) { return {comm.rank(), comm.size()}; }
+inline data::Share shard(const Communicator& comm) {
+    return {comm.rank(), comm.size()};
+}
 
 inline double share_weight(const data::Batches& batches) {
     return batches.global_size() ? double(batches.size()) / double(batches.global_size()) : 0.0;

@@ -93,7 +93,8 @@ public:
     void seed_layers(std::uint64_t seed) {
         for_each_index([&]<std::size_t I>() {
             auto& impl = std::get<I>(m_layers);
-            if constexpr (requires { impl.set_seed(seed); }) impl.set_seed(seed * 0x9E3779B97F4A7C15ull + I + 1);
+            if constexpr (requires { impl.set_seed(seed); })
+                impl.set_seed(seed * 0x9E3779B97F4A7C15ull + I + 1);
         });
     }
 
@@ -142,8 +143,9 @@ public:
             const T* grad_out = I == depth - 1 ? dout : m_output_grads[I].data();
             T* grad_in = I == 0 ? dinput : (dinput || I > first_trainable ? m_output_grads[I - 1].data() : nullptr);
             std::get<I>(m_layers).backward(in, m_outputs[I].data(), grad_out, grad_in, m_batch);
-            if constexpr (Net::template layer<I>::param_count > 0)
-                if (m_backward_listener) m_backward_listener(param_offsets[I], Net::template layer<I>::param_count);
+            constexpr std::size_t count = Net::template layer<I>::param_count;
+            if constexpr (count > 0)
+                if (m_backward_listener) m_backward_listener(param_offsets[I], count);
         });
     }
 

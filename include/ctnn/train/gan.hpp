@@ -165,9 +165,9 @@ class Gan : detail::GanShapes<typename G::output_shape, typename D::input_shape>
         batch_size = std::min(batch_size, train.size());
         if (batch_size < 2) throw std::invalid_argument("Gan: an epoch needs at least 2 images per batch");
         if (data::share_range(batch_size, m_share).size() < 2 && batch_size >= std::size_t(m_share.ranks))
-            throw std::invalid_argument("Gan: a global batch of " + std::to_string(batch_size) + " leaves rank " +
-                                        std::to_string(m_share.rank) + " of " + std::to_string(m_share.ranks) +
-                                        " fewer than 2 images");
+            throw std::invalid_argument("Gan: a global batch of " + std::to_string(batch_size) +
+                                        " leaves rank " + std::to_string(m_share.rank) + " of " +
+                                        std::to_string(m_share.ranks) + " fewer than 2 images");
         GanEpochStats stats;
         stats.epoch = m_epoch;
         m_progress = static_cast<double>(m_epoch);
