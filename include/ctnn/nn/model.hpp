@@ -4,11 +4,14 @@
 // layer, sized on the first call for a batch size and reused (a steady-state step allocates
 // nothing). forward(x, N) -> (N, output_shape); backward(dout[, dinput]) accumulates gradients.
 // Layers' integer counters (Dropout's mask count) are named and settable, for checkpoints.
+// An optional backward listener hears when each layer's parameter gradients are complete
+// (a data-parallel trainer starts reducing them while backward goes on: dist/).
 #pragma once
 
 #include <array>
 #include <concepts>
 #include <cstdint>
+#include <functional>
 #include <span>
 #include <string>
 #include <tuple>
@@ -39,6 +42,10 @@ struct TensorSlot {
     std::size_t offset = 0;
     std::size_t count = 0;
 };
+
+// Called by Model::backward after each layer with parameters, with where that layer's parameters
+// (and their gradients) are in the flat buffers: offset, count. Last layer first.
+using BackwardListener = std::function<void(std::size_t offset, std::size_t count)>;
 
 template <class Net, Backend B>
 class Model {
@@ -71,15 +78,25 @@ public:
             if constexpr (L::param_count > 0)
                 impl.bind_parameters(m_params.data() + param_offset, m_grads.data() + param_offset);
             if constexpr (detail::state_count_v<L> > 0) impl.bind_state(m_state.data() + state_offset);
-            if constexpr (requires { impl.set_seed(seed); }) impl.set_seed(seed * 0x9E3779B97F4A7C15ull + I + 1);
             param_offset += L::param_count;
             state_offset += detail::state_count_v<L>;
         });
+        seed_layers(seed);
         init_parameters(seed, scheme);
     }
 
     Model(const Model&) = delete;  // layers hold pointers into this model's buffers
     Model& operator=(const Model&) = delete;
+
+    // Gives every layer that draws random numbers (Dropout) its seed derived from `seed` (what the
+    // constructor does) and restarts its counter; data-parallel ranks reseed with their own.
+    void seed_layers(std::uint64_t seed) {
+        for_each_index([&]<std::size_t I>() {
+            auto& impl = std::get<I>(m_layers);
+            if constexpr (requires { impl.set_seed(seed); })
+                impl.set_seed(seed * 0x9E3779B97F4A7C15ull + I + 1);
+        });
+    }
 
     // Draws every parameter again from seed (state tensors reset to their defaults too).
     void init_parameters(std::uint64_t seed, InitScheme scheme = InitScheme::pytorch) {
@@ -126,8 +143,15 @@ public:
             const T* grad_out = I == depth - 1 ? dout : m_output_grads[I].data();
             T* grad_in = I == 0 ? dinput : (dinput || I > first_trainable ? m_output_grads[I - 1].data() : nullptr);
             std::get<I>(m_layers).backward(in, m_outputs[I].data(), grad_out, grad_in, m_batch);
+            constexpr std::size_t count = Net::template layer<I>::param_count;
+            if constexpr (count > 0)
+                if (m_backward_listener) m_backward_listener(param_offsets[I], count);
         });
     }
+
+    // backward() calls `listener` once per layer with parameters as soon as that layer's gradients
+    // are complete (an empty function: none). backward_input() does not call it.
+    void set_backward_listener(BackwardListener listener) { m_backward_listener = std::move(listener); }
 
     // The gradient w.r.t. the input only (into dinput), for a network whose parameter
     // gradients are not wanted (a GAN's discriminator during the generator's step): layers
@@ -224,6 +248,17 @@ private:
         }(std::make_index_sequence<depth>{});
     }
 
+    // Where each layer's parameters start in the flat buffer.
+    static constexpr std::array<std::size_t, depth> param_offsets = [] {
+        std::array<std::size_t, depth> offsets{};
+        std::size_t index = 0, offset = 0;
+        Net::for_each_layer([&]<class L>() {
+            offsets[index++] = offset;
+            offset += L::param_count;
+        });
+        return offsets;
+    }();
+
     // Index of the first layer with parameters (depth when none has any).
     static constexpr std::size_t first_trainable = [] {
         std::size_t index = 0, first = depth;
@@ -292,6 +327,7 @@ private:
     std::size_t m_batch = 0;
     const T* m_input = nullptr;
     Mode m_mode = Mode::train;
+    BackwardListener m_backward_listener;
 };
 
 }  // namespace ctnn

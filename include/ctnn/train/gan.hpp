@@ -16,6 +16,8 @@
 // (Input<Z + Classes>), D the image with the label appended (label planes (C + Classes, H, W),
 // or Classes values after a flat image); real images come with their labels, generated ones
 // with labels drawn uniformly, and generate() takes the labels to draw.
+// For data-parallel training (dist/gan.hpp) set_data_share makes it one rank: its part of
+// every global batch, its own draws.
 #pragma once
 
 #include <algorithm>
@@ -146,13 +148,16 @@ class Gan : detail::GanShapes<typename G::output_shape, typename D::input_shape,
     // One iteration on n real images (host memory, n x image_size): a D step, and a G step
     // when this is the d_steps-th D step; each an OptimizationStep (train/step.hpp), whose hooks
     // discriminator_step() and generator_step() hold. Needs n >= 2 when a network has BatchNorm.
-    GanStepStats fit_batch(const float* images, std::size_t n)
+    // global_n: under data-parallel training, the global batch these n images are a share of (the
+    // D step's hook sums the D(x) and D(G(z)) sums over the ranks); 0: n.
+    GanStepStats fit_batch(const float* images, std::size_t n, std::size_t global_n = 0)
         requires(!conditional)
     {
-        return iterate(images, nullptr, n);
+        return iterate(images, nullptr, n, global_n);
     }
     // The same for a conditional GAN: the images' labels (host, n values in [0, Classes)).
-    GanStepStats fit_batch(const float* images, const std::int32_t* labels, std::size_t n)
+    GanStepStats fit_batch(const float* images, const std::int32_t* labels, std::size_t n,
+                           std::size_t global_n = 0)
         requires conditional
     {
         for (std::size_t i = 0; i < n; ++i)
@@ -160,11 +165,11 @@ class Gan : detail::GanShapes<typename G::output_shape, typename D::input_shape,
                 throw std::invalid_argument("ConditionalGan: sample " + std::to_string(i) + " of the batch has label " +
                                             std::to_string(labels[i]) + ", outside the " + std::to_string(Classes) +
                                             " classes (0 to " + std::to_string(Classes - 1) + ")");
-        return iterate(images, labels, n);
+        return iterate(images, labels, n, global_n);
     }
 
   private:
-    GanStepStats iterate(const float* images, const std::int32_t* labels, std::size_t n) {
+    GanStepStats iterate(const float* images, const std::int32_t* labels, std::size_t n, std::size_t global_n) {
         reserve(n);
         m_batch = n;
         GanStepStats stats;
@@ -205,8 +210,9 @@ class Gan : detail::GanShapes<typename G::output_shape, typename D::input_shape,
             },
             context);
         stats.d_loss = d.loss;
-        stats.d_real = static_cast<double>(d.sums[prob_real]) / static_cast<double>(n);
-        stats.d_fake = static_cast<double>(d.sums[prob_fake]) / static_cast<double>(n);
+        const auto images_seen = static_cast<double>(global_n ? global_n : n);
+        stats.d_real = static_cast<double>(d.sums[prob_real]) / images_seen;
+        stats.d_fake = static_cast<double>(d.sums[prob_fake]) / images_seen;
         stats.skipped = d.skipped;
         if (++m_d_step_count % m_options.d_steps != 0) return stats;
 
@@ -255,15 +261,19 @@ class Gan : detail::GanShapes<typename G::output_shape, typename D::input_shape,
                                         D::input_shape::to_string() + " needs " + std::to_string(image_size));
         batch_size = std::min(batch_size, train.size());
         if (batch_size < 2) throw std::invalid_argument("Gan: an epoch needs at least 2 images per batch");
+        if (data::share_range(batch_size, m_share).size() < 2 && batch_size >= std::size_t(m_share.ranks))
+            throw std::invalid_argument("Gan: a global batch of " + std::to_string(batch_size) +
+                                        " leaves rank " + std::to_string(m_share.rank) + " of " +
+                                        std::to_string(m_share.ranks) + " fewer than 2 images");
         GanEpochStats stats;
         stats.epoch = m_epoch;
         m_progress = static_cast<double>(m_epoch);
         stats.noise_std = noise_std();
-        data::Batches batches(train, batch_size, m_seed, /*shuffle=*/true, /*drop_last=*/true);
+        data::Batches batches(train, batch_size, m_seed, /*shuffle=*/true, /*drop_last=*/true, m_share);
         batches.start_epoch(m_epoch);
         const std::size_t per_epoch = batches.batches_per_epoch(), total = per_epoch * batch_size;
         GanEpochProgress& done = m_epoch_progress;
-        skip_trained_batches(batches, batch_size);
+        skip_trained_batches(batches);
         const auto start = std::chrono::steady_clock::now();
         const auto update = [&] {
             const double d = static_cast<double>(std::max<std::size_t>(done.d_steps, 1));
@@ -277,9 +287,9 @@ class Gan : detail::GanShapes<typename G::output_shape, typename D::input_shape,
         while (!stop_requested() && batches.next()) {
             m_progress = static_cast<double>(m_epoch) +
                          static_cast<double>(done.batches++) / static_cast<double>(per_epoch);
-            const GanStepStats step = conditional ? iterate(batches.images(), batches.labels(), batches.size())
-                                                  : iterate(batches.images(), nullptr, batches.size());
-            done.seen += batches.size();
+            const GanStepStats step =
+                iterate(batches.images(), conditional ? batches.labels() : nullptr, batches.size(), batches.global_size());
+            done.seen += batches.global_size();
             done.skipped += step.skipped;
             if (std::isfinite(step.d_loss))
                 done.d_loss += step.d_loss, done.d_real += step.d_real, done.d_fake += step.d_fake;
@@ -309,6 +319,28 @@ class Gan : detail::GanShapes<typename G::output_shape, typename D::input_shape,
     // Where the epoch in progress stopped (batches == 0: at an epoch boundary), for checkpoints.
     const GanEpochProgress& epoch_progress() const { return m_epoch_progress; }
     void set_epoch_progress(const GanEpochProgress& progress) { m_epoch_progress = progress; }
+
+    // Data-parallel training (dist/gan.hpp sets it): this trainer is rank share.rank of
+    // share.ranks. fit_epoch then trains on its part of every global batch of the one shuffle of
+    // (seed, epoch) and counts the global batches' images; latents, instance noise and Dropout
+    // masks come from this rank's own streams (rank_seed(seed, rank): rank 0 draws what a single
+    // process draws; the Dropout counters are kept). The steps' hooks must average the gradients
+    // and sum the D step's probability sums over the ranks (dist::GradientAllreduce does both).
+    void set_data_share(data::Share share) {
+        if (share.ranks < 1 || share.rank < 0 || share.rank >= share.ranks)
+            throw std::invalid_argument("Gan::set_data_share: rank " + std::to_string(share.rank) + " of " +
+                                        std::to_string(share.ranks));
+        m_share = share;
+        const auto reseed = [&](auto& model, std::uint64_t seed) {
+            const std::vector<std::uint64_t> counters = model.counters();
+            model.seed_layers(rank_seed(seed, share.rank));
+            model.set_counters(counters);
+        };
+        reseed(m_g, m_seed);
+        reseed(m_d, m_seed + 1);
+        m_latent_rng = Rng(latent_seed(0));  // as constructed (fit_epoch restarts it per epoch)
+    }
+    data::Share data_share() const { return m_share; }
 
     // The sampling generator (the moving average when on, else G) in eval mode on n latents z
     // (host, n x Z) -> images (host, n x image_size); its mode is restored afterwards. Generate
@@ -444,21 +476,25 @@ class Gan : detail::GanShapes<typename G::output_shape, typename D::input_shape,
             throw std::invalid_argument("Gan: generator_ema (a decay) must be in [0, 1), not " +
                                         std::to_string(options.generator_ema));
     }
+    // The seed of this rank's draws (latents, instance noise): m_seed on rank 0 and in one process.
+    std::uint64_t draw_seed() const { return rank_seed(m_seed, m_share.rank); }
     std::uint64_t latent_seed(std::uint64_t stream) const {
-        return detail::dropout_key(m_seed ^ 0x1A7E47ull, stream);
+        return detail::dropout_key(draw_seed() ^ 0x1A7E47ull, stream);
     }
     std::uint64_t noise_key(std::uint64_t which) const {
-        return detail::dropout_key(m_seed ^ 0x401CEull, m_step * 3 + which);
+        return detail::dropout_key(draw_seed() ^ 0x401CEull, m_step * 3 + which);
     }
 
     // Restarts the epoch's latent stream and passes over the batches an interrupted run of this
-    // epoch trained, drawing the latents they drew (one draw per D step, one more per G step).
-    void skip_trained_batches(data::Batches& batches, std::size_t n) {
+    // epoch trained, drawing the latents they drew (one draw per D step, one more per G step, of
+    // this rank's share of each batch).
+    void skip_trained_batches(data::Batches& batches) {
         m_latent_rng = Rng(latent_seed(m_epoch + 1));
-        reserve(n);
+        reserve(batches.batch_size());
         const std::uint64_t first_count = m_d_step_count - m_epoch_progress.batches;
         for (std::size_t j = 0; j < m_epoch_progress.batches; ++j) {
             batches.next();
+            const std::size_t n = batches.size();
             const bool g_step = (first_count + j + 1) % m_options.d_steps == 0;
             for (int draw = 0; draw < (g_step ? 2 : 1); ++draw) draw_latents_host(n);
         }
@@ -548,6 +584,7 @@ class Gan : detail::GanShapes<typename G::output_shape, typename D::input_shape,
     Loss m_loss_config;            // the penalty's lambda and step (WassersteinGP)
     GanOptions m_options;
     std::uint64_t m_seed;
+    data::Share m_share;  // this rank's part of every batch (data-parallel training; {0, 1}: all)
     double m_base_lr_g, m_base_lr_d;  // the optimizers' learning rates before any decay
     Rng m_latent_rng;
     std::size_t m_epoch = 0;
