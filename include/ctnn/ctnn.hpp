@@ -32,3 +32,4 @@
 #include "ctnn/optim/sgd.hpp"
 #include "ctnn/train/checkpoint.hpp"
 #include "ctnn/train/classifier.hpp"
+#include "ctnn/train/regressor.hpp"
