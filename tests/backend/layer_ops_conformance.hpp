@@ -275,6 +275,91 @@ void padding(std::size_t batch, std::uint64_t seed) {
     check_close<B>("unpad2d", ddinp.data(), dinp, 0);
 }
 
+// ---------------------------------------------------------------- resampling
+
+template <class B>
+void global_avg_pool(std::size_t rows, std::size_t spatial, std::uint64_t seed) {
+    const auto x = random_values(rows * spatial, seed), dout = random_values(rows, seed + 1);
+    auto dx = On<B>::upload(x), ddout = On<B>::upload(dout);
+    auto dy = On<B>::upload(random_values(rows, seed + 2)), ddinp = On<B>::upload(random_values(rows * spatial, seed + 3));
+    Host y(rows, 0.0), dinp(rows * spatial);
+    for (std::size_t r = 0; r < rows; ++r) {
+        for (std::size_t s = 0; s < spatial; ++s) y[r] += x[r * spatial + s];
+        y[r] /= double(spatial);
+        for (std::size_t s = 0; s < spatial; ++s) dinp[r * spatial + s] = dout[r] / double(spatial);
+    }
+    B::global_avg_pool_forward(dx.data(), dy.data(), rows, spatial);
+    check_close<B>("global_avg_pool_forward", dy.data(), y, 1e-6);
+    B::global_avg_pool_backward(ddout.data(), ddinp.data(), rows, spatial);
+    check_close<B>("global_avg_pool_backward", ddinp.data(), dinp, 1e-6);
+}
+
+template <class B, UpsampleGeometry G>
+void upsample(std::size_t batch, std::uint64_t seed) {
+    constexpr std::size_t C = G.channels, H = G.height, W = G.width, F = G.factor;
+    constexpr std::size_t Ho = G.out_height(), Wo = G.out_width();
+    const std::size_t n_in = batch * C * H * W, n_out = batch * C * Ho * Wo;
+    const auto x = random_values(n_in, seed), dout = random_values(n_out, seed + 1);
+    auto dx = On<B>::upload(x), ddout = On<B>::upload(dout);
+    auto dy = On<B>::upload(random_values(n_out, seed + 2)), ddinp = On<B>::upload(random_values(n_in, seed + 3));
+    Host y(n_out), dinp(n_in, 0.0);
+    for (std::size_t plane = 0; plane < batch * C; ++plane)
+        for (std::size_t oh = 0; oh < Ho; ++oh)
+            for (std::size_t ow = 0; ow < Wo; ++ow) {
+                const std::size_t o = (plane * Ho + oh) * Wo + ow, i = (plane * H + oh / F) * W + ow / F;
+                y[o] = x[i];
+                dinp[i] += dout[o];
+            }
+    B::template upsample_nearest<G>(dx.data(), dy.data(), batch);
+    check_close<B>("upsample_nearest", dy.data(), y, 0);
+    B::template upsample_nearest_backward<G>(ddout.data(), ddinp.data(), batch);
+    check_close<B>("upsample_nearest_backward", ddinp.data(), dinp, 1e-6);
+}
+
+template <class B, GroupNormGeometry G>
+void group_norm(std::size_t batch, std::uint64_t seed) {
+    constexpr std::size_t C = G.channels, S = G.spatial, K = G.groups, M = G.group_size(), A = G.affine_count();
+    constexpr std::size_t sample = C * S;
+    INFO("group norm C " << C << ", S " << S << ", groups " << K << ", per element " << G.per_element);
+    const double eps = 1e-5;
+    const std::size_t n = batch * sample;
+    const auto x = random_values(n, seed, -2.0, 3.0), dout = random_values(n, seed + 1),
+               gamma = random_values(A, seed + 2, 0.5, 1.5), beta = random_values(A, seed + 3),
+               dgamma0 = random_values(A, seed + 4), dbeta0 = random_values(A, seed + 5);
+    auto dx = On<B>::upload(x), ddout = On<B>::upload(dout), dgam = On<B>::upload(gamma), dbet = On<B>::upload(beta);
+    auto ddg = On<B>::upload(dgamma0), ddb = On<B>::upload(dbeta0);
+    auto dy = On<B>::template zeros<float>(n), ddinp = On<B>::template zeros<float>(n),
+         dstats = On<B>::template zeros<float>(2 * batch * K);
+    Host y(n), dinp(n), dg(dgamma0.begin(), dgamma0.end()), db(dbeta0.begin(), dbeta0.end());
+    for (std::size_t r = 0; r < batch * K; ++r) {
+        const std::size_t first = (r % K) * M;
+        double mean = 0, var = 0;
+        for (std::size_t i = 0; i < M; ++i) mean += x[r * M + i];
+        mean /= M;
+        for (std::size_t i = 0; i < M; ++i) var += (x[r * M + i] - mean) * (x[r * M + i] - mean);
+        const double rstd = 1 / std::sqrt(var / M + eps);
+        double sd = 0, sdx = 0;
+        const auto a_of = [&](std::size_t i) { return G.per_element ? first + i : (first + i) / S; };
+        for (std::size_t i = 0; i < M; ++i) {
+            const double xhat = (x[r * M + i] - mean) * rstd, d = dout[r * M + i] * gamma[a_of(i)];
+            y[r * M + i] = xhat * gamma[a_of(i)] + beta[a_of(i)];
+            sd += d, sdx += d * xhat;
+            dg[a_of(i)] += dout[r * M + i] * xhat, db[a_of(i)] += dout[r * M + i];
+        }
+        for (std::size_t i = 0; i < M; ++i) {
+            const double xhat = (x[r * M + i] - mean) * rstd, d = dout[r * M + i] * gamma[a_of(i)];
+            dinp[r * M + i] = rstd * (d - sd / M - xhat * sdx / M);
+        }
+    }
+    B::template group_norm_forward<G>(dx.data(), dy.data(), batch, dgam.data(), dbet.data(), dstats.data(), eps);
+    check_close<B>("group_norm_forward", dy.data(), y, 1e-5);
+    B::template group_norm_backward<G>(dx.data(), ddout.data(), ddinp.data(), batch, dgam.data(), dstats.data(),
+                                       ddg.data(), ddb.data());
+    check_close<B>("group_norm_backward: dinp", ddinp.data(), dinp, 1e-5);
+    check_close<B>("group_norm_backward: dgamma", ddg.data(), dg, 1e-4);
+    check_close<B>("group_norm_backward: dbeta", ddb.data(), db, 1e-5);
+}
+
 // ---------------------------------------------------------------- MinibatchStddev
 
 template <class B, MinibatchStddevGeometry G>
@@ -405,6 +490,23 @@ void spectral_norm(std::uint64_t seed) {
         GUARD;                                                                                           \
         ::ctnn::testing::conformance::padding<B, ::ctnn::PadGeometry{2, 5, 6, 2}>(3, 40);                \
         ::ctnn::testing::conformance::padding<B, ::ctnn::PadGeometry{1, 28, 28, 2}>(2, 41);              \
+    }                                                                                                    \
+    TEST_CASE("layer ops conformance (" NAME "): global average pooling and nearest upsampling") {       \
+        GUARD;                                                                                           \
+        namespace c = ::ctnn::testing::conformance;                                                      \
+        c::global_avg_pool<B>(12, 49, 70);                                                               \
+        c::global_avg_pool<B>(5, 1, 71);                                                                 \
+        c::upsample<B, ::ctnn::UpsampleGeometry{3, 4, 5, 2}>(2, 72);                                     \
+        c::upsample<B, ::ctnn::UpsampleGeometry{2, 7, 7, 3}>(3, 73);                                     \
+        c::upsample<B, ::ctnn::UpsampleGeometry{1, 2, 3, 1}>(2, 74);                                     \
+    }                                                                                                    \
+    TEST_CASE("layer ops conformance (" NAME "): group norm (per channel, flat, layer norm per element)") { \
+        GUARD;                                                                                           \
+        namespace c = ::ctnn::testing::conformance;                                                      \
+        c::group_norm<B, ::ctnn::GroupNormGeometry{8, 25, 4, false}>(3, 80);                             \
+        c::group_norm<B, ::ctnn::GroupNormGeometry{6, 1, 3, false}>(5, 81);                              \
+        c::group_norm<B, ::ctnn::GroupNormGeometry{3, 49, 3, false}>(2, 82);                             \
+        c::group_norm<B, ::ctnn::GroupNormGeometry{300, 1, 1, true}>(4, 83);                             \
     }                                                                                                    \
     TEST_CASE("layer ops conformance (" NAME "): spectral norm power iteration and backward") {          \
         GUARD;                                                                                           \

@@ -287,6 +287,77 @@ void adam_step() {
 }
 
 template <class B>
+void rmsprop_step() {
+    using M = Memory<B>;
+    const std::size_t n = 70001;
+    const auto p0 = uniform(n, 41), g = uniform(n, 42), sq0 = uniform(n, 43, 0.5, 1.0), ga0 = uniform(n, 44, -0.1, 0.1),
+               b0 = uniform(n, 45, -0.1, 0.1);
+    for (const bool centered : {false, true})
+        for (const float momentum : {0.0f, 0.8f}) {
+            const RmspropHyper<float> h{
+                .lr = 0.01f, .alpha = 0.9f, .eps = 1e-3f, .decay = 0.1f, .momentum = momentum, .centered = centered};
+            auto dp = M::upload(p0), dg = M::upload(g), dsq = M::upload(sq0), dga = M::upload(ga0), db = M::upload(b0);
+            B::rmsprop_step(dp.data(), dg.data(), dsq.data(), centered ? dga.data() : nullptr,
+                            momentum == 0 ? nullptr : db.data(), n, h);
+            std::vector<double> p(n), sq(n), ga(n), b(n);
+            const double alpha = h.alpha, eps = h.eps, decay = h.decay, lr = h.lr, mom = momentum;
+            for (std::size_t i = 0; i < n; ++i) {
+                const double gi = double(g[i]) + decay * p0[i];
+                sq[i] = alpha * sq0[i] + (1 - alpha) * gi * gi;
+                ga[i] = centered ? alpha * ga0[i] + (1 - alpha) * gi : ga0[i];
+                const double avg = std::sqrt(centered ? sq[i] - ga[i] * ga[i] : sq[i]) + eps;
+                b[i] = momentum == 0 ? b0[i] : mom * b0[i] + gi / avg;
+                p[i] = p0[i] - lr * (momentum == 0 ? gi / avg : b[i]);
+            }
+            INFO("centered " << centered << ", momentum " << momentum);
+            check_close("params", M::download(dp.data(), n), p, 1e-6);
+            check_close("square_avg", M::download(dsq.data(), n), sq, 1e-6);
+            check_close("grad_avg", M::download(dga.data(), n), ga, 1e-6);
+            check_close("momentum_buffer", M::download(db.data(), n), b, 1e-5);
+        }
+}
+
+template <class B>
+void adagrad_step() {
+    using M = Memory<B>;
+    const std::size_t n = 70001;
+    const auto p0 = uniform(n, 46), g = uniform(n, 47), s0 = uniform(n, 48, 0.1, 2.0);
+    const AdagradHyper<float> h{.clr = 0.05f, .eps = 1e-4f, .decay = 0.2f};
+    auto dp = M::upload(p0), dg = M::upload(g), ds = M::upload(s0);
+    B::adagrad_step(dp.data(), dg.data(), ds.data(), n, h);
+    std::vector<double> p(n), s(n);
+    for (std::size_t i = 0; i < n; ++i) {
+        const double gi = double(g[i]) + double(h.decay) * p0[i];
+        s[i] = s0[i] + gi * gi;
+        p[i] = p0[i] - double(h.clr) * gi / (std::sqrt(s[i]) + double(h.eps));
+    }
+    check_close("params", M::download(dp.data(), n), p, 1e-6);
+    check_close("sum", M::download(ds.data(), n), s, 1e-6);
+}
+
+template <class B>
+void adadelta_step() {
+    using M = Memory<B>;
+    const std::size_t n = 70001;
+    const auto p0 = uniform(n, 49), g = uniform(n, 50), sq0 = uniform(n, 51, 0.0, 1.0), acc0 = uniform(n, 52, 0.0, 0.1);
+    const AdadeltaHyper<float> h{.lr = 1.0f, .rho = 0.9f, .eps = 1e-6f, .decay = 0.1f};
+    auto dp = M::upload(p0), dg = M::upload(g), dsq = M::upload(sq0), dacc = M::upload(acc0);
+    B::adadelta_step(dp.data(), dg.data(), dsq.data(), dacc.data(), n, h);
+    std::vector<double> p(n), sq(n), acc(n);
+    const double rho = h.rho, eps = h.eps;
+    for (std::size_t i = 0; i < n; ++i) {
+        const double gi = double(g[i]) + double(h.decay) * p0[i];
+        sq[i] = rho * sq0[i] + (1 - rho) * gi * gi;
+        const double delta = std::sqrt(acc0[i] + eps) / std::sqrt(sq[i] + eps) * gi;
+        acc[i] = rho * acc0[i] + (1 - rho) * delta * delta;
+        p[i] = p0[i] - double(h.lr) * delta;
+    }
+    check_close("params", M::download(dp.data(), n), p, 1e-5);
+    check_close("square_avg", M::download(dsq.data(), n), sq, 1e-6);
+    check_close("acc_delta", M::download(dacc.data(), n), acc, 1e-5);
+}
+
+template <class B>
 void instance_noise() {
     using M = Memory<B>;
     const std::size_t n = 70001;
@@ -449,6 +520,9 @@ void conditional_ops() {
     CTNN_TRAIN_OPS_CASE(B, NAME, READY, elementwise_losses)    \
     CTNN_TRAIN_OPS_CASE(B, NAME, READY, sgd_step)              \
     CTNN_TRAIN_OPS_CASE(B, NAME, READY, adam_step)             \
+    CTNN_TRAIN_OPS_CASE(B, NAME, READY, rmsprop_step)          \
+    CTNN_TRAIN_OPS_CASE(B, NAME, READY, adagrad_step)          \
+    CTNN_TRAIN_OPS_CASE(B, NAME, READY, adadelta_step)         \
     CTNN_TRAIN_OPS_CASE(B, NAME, READY, instance_noise)        \
     CTNN_TRAIN_OPS_CASE(B, NAME, READY, moving_average)        \
     CTNN_TRAIN_OPS_CASE(B, NAME, READY, sigmoid)               \

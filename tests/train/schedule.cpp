@@ -2,9 +2,12 @@
 // warm-up, and the text it describes itself with.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cmath>
 
 #include <ctnn/train/schedule.hpp>
+
+#include "../fixtures/train/schedule_reference.hpp"
 
 using ctnn::LrSchedule;
 
@@ -34,6 +37,31 @@ TEST_CASE("LrSchedule: constant, step, cosine and linear at hand-computed points
     CHECK(linear.rate(2e-4, 31.0) == 0.0);  // never negative
 }
 
+TEST_CASE("LrSchedule::exponential: base * gamma^epoch, stepped once an epoch") {
+    const auto exponential = LrSchedule::exponential(0.9);
+    CHECK(exponential.rate(0.5, std::size_t{0}) == 0.5);
+    CHECK(exponential.rate(0.5, std::size_t{3}) == doctest::Approx(0.5 * 0.729));
+    CHECK(exponential.rate(0.5, 2.7) == doctest::Approx(0.5 * 0.81));  // floor of the epochs done
+}
+
+TEST_CASE("LrSchedule: step, exponential and cosine equal PyTorch's StepLR, ExponentialLR, CosineAnnealingLR") {
+    namespace fx = ctnn::fixtures::schedules;
+    double worst = 0;
+    const auto compare = [&](const LrSchedule& schedule, const double* want, std::size_t epochs) {
+        for (std::size_t e = 0; e < epochs; ++e) {
+            const double error = std::abs(schedule.rate(1.0, e) - want[e]);
+            worst = std::max(worst, error);
+            CHECK_MESSAGE(error < 1e-12, schedule.describe() << " at epoch " << e);
+        }
+    };
+    compare(LrSchedule::step(3, 0.7), fx::step_3_07, 12);
+    compare(LrSchedule::step(1, 0.7), fx::step_1_07, 12);  // the PyTorch MNIST example's StepLR(gamma 0.7)
+    compare(LrSchedule::exponential(0.9), fx::exponential_09, 12);
+    // PyTorch's recursive cosine rises again after T_max; ctnn's stays at min_lr: compare up to T_max.
+    compare(LrSchedule::cosine(10, 1e-4), fx::cosine_10, 11);
+    MESSAGE("schedules: worst difference from PyTorch " << worst);
+}
+
 TEST_CASE("LrSchedule::with_warmup rises linearly from start_factor to the schedule's rate") {
     const auto warm = LrSchedule::constant().with_warmup(2, 0.1);
     CHECK(warm.rate(1.0, 0.0) == doctest::Approx(0.1));
@@ -49,5 +77,6 @@ TEST_CASE("LrSchedule::describe") {
     CHECK(LrSchedule::constant().describe() == "constant");
     CHECK(LrSchedule::step(3, 0.3).describe() == "step(3, 0.3)");
     CHECK(LrSchedule::cosine(10).describe() == "cosine(10)");
+    CHECK(LrSchedule::exponential(0.9).describe() == "exponential(0.9)");
     CHECK(LrSchedule::linear(30).with_warmup(1).describe() == "warmup(1) then linear(30)");
 }

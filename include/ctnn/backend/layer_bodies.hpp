@@ -5,8 +5,8 @@
 // backend/cuda/layer_kernels.cuh run the element bodies and the lane / block partials below, and
 // the CPU tests run those too (tests/backend/layer_bodies.cpp), so their index arithmetic is
 // checked where no GPU exists. No body writes an element another body writes. This header holds
-// activations, dropout, softmax and padding, and includes pool_bodies.hpp, batch_norm_bodies.hpp
-// and minibatch_stddev_bodies.hpp.
+// activations, dropout, softmax and padding, and includes pool_bodies.hpp, batch_norm_bodies.hpp,
+// group_norm_bodies.hpp, minibatch_stddev_bodies.hpp and resample_bodies.hpp.
 // N batch, C channels, H height, W width, S = H * W; Ho, Wo the output grid.
 #pragma once
 
@@ -20,7 +20,9 @@
 
 #include "ctnn/backend/batch_norm_bodies.hpp"
 #include "ctnn/backend/minibatch_stddev_bodies.hpp"
+#include "ctnn/backend/group_norm_bodies.hpp"
 #include "ctnn/backend/pool_bodies.hpp"
+#include "ctnn/backend/resample_bodies.hpp"
 
 namespace ctnn::bodies {
 

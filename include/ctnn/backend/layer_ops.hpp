@@ -138,6 +138,39 @@ struct LayerOps {
                                     bodies::BatchNormBackwardEvalRow<T, G>{dout, dinp, stats});
     }
 
+    // ------------------------------------------------------------ resampling
+    static void global_avg_pool_forward(const T* in, T* out, std::size_t rows, std::size_t spatial) {
+        for_each_weighted<Self>(rows, spatial, bodies::MeanRow<T>{in, out, spatial});
+    }
+    static void global_avg_pool_backward(const T* dout, T* dinp, std::size_t rows, std::size_t spatial) {
+        Self::for_each(rows * spatial, bodies::SpreadMean<T>{dout, dinp, spatial});
+    }
+    template <UpsampleGeometry G>
+    static void upsample_nearest(const T* in, T* out, std::size_t batch) {
+        Self::for_each(batch * G.channels * G.out_height() * G.out_width(), bodies::UpsampleElement<T, G>{in, out});
+    }
+    template <UpsampleGeometry G>
+    static void upsample_nearest_backward(const T* dout, T* dinp, std::size_t batch) {
+        Self::for_each(batch * G.channels * G.height * G.width, bodies::UpsampleBackwardElement<T, G>{dout, dinp});
+    }
+
+    // ------------------------------------------------------------ group normalization
+    template <GroupNormGeometry G>
+    static void group_norm_forward(const T* in, T* out, std::size_t batch, const T* gamma, const T* beta, T* stats,
+                                   double eps) {
+        for_each_weighted<Self>(batch * G.groups, 3 * G.group_size(),
+                                bodies::GroupNormForward<T, G>{in, out, gamma, beta, stats, static_cast<T>(eps)});
+    }
+    template <GroupNormGeometry G>
+    static void group_norm_backward(const T* in, const T* dout, T* dinp, std::size_t batch, const T* gamma,
+                                    const T* stats, T* dgamma, T* dbeta) {
+        for_each_weighted<Self>(G.affine_count(), batch * (G.per_element ? 1 : G.spatial),
+                                bodies::GroupNormBackwardAffine<T, G>{in, dout, stats, dgamma, dbeta, batch});
+        if (dinp)
+            for_each_weighted<Self>(batch * G.groups, 2 * G.group_size(),
+                                    bodies::GroupNormBackwardInput<T, G>{in, dout, dinp, gamma, stats});
+    }
+
     // ------------------------------------------------------------ padding: one body per row
     template <PadGeometry G>
     static void pad2d(const T* in, T* out, std::size_t batch) {

@@ -196,6 +196,70 @@ struct AdamStep {
     }
 };
 
+// RMSprop (PyTorch's order: the centered variance is sq - ga^2, eps added after the root).
+template <class T, bool Centered, bool Momentum>
+struct RmspropStep {
+    T* params;
+    const T* grads;
+    T* square_avg;
+    T* grad_avg;
+    T* buf;
+    RmspropHyper<T> h;
+    CTNN_HD void operator()(std::size_t i) const {
+        const T g = grads[i] + h.decay * params[i];
+        const T sq = h.alpha * square_avg[i] + (T(1) - h.alpha) * g * g;
+        square_avg[i] = sq;
+        T avg;
+        if constexpr (Centered) {
+            const T ga = h.alpha * grad_avg[i] + (T(1) - h.alpha) * g;
+            grad_avg[i] = ga;
+            avg = std::sqrt(sq - ga * ga) + h.eps;
+        } else {
+            avg = std::sqrt(sq) + h.eps;
+        }
+        if constexpr (Momentum) {
+            const T b = h.momentum * buf[i] + g / avg;
+            buf[i] = b;
+            params[i] -= h.lr * b;
+        } else {
+            params[i] -= h.lr * g / avg;
+        }
+    }
+};
+
+// Adagrad: the running sum of squares, the step scaled by the decayed rate clr.
+template <class T>
+struct AdagradStep {
+    T* params;
+    const T* grads;
+    T* sum;
+    AdagradHyper<T> h;
+    CTNN_HD void operator()(std::size_t i) const {
+        const T g = grads[i] + h.decay * params[i];
+        const T s = sum[i] + g * g;
+        sum[i] = s;
+        params[i] -= h.clr * g / (std::sqrt(s) + h.eps);
+    }
+};
+
+// Adadelta: the step is the gradient scaled by the ratio of the two running RMS.
+template <class T>
+struct AdadeltaStep {
+    T* params;
+    const T* grads;
+    T* square_avg;
+    T* acc_delta;
+    AdadeltaHyper<T> h;
+    CTNN_HD void operator()(std::size_t i) const {
+        const T g = grads[i] + h.decay * params[i];
+        const T sq = h.rho * square_avg[i] + (T(1) - h.rho) * g * g;
+        square_avg[i] = sq;
+        const T delta = std::sqrt(acc_delta[i] + h.eps) / std::sqrt(sq + h.eps) * g;
+        acc_delta[i] = h.rho * acc_delta[i] + (T(1) - h.rho) * delta * delta;
+        params[i] -= h.lr * delta;
+    }
+};
+
 // ---------------------------------------------------------------- GAN training
 
 // A standard normal for element `index` of the draw `key` (Box-Muller on the two 32-bit halves

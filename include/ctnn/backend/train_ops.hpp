@@ -77,6 +77,26 @@ struct TrainOps {
             Self::for_each(n, bodies::AdamStep<T, false>{params, grads, exp_avg, exp_avg_sq, h});
     }
 
+    static void rmsprop_step(T* params, const T* grads, T* square_avg, T* grad_avg, T* momentum_buffer,
+                             std::size_t n, const RmspropHyper<T>& h) {
+        const bool momentum = h.momentum != T(0);
+        if (h.centered && momentum)
+            Self::for_each(n, bodies::RmspropStep<T, true, true>{params, grads, square_avg, grad_avg, momentum_buffer, h});
+        else if (h.centered)
+            Self::for_each(n, bodies::RmspropStep<T, true, false>{params, grads, square_avg, grad_avg, nullptr, h});
+        else if (momentum)
+            Self::for_each(n, bodies::RmspropStep<T, false, true>{params, grads, square_avg, nullptr, momentum_buffer, h});
+        else
+            Self::for_each(n, bodies::RmspropStep<T, false, false>{params, grads, square_avg, nullptr, nullptr, h});
+    }
+    static void adagrad_step(T* params, const T* grads, T* sum, std::size_t n, const AdagradHyper<T>& h) {
+        Self::for_each(n, bodies::AdagradStep<T>{params, grads, sum, h});
+    }
+    static void adadelta_step(T* params, const T* grads, T* square_avg, T* acc_delta, std::size_t n,
+                              const AdadeltaHyper<T>& h) {
+        Self::for_each(n, bodies::AdadeltaStep<T>{params, grads, square_avg, acc_delta, h});
+    }
+
     // ------------------------------------------------------------ GAN training
     static void instance_noise(T* x, std::size_t n, T std, std::uint64_t key) {
         if (std == T(0)) return;

@@ -1,5 +1,5 @@
 // The layer half of the Backend contract: the named ops that layers call (activations, pooling,
-// softmax rows, BatchNorm moments / normalize / backward, dropout masks, padding, minibatch
+// global average pooling, nearest upsampling, softmax rows, BatchNorm moments / normalize / backward, dropout masks, padding, minibatch
 // stddev), and the small geometry structs they take. One requirement line per op; cpu::Blas and
 // cuda::CuBlas implement them (backend/layer_ops.hpp shared, backend/cuda where they differ).
 // Geometry that shapes an op's inner loops is a template argument (a structural struct: the
@@ -40,6 +40,25 @@ struct PadGeometry {
 
     constexpr std::size_t out_height() const { return height + 2 * pad; }
     constexpr std::size_t out_width() const { return width + 2 * pad; }
+};
+
+// Nearest upsampling of (N, C, H, W) by `factor` in H and W: (N, C, H factor, W factor).
+struct UpsampleGeometry {
+    std::size_t channels = 1, height = 1, width = 1, factor = 1;
+
+    constexpr std::size_t out_height() const { return height * factor; }
+    constexpr std::size_t out_width() const { return width * factor; }
+};
+
+// GroupNorm's (N, C, S) layout: each sample's C channels cut into `groups` groups of channels /
+// groups consecutive channels, each normalized over its (C / groups) S values; the affine weight
+// and bias are per channel, or per element of the sample (per_element: LayerNorm, one group).
+struct GroupNormGeometry {
+    std::size_t channels = 1, spatial = 1, groups = 1;
+    bool per_element = false;
+
+    constexpr std::size_t group_size() const { return channels / groups * spatial; }
+    constexpr std::size_t affine_count() const { return per_element ? channels * spatial : channels; }
 };
 
 // SpectralNorm's view of a weight tensor as a (rows, cols) matrix. permuted = false: row-major
@@ -132,6 +151,19 @@ concept BackendLayerOps = requires(typename B::value_type* y, const typename B::
     // Zero padding (in, out, batch), and its adjoint, the crop (dout, dinp, batch).
     B::template pad2d<PadGeometry{}>(x, y, n);
     B::template unpad2d<PadGeometry{}>(x, y, n);
+    // GlobalAvgPool: out[r] = the mean of row r's `spatial` values (in, out, rows, spatial); backward
+    // overwrites dinp with dout[r] / spatial (dout, dinp, rows, spatial).
+    B::global_avg_pool_forward(x, y, n, n);
+    B::global_avg_pool_backward(x, y, n, n);
+    // Nearest upsampling (in, out, batch); backward sums dout over each F x F block into dinp
+    // (dout, dinp, batch).
+    B::template upsample_nearest<UpsampleGeometry{}>(x, y, n);
+    B::template upsample_nearest_backward<UpsampleGeometry{}>(x, y, n);
+    // GroupNorm / LayerNorm: per (n, g), stats = [mean, 1/std] and out = xhat gamma + beta (in, out,
+    // batch, gamma, beta, stats, eps); backward: dgamma, dbeta += the batch's sums, dinp (if not null)
+    // = the gradient through the group's statistics (in, dout, dinp, batch, gamma, stats, dgamma, dbeta).
+    B::template group_norm_forward<GroupNormGeometry{}>(x, y, n, x, x, y, d);
+    B::template group_norm_backward<GroupNormGeometry{}>(x, x, y, n, x, x, y, y);
     // SpectralNorm (w, u, v, w_sn, scalars, work, scratch, iterate, eps): with iterate, one power
     // iteration v = normalize(W^T u), u = normalize(W v) (PyTorch's order, eps as F.normalize);
     // then scalars[2] = sigma = u . W v and w_sn = w / sigma. work holds max(rows, cols) values,

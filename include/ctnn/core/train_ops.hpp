@@ -1,5 +1,5 @@
 // The training half of the Backend contract: the named ops that losses, optimizers and trainers
-// call (loss value + gradient with the sum kept on the device, SGD and Adam/AdamW steps, instance
+// call (loss value + gradient with the sum kept on the device, SGD, Adam/AdamW, RMSprop, Adagrad and Adadelta steps, instance
 // noise, the moving average of G, sums for the finite checks), and the hyperparameter structs the
 // optimizer steps take. One requirement line per op; cpu::Blas and cuda::CuBlas implement them
 // (backend/train_ops.hpp shared, backend/cuda/train_ops.cuh where the GPU wants block reductions).
@@ -30,6 +30,29 @@ template <class T>
 struct AdamHyper {
     T lr = 0, beta1 = 0, beta2 = 0, eps = 0, decay = 0, step_size = 0, correction2_sqrt = 1;
     bool decoupled = false;
+};
+
+// One RMSprop step: g = grad + decay p, sq = alpha sq + (1 - alpha) g^2; centered: ga = alpha ga +
+// (1 - alpha) g, avg = sqrt(sq - ga^2) + eps, else avg = sqrt(sq) + eps; with momentum, buf =
+// momentum buf + g / avg, p -= lr buf, else p -= lr g / avg.
+template <class T>
+struct RmspropHyper {
+    T lr = 0, alpha = 0, eps = 0, decay = 0, momentum = 0;
+    bool centered = false;
+};
+
+// One Adagrad step: g = grad + decay p, sum += g^2, p -= clr g / (sqrt(sum) + eps), clr = lr / (1 +
+// (t - 1) lr_decay) computed by the caller.
+template <class T>
+struct AdagradHyper {
+    T clr = 0, eps = 0, decay = 0;
+};
+
+// One Adadelta step: g = grad + decay p, sq = rho sq + (1 - rho) g^2, delta = sqrt(acc + eps) /
+// sqrt(sq + eps) g, acc = rho acc + (1 - rho) delta^2, p -= lr delta.
+template <class T>
+struct AdadeltaHyper {
+    T lr = 0, rho = 0, eps = 0, decay = 0;
 };
 
 template <class B>
@@ -65,6 +88,13 @@ concept BackendTrainOps = requires(typename B::value_type* y, const typename B::
     B::sgd_step(y, x, y, n, SgdHyper<typename B::value_type>{});
     // Adam / AdamW step (params, grads, exp_avg, exp_avg_sq, n, hyper).
     B::adam_step(y, x, y, y, n, AdamHyper<typename B::value_type>{});
+    // RMSprop step (params, grads, square_avg, grad_avg (null unless centered), momentum_buffer (null
+    // without momentum), n, hyper).
+    B::rmsprop_step(y, x, y, y, y, n, RmspropHyper<typename B::value_type>{});
+    // Adagrad step (params, grads, sum, n, hyper).
+    B::adagrad_step(y, x, y, n, AdagradHyper<typename B::value_type>{});
+    // Adadelta step (params, grads, square_avg, acc_delta, n, hyper).
+    B::adadelta_step(y, x, y, y, n, AdadeltaHyper<typename B::value_type>{});
     // x[i] += std * N(0, 1) drawn from the hash of (key, i): instance noise (x, n, std, key).
     B::instance_noise(y, n, a, key);
     // average = beta average + (1 - beta) live, per element (live, average, n, beta).

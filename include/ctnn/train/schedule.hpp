@@ -1,6 +1,7 @@
 // Learning-rate schedules, one type for every trainer, as a function of training progress in
 // epochs (whole epochs for Classifier, fractional within an epoch for Gan): constant, step
-// (lr * gamma^floor(e / step_size)), cosine annealing from the base rate to min_lr over
+// (lr * gamma^floor(e / step_size), PyTorch's StepLR), exponential (lr * gamma^floor(e), PyTorch's
+// ExponentialLR stepped once an epoch), cosine annealing from the base rate to min_lr over
 // total_epochs, linear decay to 0 at total_epochs; any of them optionally after a linear warm-up
 // from start_factor * lr to lr over warmup_epochs (PyTorch's LinearLR, then the schedule).
 #pragma once
@@ -14,10 +15,10 @@
 namespace ctnn {
 
 struct LrSchedule {
-    enum class Kind { constant, step, cosine, linear };
+    enum class Kind { constant, step, cosine, linear, exponential };
     Kind kind = Kind::constant;
     std::size_t step_size = 1;      // step: epochs between decays
-    double gamma = 0.1;             // step: decay factor
+    double gamma = 0.1;             // step, exponential: decay factor
     double total_epochs = 10;       // cosine, linear: length of the decay
     double min_lr = 0.0;            // cosine: final rate
     double warmup_epochs = 0;       // 0: no warm-up
@@ -29,6 +30,7 @@ struct LrSchedule {
         return {Kind::cosine, 1, 0.1, total_epochs, min_lr};
     }
     static LrSchedule linear(double total_epochs) { return {Kind::linear, 1, 0.1, total_epochs}; }
+    static LrSchedule exponential(double gamma) { return {Kind::exponential, 1, gamma}; }
 
     // This schedule after a warm-up of `epochs` from start_factor times the rate.
     LrSchedule with_warmup(double epochs, double start_factor = 0.1) const {
@@ -54,6 +56,7 @@ struct LrSchedule {
             case Kind::linear:
                 lr = total_epochs > 0 ? base * std::max(0.0, 1.0 - progress / total_epochs) : 0.0;
                 break;
+            case Kind::exponential: lr = base * std::pow(gamma, std::floor(progress)); break;
         }
         if (warmup_epochs > 0 && progress < warmup_epochs)
             lr *= warmup_start + (1.0 - warmup_start) * (progress / warmup_epochs);
@@ -69,6 +72,7 @@ struct LrSchedule {
             case Kind::step: std::snprintf(text, sizeof text, "step(%zu, %g)", step_size, gamma); break;
             case Kind::cosine: std::snprintf(text, sizeof text, "cosine(%g)", total_epochs); break;
             case Kind::linear: std::snprintf(text, sizeof text, "linear(%g)", total_epochs); break;
+            case Kind::exponential: std::snprintf(text, sizeof text, "exponential(%g)", gamma); break;
         }
         if (warmup_epochs <= 0) return text;
         char warmup[48];
