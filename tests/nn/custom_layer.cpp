@@ -6,6 +6,7 @@
 
 #include <ctnn/ctnn.hpp>
 
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <string>
@@ -114,4 +115,25 @@ TEST_CASE("custom layers: a Classifier trains a network built from them") {
     for (int step = 0; step < 200; ++step) last = classifier.fit_batch(x.data(), y.data(), 64);
     MESSAGE("loss " << first << " -> " << last);
     CHECK(last < 0.3 * first);
+}
+
+TEST_CASE("Classifier::predict: one sample's class and softmax probabilities, as predict over a data set") {
+    using Net = ctnn::Sequential<ctnn::Input<4>, ctnn::Dense<8>, ctnn::Tanh, ctnn::Dense<3>>;
+    ctnn::Classifier<Net, ctnn::SoftmaxCrossEntropy, ctnn::Adam> classifier(ctnn::Adam{}, 5);
+    const float sample[] = {0.5f, -1.0f, 2.0f, 0.25f};
+    const auto p = classifier.predict(sample);
+    double total = 0;
+    for (const float v : p.probabilities) total += v;
+    CHECK(total == doctest::Approx(1.0));
+    CHECK(p.probabilities[std::size_t(p.label)] == *std::max_element(p.probabilities.begin(), p.probabilities.end()));
+    ctnn::data::Dataset one;
+    one.images = xt::xtensor<float, 4>::from_shape({1, 4, 1, 1});
+    one.labels = xt::xtensor<std::int32_t, 1>::from_shape({1});
+    std::copy(std::begin(sample), std::end(sample), one.images.data());
+    one.labels(0) = 0;
+    std::vector<std::int32_t> labels;
+    std::vector<float> confidence;
+    classifier.predict(one, labels, confidence);
+    CHECK(labels[0] == p.label);
+    CHECK(confidence[0] == doctest::Approx(p.probabilities[std::size_t(p.label)]));
 }

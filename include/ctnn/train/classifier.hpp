@@ -7,6 +7,7 @@
 #pragma once
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <cmath>
@@ -150,6 +151,30 @@ public:
             metrics.add_loss(loss);
         });
         return metrics.finish();
+    }
+
+    // One sample (host, sample_size values, normalized as the training data): the class with the
+    // largest score and the softmax probabilities of all classes, in eval mode.
+    struct Prediction {
+        std::int32_t label = 0;
+        std::array<float, classes> probabilities{};
+    };
+    Prediction predict(const float* sample) {
+        const Mode saved = m_model.mode();
+        m_model.eval();
+        reserve(1);
+        B::from_host(sample, m_input.data(), sample_size);
+        B::to_host(m_model.forward(m_input.data(), 1), m_host_logits.data(), classes);
+        m_model.set_mode(saved);
+        Prediction p;
+        p.label = argmax(m_host_logits.data());
+        double total = 0;
+        for (std::size_t k = 0; k < classes; ++k)
+            total += std::exp(double(m_host_logits[k]) - double(m_host_logits[std::size_t(p.label)]));
+        for (std::size_t k = 0; k < classes; ++k)
+            p.probabilities[k] = static_cast<float>(
+                std::exp(double(m_host_logits[k]) - double(m_host_logits[std::size_t(p.label)])) / total);
+        return p;
     }
 
     // Predicted class and its softmax probability for every sample of `data`.
