@@ -22,6 +22,14 @@
 
 using namespace lenet5;
 
+namespace {
+
+int run_cpu(const Config& config) {
+    return config.arch == "classic" ? run_cpu_classic(config) : run_cpu_relu(config);
+}
+
+}  // namespace
+
 int main(int argc, char** argv) {
     Config config;
     CLI::App app{"Train LeNet-5 on MNIST with ctnn"};
@@ -58,13 +66,7 @@ int main(int argc, char** argv) {
     try {
         ctnn::set_num_threads(config.common.threads);
         config.common.threads = ctnn::get_num_threads();  // recorded as the count used
-        const ctnn::DeviceChoice device = examples::choose_device(config.common.device);
-#if defined(CTNN_WITH_CUDA)
-        if (device.device == ctnn::Device::cuda) return train_cuda(config);
-#else
-        (void)device;
-#endif
-        return config.arch == "classic" ? run_cpu_classic(config) : run_cpu_relu(config);
+        return examples::run_on_device(config, config.common.device, run_cpu, CTNN_EXAMPLES_CUDA_ENTRY(train_cuda));
     } catch (const ctnn::NonFiniteError& e) {
         std::fprintf(stderr, "error: %s\nstopped before saving this epoch: %s/model.safetensors, if present, "
                              "holds the last good epoch (--non-finite skip skips such steps instead)\n",

@@ -216,13 +216,14 @@ class Gan : detail::GanShapes<typename G::output_shape, typename D::input_shape>
 
     // The sampling generator (the moving average when on, else G) in eval mode on n latents z
     // (host, n x Z) -> images (host, n x image_size); its mode is restored afterwards. Generate
-    // in chunks: the buffers grow to the largest n asked for.
-    void generate(const T* z, std::size_t n, T* images) {
+    // in chunks: the buffers grow to the largest n asked for. Mode::train samples as PyTorch
+    // code that never calls G.eval() does: BatchNorm normalises with the n images' own statistics.
+    void generate(const T* z, std::size_t n, T* images, Mode mode = Mode::eval) {
         if (n == 0) return;
         reserve_sampling(n);
         generator_model& g = sampling_generator();
         const Mode saved = g.mode();
-        g.eval();
+        g.set_mode(mode);
         B::from_host(z, m_sample_z.data(), n * latent_size);
         B::to_host(g.forward(m_sample_z.data(), n), images, n * image_size);
         g.set_mode(saved);
