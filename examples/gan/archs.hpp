@@ -6,6 +6,7 @@
 // compiles each (entry, latent) in its own translation unit: a static_assert checks the count).
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <stdexcept>
 #include <string>
@@ -28,40 +29,35 @@ inline constexpr ArchDefaults seed001{128, 1e-4, 3e-4, 128, 0.9f, 0.1f, 0.1f, "p
 // DCGAN: batch 32 (measured best at 10 epochs), 2e-4, latent 100, N(0, 0.02) weights.
 inline constexpr ArchDefaults dcgan{32, 2e-4, 2e-4, 100, 1.0f, 0.0f, 0.0f, "dcgan"};
 
-template <template <std::size_t> class G, class D>
-struct Pair {
+// A string literal as a template argument ("mlp").
+template <std::size_t N>
+struct Text {
+    char text[N];
+    constexpr Text(const char (&s)[N]) { std::copy(s, s + N, text); }
+};
+
+// One registry entry: its --arch name, help line and defaults, G for any latent size, and D.
+template <Text Name, Text Help, const ArchDefaults& Defaults, template <std::size_t> class G, class D>
+struct Entry {
+    static constexpr ArchInfo info{Name.text, Help.text, Defaults};
     template <std::size_t Z>
     using generator = G<Z>;
     using discriminator = D;
 };
 
-// One entry per --arch, in the order the help lists them.
-struct Mlp : Pair<m::MlpGenerator, m::MlpDiscriminator> {
-    static constexpr ArchInfo info{"mlp", "MLP G and D, plain ReLU", seed002};
-};
-struct MlpBn : Pair<m::MlpGeneratorBN, m::MlpDiscriminator> {
-    static constexpr ArchInfo info{"mlp-bn", "MLP G with BatchNorm + LeakyReLU", seed002};
-};
-struct MlpBnRelu : Pair<m::MlpGeneratorBNRelu, m::MlpDiscriminatorDropout> {
-    static constexpr ArchInfo info{"mlp-bn-relu", "notebook 001: BatchNorm + ReLU G, Dropout D", seed001};
-};
-struct Dcgan : Pair<m::DcganGenerator, m::DcganDiscriminator> {
-    static constexpr ArchInfo info{"dcgan", "DCGAN for 28x28 digits", dcgan};
-};
-struct MlpBnMbstd : Pair<m::MlpGeneratorBN, m::MlpDiscriminatorMbstd> {
-    static constexpr ArchInfo info{"mlp-bn-mbstd", "mlp-bn with a minibatch-stddev feature in D", seed002};
-};
-struct DcganMbstd : Pair<m::DcganGenerator, m::DcganDiscriminatorMbstd> {
-    static constexpr ArchInfo info{"dcgan-mbstd", "dcgan with a minibatch-stddev feature in D", dcgan};
-};
-struct DcganWide : Pair<m::DcganGeneratorWide, m::DcganDiscriminator> {
-    static constexpr ArchInfo info{"dcgan-wide", "dcgan with twice G's channels", dcgan};
-};
-struct DcganWideD : Pair<m::DcganGenerator, m::DcganDiscriminatorWide> {
-    static constexpr ArchInfo info{"dcgan-wide-d", "dcgan with twice D's channels", dcgan};
-};
-
-using Registry = std::tuple<Mlp, MlpBn, MlpBnRelu, Dcgan, MlpBnMbstd, DcganMbstd, DcganWide, DcganWideD>;
+// The entries, in the order the help lists them.
+using Registry = std::tuple<
+    Entry<"mlp", "MLP G and D, plain ReLU", seed002, m::MlpGenerator, m::MlpDiscriminator>,
+    Entry<"mlp-bn", "MLP G with BatchNorm + LeakyReLU", seed002, m::MlpGeneratorBN, m::MlpDiscriminator>,
+    Entry<"mlp-bn-relu", "notebook 001: BatchNorm + ReLU G, Dropout D", seed001, m::MlpGeneratorBNRelu,
+          m::MlpDiscriminatorDropout>,
+    Entry<"dcgan", "DCGAN for 28x28 digits", dcgan, m::DcganGenerator, m::DcganDiscriminator>,
+    Entry<"mlp-bn-mbstd", "mlp-bn with a minibatch-stddev feature in D", seed002, m::MlpGeneratorBN,
+          m::MlpDiscriminatorMbstd>,
+    Entry<"dcgan-mbstd", "dcgan with a minibatch-stddev feature in D", dcgan, m::DcganGenerator,
+          m::DcganDiscriminatorMbstd>,
+    Entry<"dcgan-wide", "dcgan with twice G's channels", dcgan, m::DcganGeneratorWide, m::DcganDiscriminator>,
+    Entry<"dcgan-wide-d", "dcgan with twice D's channels", dcgan, m::DcganGenerator, m::DcganDiscriminatorWide>>;
 #if defined(CTNN_GAN_ARCH_COUNT)
 static_assert(std::tuple_size_v<Registry> == CTNN_GAN_ARCH_COUNT,
               "gan: set CTNN_GAN_ARCH_COUNT in examples/CMakeLists.txt to the number of Registry entries");

@@ -10,6 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <ctnn/io/checkpoint.hpp>
 #include <ctnn/io/safetensors.hpp>
 
 namespace gan {

@@ -15,9 +15,11 @@
 #include <map>
 #include <string>
 
-#include <ctnn/io/checkpoint.hpp>
-
 #include "../common/run_dir.hpp"
+
+namespace ctnn::io {
+struct CheckpointInfo;  // io/checkpoint.hpp
+}
 
 namespace gan {
 

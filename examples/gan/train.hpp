@@ -1,6 +1,7 @@
 // `gan train` for a generator G, a discriminator D and a backend B: trains G against D with a
 // progress line and a line per epoch (D loss, G loss, D(x), D(G(z)), seconds), saves the
-// checkpoint set every epoch (checkpoint_set.hpp: G, D, the averaged G, one atomic unit), writes
+// checkpoint set every epoch (checkpoint_set.hpp: G, D, the averaged G, one atomic unit; the
+// safetensors code is set_io.hpp's, compiled in its own unit on the CPU), writes
 // sample grids, curves, metrics.csv and summary.json; SIGINT/SIGTERM save the position inside the
 // epoch and exit 130/143. The parts that do not depend on the types are train.cpp's
 // (train_support.hpp). train_arch.cpp instantiates it per (architecture, latent) for cpu::Blas,
@@ -14,13 +15,13 @@
 #include <vector>
 
 #include <ctnn/core/summary.hpp>
-#include <ctnn/io/checkpoint.hpp>
 #include <ctnn/losses/bce.hpp>
 #include <ctnn/optim/adam.hpp>
 #include <ctnn/train/gan.hpp>
 
 #include "../common/progress.hpp"
 #include "../common/signals.hpp"
+#include "set_io.hpp"
 #include "train_support.hpp"
 
 namespace gan {
@@ -40,18 +41,7 @@ int train(const TrainConfig& config) {
     examples::History history(out, "metrics.csv", metrics_columns);
     if (!config.common.resume.empty()) {
         const CheckpointSet set = read_checkpoint_set(config.common.resume);
-        check_member(set, set.files.at("generator"),
-                     io::load_checkpoint(set.files.at("generator"), gan->generator(), &gan->generator_optimizer_state()));
-        check_member(set, set.files.at("discriminator"),
-                     io::load_checkpoint(set.files.at("discriminator"), gan->discriminator(),
-                                         &gan->discriminator_optimizer_state()));
-        if (gan->has_generator_ema()) {
-            if (set.files.count("generator_ema"))
-                check_member(set, set.files.at("generator_ema"),
-                             io::load_checkpoint(set.files.at("generator_ema"), gan->sampling_generator()));
-            else
-                std::printf("%s has no moving average of G: it starts from G now\n", config.common.resume.c_str());
-        }
+        load_set(*gan, set, config.common.resume);
         gan->set_epoch(set.epoch);
         gan->set_step(set.step);
         if (!set.epoch_progress.empty()) gan->set_epoch_progress(parse_progress(set.epoch_progress, set));
@@ -64,14 +54,7 @@ int train(const TrainConfig& config) {
         CheckpointSet set = new_checkpoint_set(out, gan->epoch(), gan->step());
         describe_set(set, config);
         if (gan->epoch_progress().batches) set.epoch_progress = progress_text(gan->epoch_progress());
-        const auto extra = [&](const char* role) { return set_metadata(set, role); };
-        io::save_checkpoint(set.files.at("generator"), gan->generator(), {set.epoch, set.step, extra("generator")},
-                            &gan->generator_optimizer_state());
-        io::save_checkpoint(set.files.at("discriminator"), gan->discriminator(),
-                            {set.epoch, set.step, extra("discriminator")}, &gan->discriminator_optimizer_state());
-        if (gan->has_generator_ema())
-            io::save_checkpoint(set.files.at("generator_ema"), gan->sampling_generator(),
-                                {set.epoch, set.step, extra("generator")});
+        save_set(*gan, set);
         commit_checkpoint_set(out, set);
     };
     std::vector<float> samples;

@@ -10,16 +10,16 @@
 namespace gan {
 
 // Samples through Gan::generate: a Gan (weights-only G loaded, no moving average) draws them.
-template <class Entry, std::size_t Z>
+template <class Arch, std::size_t Z>
 class LoadedGenerator final : public Generator {
-    using G = typename Entry::template generator<Z>;
-    using D = typename Entry::discriminator;
+    using G = typename Arch::template generator<Z>;
+    using D = typename Arch::discriminator;
 
   public:
     explicit LoadedGenerator(const fs::path& checkpoint)
         : m_gan(std::make_unique<ctnn::Gan<G, D>>(ctnn::Adam{}, ctnn::Adam{})) {
-        ctnn::io::load_checkpoint(checkpoint, m_gan->generator());
-        std::printf("generator %s (%s, latent %zu, %zu parameters) from %s\n", Entry::info.name,
+        load_generator_weights(*m_gan, checkpoint);
+        std::printf("generator %s (%s, latent %zu, %zu parameters) from %s\n", Arch::info.name,
                     G::fingerprint().c_str(), latent_size(), G::param_count, checkpoint.c_str());
     }
     std::size_t latent_size() const override { return G::input_shape::size; }
@@ -35,8 +35,8 @@ class LoadedGenerator final : public Generator {
 
 template <std::size_t I, std::size_t Z>
 int train_cpu(const TrainConfig& config) {
-    using Entry = std::tuple_element_t<I, Registry>;
-    return train<typename Entry::template generator<Z>, typename Entry::discriminator, ctnn::cpu::Blas>(config);
+    using Arch = std::tuple_element_t<I, Registry>;
+    return train<typename Arch::template generator<Z>, typename Arch::discriminator, ctnn::cpu::Blas>(config);
 }
 
 template <std::size_t I, std::size_t Z>

@@ -4,14 +4,15 @@
 #include <ctnn/cuda.hpp>
 
 #include "archs.hpp"
+#include "set_io_impl.hpp"
 #include "train.hpp"
 
 namespace gan {
 
 int train_cuda(const TrainConfig& config) {
     return with_entry(config.arch, config.latent, [&]<std::size_t I, std::size_t Z>() {
-        using Entry = std::tuple_element_t<I, Registry>;
-        return train<typename Entry::template generator<Z>, typename Entry::discriminator, ctnn::cuda::CuBlas>(config);
+        using Arch = std::tuple_element_t<I, Registry>;
+        return train<typename Arch::template generator<Z>, typename Arch::discriminator, ctnn::cuda::CuBlas>(config);
     });
 }
 

@@ -3,6 +3,7 @@
 #include <ctnn/cuda.hpp>
 #include <ctnn/models/lenet5.hpp>
 
+#include "model_io_impl.hpp"
 #include "run.hpp"
 
 namespace lenet5 {

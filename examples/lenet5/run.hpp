@@ -4,7 +4,8 @@
 // (outputs.hpp). SIGINT/SIGTERM stop after the step in progress: the checkpoint then holds the
 // position inside the epoch, and --resume from it finishes as an uninterrupted run would.
 // --eval-only evaluates the --resume checkpoint and writes eval.json, touching nothing else.
-// cpu_relu.cpp and cpu_classic.cpp instantiate it for cpu::Blas, cuda.cu for cuda::CuBlas.
+// cpu_relu.cpp and cpu_classic.cpp instantiate it for cpu::Blas (their checkpoint code is in
+// io_relu.cpp and io_classic.cpp, model_io.hpp), cuda.cu for cuda::CuBlas.
 #pragma once
 
 #include <algorithm>
@@ -15,22 +16,15 @@
 #include <vector>
 
 #include <ctnn/core/summary.hpp>
-#include <ctnn/io/checkpoint.hpp>
-#include <ctnn/losses/softmax_cross_entropy.hpp>
-#include <ctnn/optim/adam.hpp>
-#include <ctnn/optim/one_of.hpp>
-#include <ctnn/optim/sgd.hpp>
-#include <ctnn/train/classifier.hpp>
 
 #include "../common/progress.hpp"
 #include "../common/signals.hpp"
+#include "model_io.hpp"
 #include "outputs.hpp"
 
 namespace lenet5 {
 
 namespace fs = std::filesystem;
-// The optimizer is chosen at run time (OneOf): one Classifier per architecture to compile.
-using Optimizer = ctnn::OneOf<ctnn::SGD, ctnn::Adam>;
 
 template <class Net, class B>
 int run(const Config& config) {
@@ -43,7 +37,7 @@ int run(const Config& config) {
     const float lr = static_cast<float>(config.lr);
     const Optimizer optimizer{config.optimizer == "sgd" ? Optimizer{SGD{.lr = lr, .momentum = 0.9f}}
                                                         : Optimizer{Adam{.lr = lr}}};
-    Classifier<Net, SoftmaxCrossEntropy, Optimizer, B> clf(optimizer, config.common.seed);
+    Trainer<Net, B> clf(optimizer, config.common.seed);
     clf.set_non_finite_policy(config.non_finite == "skip" ? NonFinitePolicy::skip : NonFinitePolicy::stop);
     if (config.schedule == "cosine") clf.set_schedule(LrSchedule::cosine(config.epochs));
     if (config.schedule == "step") clf.set_schedule(LrSchedule::step(std::max<std::size_t>(1, config.epochs / 3), 0.3));
@@ -51,8 +45,7 @@ int run(const Config& config) {
 
     History history(out, "metrics.csv", metrics_columns);
     if (!config.common.resume.empty()) {
-        const auto info = io::load_checkpoint(config.common.resume, clf.model(),
-                                              config.eval_only ? nullptr : &clf.optimizer());
+        const auto info = load_model(clf, config.common.resume, config.eval_only);
         clf.set_epoch(info.epoch);  // the shuffle order and learning rate follow the epoch
         clf.set_step(info.step);
         std::printf("resumed from %s after epoch %llu (step %llu)\n", config.common.resume.c_str(),
@@ -84,8 +77,7 @@ int run(const Config& config) {
     const auto save = [&] {
         std::map<std::string, std::string> extra = {{"config", examples::to_json(config).dump()}};
         if (clf.epoch_progress().batches) extra["epoch_progress"] = progress_text(clf.epoch_progress());
-        io::save_checkpoint(out / "model.safetensors", clf.model(),
-                            {.epoch = clf.epoch(), .step = clf.step(), .extra = extra}, &clf.optimizer());
+        save_model(clf, out / "model.safetensors", {.epoch = clf.epoch(), .step = clf.step(), .extra = extra});
     };
     std::vector<double> epoch_seconds;
     examples::ProgressLine line;
