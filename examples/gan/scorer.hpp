@@ -1,6 +1,7 @@
 // The classifier `gan eval` scores digits with: a LeNet-5 checkpoint of examples/lenet5 (classic
-// or relu, told apart by its architecture metadata), loaded and run in scorer.cpp, the one unit
-// that instantiates the LeNet-5 models; eval.cpp sees only this interface.
+// or relu, told apart by its architecture metadata in scorer.cpp), loaded and run by
+// scorer_relu.cpp / scorer_classic.cpp (scorer_net.hpp, one unit per network); eval.cpp sees only
+// this interface.
 #pragma once
 
 #include <cstddef>
