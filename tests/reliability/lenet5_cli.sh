@@ -122,8 +122,12 @@ lock_held)  # issue 15 #9: one run per --out; the second names the holder
     write_mnist "$work/mnist" 60 20
     mkdir -p "$work/out"
     echo 4242 >"$work/out/.lock"
-    flock -n "$work/out/.lock" sleep 3 &
-    sleep 1
+    flock "$work/out/.lock" sleep 5 &
+    i=0  # until the holder has the lock (flock -n then fails)
+    while flock -n "$work/out/.lock" true; do
+        i=$((i + 1)); [ $i -lt 100 ] || fail "the holder did not take the lock"
+        sleep 0.05
+    done
     expect_failure "--out $work/out is in use by another run \\(pid 4242" $small --data "$work/mnist" --out "$work/out"
     wait ;;
 write_failure)  # issue 15 #7: a write that fails exits non-zero naming the file
