@@ -1,127 +1,134 @@
-// gan's training configuration (every `gan train` flag), the registry of architectures (each
-// --arch name and its (G, D) pair for each compiled-in latent size) and the entry points of the
-// backends: train_cpu (train_cpu.cpp, the C++ compiler) and in a -DCTNN_CUDA=ON build train_cuda
-// and gpu_status (train_cuda.cu, nvcc). main.cpp reads the flags and calls one of them.
+// gan's configurations (every flag of `gan train`, `gan generate` and `gan eval`; train's listed
+// once in visit for JSON and the resume check, examples/common/settings.hpp), what the registry
+// says about an architecture (ArchInfo, archs.hpp has the types) and the entry points of the
+// subcommands: train.cpp, generate.cpp, eval.cpp, each trainer compiled per (architecture, latent
+// size) in train_arch.cpp. No model types here: main.cpp (the command line) stays light.
 #pragma once
-
-#include <nlohmann/json.hpp>
 
 #include <cstddef>
 #include <cstdint>
-#include <stdexcept>
+#include <filesystem>
+#include <memory>
 #include <string>
 #include <vector>
 
-#include <ctnn/backend/device.hpp>
-#include <ctnn/backend/threads.hpp>
-#include <ctnn/models/dcgan.hpp>
-#include <ctnn/models/gan.hpp>
+#include "../common/settings.hpp"
 
 namespace gan {
 
-using namespace ctnn;
+using examples::Resume;
+namespace fs = std::filesystem;
+
+struct ArchDefaults {
+    std::size_t batch;
+    double lr_g, lr_d;
+    std::size_t latent;
+    float label_real, label_fake, noise;
+    const char* init;
+};
+
+struct ArchInfo {
+    const char* name;
+    const char* help;
+    ArchDefaults defaults;
+};
+
+std::vector<ArchInfo> arch_infos();                // the registry's entries, in order (archs.cpp)
+std::vector<std::string> arch_names();
+std::size_t arch_index(const std::string& arch);  // throws naming --arch and the known names
+std::size_t latent_index(std::size_t latent);     // throws naming --latent and the compiled sizes
+std::string latent_list();                        // "64, 100, 128"
 
 struct TrainConfig {
-    std::string arch = "mlp-bn";  // mlp | mlp-bn | mlp-bn-relu | dcgan, or a variant (see --arch)
-    std::string data_dir = "data/mnist";
+    examples::CommonOptions common = examples::CommonOptions::with_out("runs/gan");
+    std::string arch = "mlp-bn";
     std::size_t epochs = 30;
-    // Per-architecture defaults (set_arch_defaults) unless given as flags:
-    std::size_t batch = 64;  // seed 002: 64; DCGAN: 32 (measured best at 10 epochs); seed 001: 128
-    double lr_g = 2e-4;      // seed 001: G 1e-4, D 3e-4; seed 002 and DCGAN: 2e-4 both
-    double lr_d = 2e-4;
-    double beta1 = 0.5;            // Adam beta1 (DCGAN's 0.5; beta2 stays 0.999)
-    std::size_t latent = 100;      // seed 001: 128
-    float label_real = 1.0f;       // seed 001: 0.9 (one-sided label smoothing)
-    float label_fake = 0.0f;       // seed 001: 0.1
-    float noise = 0.0f;            // instance noise std on D's inputs (seed 001: 0.1) ...
+    // Defaults of the architecture (ArchDefaults) unless given as flags:
+    std::size_t batch = 64;
+    double lr_g = 2e-4, lr_d = 2e-4;
+    double beta1 = 0.5;  // Adam beta1 (DCGAN's 0.5; beta2 stays 0.999)
+    std::size_t latent = 100;
+    float label_real = 1.0f, label_fake = 0.0f;
+    float noise = 0.0f;            // instance noise std on D's inputs ...
     double noise_anneal = 0;       // ... decaying linearly to 0 over this many epochs (0: --epochs)
     std::size_t d_steps = 1;       // D steps per G step
-    std::string init = "pytorch";  // weights: pytorch | xavier | dcgan (N(0, 0.02), DCGAN's default)
+    std::string init = "pytorch";  // pytorch | xavier | dcgan (N(0, 0.02))
     double ema = 0;                // decay of the moving average of G's weights (0: none)
     bool lr_decay = false;         // both learning rates fall linearly to 0 over --epochs
     std::size_t sample_every = 5;  // epochs between progress grids
-    std::uint64_t seed = 42;
-    int threads = 0;              // 0: every core
-    std::size_t train_limit = 0;  // 0: all 60,000 training digits
-    std::string out_dir = "runs/gan";
-    std::string resume;           // a run directory holding generator/discriminator.safetensors
-    std::string device = "auto";  // cpu | cuda | auto (the GPU when one is usable); generate/eval: CPU
+    std::size_t train_limit = 0;   // 0: all 60,000 training digits
+    std::uint64_t raise_signal_at_step = 0;  // tests: raise SIGINT after this many iterations
 
-    nlohmann::json to_json() const {
-        return {{"arch", arch},
-                {"data", data_dir},
-                {"epochs", epochs},
-                {"batch", batch},
-                {"lr_g", lr_g},
-                {"lr_d", lr_d},
-                {"beta1", beta1},
-                {"latent", latent},
-                {"label_real", label_real},
-                {"label_fake", label_fake},
-                {"noise", noise},
-                {"noise_anneal", noise_anneal},
-                {"d_steps", d_steps},
-                {"init", init},
-                {"ema", ema},
-                {"lr_decay", lr_decay},
-                {"sample_every", sample_every},
-                {"seed", seed},
-                {"threads", get_num_threads()},
-                {"train_limit", train_limit},
-                {"out", out_dir},
-                {"device", device},
-                {"resume", resume}};
+    template <class Self, class V>
+    static void visit(Self& c, V&& v) {
+        examples::visit_common(c.common, v);
+        v("arch", c.arch, Resume::refuse);
+        v("latent", c.latent, Resume::refuse);
+        v("epochs", c.epochs, Resume::warn);  // the --lr-decay and noise schedules
+        v("batch", c.batch, Resume::warn);
+        v("lr_g", c.lr_g, Resume::warn);
+        v("lr_d", c.lr_d, Resume::warn);
+        v("beta1", c.beta1, Resume::warn);
+        v("label_real", c.label_real, Resume::warn);
+        v("label_fake", c.label_fake, Resume::warn);
+        v("noise", c.noise, Resume::warn);
+        v("noise_anneal", c.noise_anneal, Resume::warn);
+        v("d_steps", c.d_steps, Resume::warn);
+        v("init", c.init, Resume::ignore);  // only the first epoch's weights
+        v("ema", c.ema, Resume::warn);
+        v("lr_decay", c.lr_decay, Resume::warn);
+        v("sample_every", c.sample_every, Resume::ignore);
+        v("train_limit", c.train_limit, Resume::warn);
     }
 };
 
-// The (G, D) pair of each --arch, for each compiled-in latent size.
-template <class G, class D>
-struct Arch {
-    using generator = G;
-    using discriminator = D;
+struct Sampling {
+    std::uint64_t seed = 1;
+    bool batch_stats = false;  // G's BatchNorm with each chunk's own statistics (train mode)
+    double truncation = 0;     // latents redrawn until every |z_i| <= truncation (0: plain N(0, 1))
 };
 
-// Every --arch with_arch knows: the option's check and the unknown-arch message list these.
-inline const std::vector<std::string> arch_names = {"mlp",         "mlp-bn",      "mlp-bn-relu", "dcgan",
-                                             "mlp-bn-mbstd", "dcgan-mbstd", "dcgan-wide",  "dcgan-wide-d"};
+struct GenerateConfig {
+    std::string checkpoint, out = "digits.png";
+    std::size_t count = 64;
+    Sampling sampling;
+};
 
-template <std::size_t Z, class F>
-int with_arch(const std::string& arch, F&& f) {
-    if (arch == "mlp") return f(Arch<models::MlpGenerator<Z>, models::MlpDiscriminator>{});
-    if (arch == "mlp-bn") return f(Arch<models::MlpGeneratorBN<Z>, models::MlpDiscriminator>{});
-    if (arch == "mlp-bn-relu")
-        return f(Arch<models::MlpGeneratorBNRelu<Z>, models::MlpDiscriminatorDropout>{});
-    if (arch == "dcgan") return f(Arch<models::DcganGenerator<Z>, models::DcganDiscriminator>{});
-    if (arch == "mlp-bn-mbstd") return f(Arch<models::MlpGeneratorBN<Z>, models::MlpDiscriminatorMbstd>{});
-    if (arch == "dcgan-mbstd") return f(Arch<models::DcganGenerator<Z>, models::DcganDiscriminatorMbstd>{});
-    if (arch == "dcgan-wide") return f(Arch<models::DcganGeneratorWide<Z>, models::DcganDiscriminator>{});
-    if (arch == "dcgan-wide-d") return f(Arch<models::DcganGenerator<Z>, models::DcganDiscriminatorWide>{});
-    std::string known;
-    for (const auto& name : arch_names) known += (known.empty() ? "" : ", ") + name;
-    throw std::invalid_argument("unknown architecture '" + arch + "' (" + known + ")");
-}
+struct EvalConfig {
+    std::string generator, classifier, data_dir = "data/mnist", out_dir;
+    std::size_t count = 10000;
+    std::size_t splits = 10;  // Inception Score: mean over this many parts
+    Sampling sampling;
+};
 
-template <class F>
-int with_arch(const std::string& arch, std::size_t latent, F&& f) {
-    switch (latent) {  // the latent size is a template parameter: these are compiled in
-        case 64:
-            return with_arch<64>(arch, f);
-        case 100:
-            return with_arch<100>(arch, f);
-        case 128:
-            return with_arch<128>(arch, f);
-        default:
-            throw std::invalid_argument("--latent " + std::to_string(latent) +
-                                        ": this build has 64, 100, 128");
-    }
-}
+inline constexpr std::size_t max_count = std::size_t{1} << 20;  // digits one generate/eval draws
+inline constexpr std::size_t min_split = 10;                    // images per Inception Score split
 
-// Trains the --arch GAN on the CPU / on the GPU.
+int train_command(TrainConfig config, const std::vector<std::string>& flags_given);
+int generate_command(const GenerateConfig& config);
+int eval_command(EvalConfig config);
+
+// A trained generator behind a plain interface (loaded by load_generator, train_arch.cpp).
+class Generator {
+  public:
+    virtual ~Generator() = default;
+    virtual std::size_t latent_size() const = 0;
+    virtual std::size_t rows() const = 0;  // image height and width, from G's output shape
+    virtual std::size_t cols() const = 0;
+    // n images (n x rows x cols in [-1, 1]) from n latents, by Gan::generate.
+    virtual void generate(const float* z, std::size_t n, float* images, bool batch_stats) = 0;
+};
+std::unique_ptr<Generator> load_generator(const fs::path& checkpoint);
+// count digits on seeded latents, in chunks of 500 (generate.cpp).
+std::vector<float> sample(Generator& g, std::size_t count, const Sampling& sampling);
+
+// The trainer and the loader of entry I with latent Z on the CPU (train_arch.cpp, one unit each).
+template <std::size_t I, std::size_t Z>
 int train_cpu(const TrainConfig& config);
+template <std::size_t I, std::size_t Z>
+std::unique_ptr<Generator> load_generator_cpu(const fs::path& checkpoint);
 #if defined(CTNN_WITH_CUDA)
-int train_cuda(const TrainConfig& config);
-// Whether a GPU this binary can run on is present, and which (or why not).
-GpuStatus gpu_status();
+int train_cuda(const TrainConfig& config);  // train_cuda.cu (nvcc)
 #endif
 
 }  // namespace gan

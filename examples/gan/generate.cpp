@@ -1,23 +1,72 @@
-// `gan generate` (sampling.hpp): digits from a generator checkpoint to a PNG grid or a .npy file.
+// `gan generate`: digits from a generator checkpoint to a PNG grid or a .npy file; and what it
+// shares with `gan eval`: loading a generator checkpoint as its own type (load_generator, by the
+// registry) and drawing seeded latents in chunks (sample). Sizes are checked before anything is
+// allocated: --count is bounded (max_count), a grid too large for one PNG is refused up front.
 #include <cstdio>
+#include <stdexcept>
 
+#include <ctnn/core/random.hpp>
 #include <ctnn/io/npy.hpp>
+#include <ctnn/io/safetensors.hpp>
 
-#include "sampling.hpp"
+#include "../common/figures.hpp"
+#include "../common/run_dir.hpp"
+#include "archs.hpp"
 
 namespace gan {
 
-int generate_command(const fs::path& checkpoint, std::size_t count, const fs::path& out, const Sampling& sampling) {
-    return with_generator(checkpoint, [&]<class G>(Model<G, cpu::Blas>& g) {
-        const auto images = generate(g, count, sampling);
-        if (out.has_parent_path()) fs::create_directories(out.parent_path());
-        if (out.extension() == ".npy")
-            io::write_npy(out, images.data(), {count, 28, 28});
-        else
-            write_grid(out, images.data(), count, -1.0f, 1.0f);
-        std::printf("%zu digits -> %s\n", count, out.c_str());
-        return 0;
-    });
+std::unique_ptr<Generator> load_generator(const fs::path& path) {
+    const auto file = ctnn::io::load_safetensors(path);
+    const auto meta = [&](const char* key) {
+        const auto it = file.metadata.find(key);
+        return it == file.metadata.end() ? std::string() : it->second;
+    };
+    const std::string arch = meta("gan.arch"), latent = meta("gan.latent");
+    if (meta("gan.role") != "generator" || arch.empty() || latent.empty())
+        throw std::runtime_error(path.string() +
+                                 ": not a generator checkpoint of `gan train` (metadata gan.role, gan.arch, gan.latent "
+                                 "missing)");
+    if (latent.size() > 9 || latent.find_first_not_of("0123456789") != std::string::npos)
+        throw std::runtime_error(path.string() + ": metadata gan.latent '" + latent + "' is not a number");
+    try {
+        return with_entry(arch, std::stoul(latent),
+                          [&]<std::size_t I, std::size_t Z>() { return load_generator_cpu<I, Z>(path); });
+    } catch (const std::invalid_argument& e) {  // an architecture or latent size this build lacks
+        throw std::runtime_error(path.string() + ": " + e.what());
+    }
+}
+
+std::vector<float> sample(Generator& g, std::size_t count, const Sampling& sampling) {
+    constexpr std::size_t chunk = 500;
+    const std::size_t image = g.rows() * g.cols();
+    if (count > max_count) throw std::invalid_argument("--count " + std::to_string(count) + " is more than " +
+                                                       std::to_string(max_count));
+    ctnn::Rng rng(sampling.seed);
+    std::vector<float> z(chunk * g.latent_size()), images(count * image);
+    for (std::size_t first = 0; first < count; first += chunk) {
+        const std::size_t n = std::min(chunk, count - first);
+        for (std::size_t i = 0; i < n * g.latent_size(); ++i)
+            z[i] = static_cast<float>(rng.truncated_normal(sampling.truncation));
+        g.generate(z.data(), n, images.data() + first * image, sampling.batch_stats);
+    }
+    return images;
+}
+
+int generate_command(const GenerateConfig& config) {
+    const fs::path out = config.out;
+    const bool npy = out.extension() == ".npy";
+    if (!npy && out.extension() != ".png")
+        throw std::invalid_argument("--out " + config.out + ": the file must end in .png (a grid) or .npy");
+    const auto g = load_generator(config.checkpoint);
+    if (!npy) examples::check_grid(config.count, g->rows(), g->cols(), "--count " + std::to_string(config.count));
+    if (out.has_parent_path()) examples::make_output_directory(out.parent_path(), "--out");
+    const auto images = sample(*g, config.count, config.sampling);
+    if (npy)
+        ctnn::io::write_npy(out, images.data(), {config.count, g->rows(), g->cols()});
+    else
+        examples::write_grid(out, images.data(), config.count, g->rows(), g->cols(), -1.0f, 1.0f);
+    std::printf("%zu digits -> %s\n", config.count, out.c_str());
+    return 0;
 }
 
 }  // namespace gan

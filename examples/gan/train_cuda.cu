@@ -1,16 +1,19 @@
 // `gan train` on the GPU (-DCTNN_CUDA=ON builds only): the cuda::CuBlas instantiations of train
-// for every --arch and latent size, and the GPU probe main.cpp asks before choosing a device,
-// compiled by nvcc.
+// for every registry entry and latent size, compiled by nvcc (the GPU probe is
+// examples/common/gpu.cu).
 #include <ctnn/cuda.hpp>
 
+#include "archs.hpp"
+#include "set_io_impl.hpp"
 #include "train.hpp"
 
 namespace gan {
 
 int train_cuda(const TrainConfig& config) {
-    return with_arch(config.arch, config.latent, [&]<class A>(A) { return train<A, cuda::CuBlas>(config); });
+    return with_entry(config.arch, config.latent, [&]<std::size_t I, std::size_t Z>() {
+        using Arch = std::tuple_element_t<I, Registry>;
+        return train<typename Arch::template generator<Z>, typename Arch::discriminator, ctnn::cuda::CuBlas>(config);
+    });
 }
-
-GpuStatus gpu_status() { return cuda::gpu_status(); }
 
 }  // namespace gan

@@ -1,17 +1,16 @@
-// lenet5 on the GPU (-DCTNN_CUDA=ON builds only): the cuda::CuBlas instantiations of run and the
-// GPU probe main.cpp asks before choosing a device, compiled by nvcc.
+// lenet5 on the GPU (-DCTNN_CUDA=ON builds only): the cuda::CuBlas instantiations of run,
+// compiled by nvcc (the GPU probe is examples/common/gpu.cu).
 #include <ctnn/cuda.hpp>
 #include <ctnn/models/lenet5.hpp>
 
+#include "model_io_impl.hpp"
 #include "run.hpp"
 
 namespace lenet5 {
 
-int train_cuda(const Config& config, const Optimizer& optimizer) {
-    return config.arch == "classic" ? run<ctnn::models::LeNet5, ctnn::cuda::CuBlas>(config, optimizer)
-                                    : run<ctnn::models::LeNet5Relu, ctnn::cuda::CuBlas>(config, optimizer);
+int train_cuda(const Config& config) {
+    return config.arch == "classic" ? run<ctnn::models::LeNet5, ctnn::cuda::CuBlas>(config)
+                                    : run<ctnn::models::LeNet5Relu, ctnn::cuda::CuBlas>(config);
 }
-
-ctnn::GpuStatus gpu_status() { return ctnn::cuda::gpu_status(); }
 
 }  // namespace lenet5

@@ -1,52 +1,49 @@
 // lenet5's outputs besides the checkpoint (outputs.hpp).
 #include "outputs.hpp"
 
-#include <unistd.h>
-
 #include <cstdio>
-#include <fstream>
-#include <span>
 #include <stdexcept>
-#include <string>
 
-#include <ctnn/io/atomic_file.hpp>
-#include <ctnn/io/grid.hpp>
+#include <ctnn/data/mnist.hpp>
 #include <ctnn/io/heatmap.hpp>
-#include <ctnn/io/plot.hpp>
-#include <ctnn/io/png.hpp>
+
+#include "../common/figures.hpp"
+#include "../common/progress.hpp"
 
 namespace lenet5 {
 
-void prepare_out_dir(const fs::path& out) {
-    std::error_code ec;
-    fs::create_directories(out, ec);
-    if (ec || !fs::is_directory(out))
-        throw std::runtime_error("cannot create the --out directory " + out.string() + ": " +
-                                 (ec ? ec.message() : std::string("a file of that name exists")));
-    if (::access(out.c_str(), W_OK) != 0) throw std::runtime_error("cannot write to --out " + out.string());
+Sets load_sets(const Config& config) {
+    ctnn::data::Mnist mnist = ctnn::data::mnist::load(config.common.data_dir);
+    if (config.validation >= mnist.train.size())
+        throw std::invalid_argument("--validation " + std::to_string(config.validation) + " leaves no training images (" +
+                                    config.common.data_dir + " holds " + std::to_string(mnist.train.size()) + ")");
+    auto [train, validation] = ctnn::data::split(mnist.train, config.validation, config.common.seed);
+    if (config.train_limit && config.train_limit < train.size()) train = ctnn::data::take(train, config.train_limit);
+    if (mnist.test.size() == 0) throw std::invalid_argument(config.common.data_dir + ": the test set is empty");
+    return {std::move(train), std::move(validation), std::move(mnist.test)};
 }
 
-void write_confusion(const fs::path& dir, const ctnn::ClassificationReport& report) {
-    std::ofstream csv(dir / "confusion.csv");
-    csv << "true\\predicted";
-    for (std::size_t p = 0; p < report.classes; ++p) csv << ',' << p;
-    csv << '\n';
+void write_confusion(const RunDir& dir, const ctnn::ClassificationReport& report) {
+    std::string csv = "true\\predicted";
+    for (std::size_t p = 0; p < report.classes; ++p) csv += ',' + std::to_string(p);
+    csv += '\n';
     std::vector<std::vector<double>> matrix(report.classes, std::vector<double>(report.classes));
     for (std::size_t t = 0; t < report.classes; ++t) {
-        csv << t;
+        csv += std::to_string(t);
         for (std::size_t p = 0; p < report.classes; ++p) {
-            csv << ',' << report.confusion_at(t, p);
+            csv += ',' + std::to_string(report.confusion_at(t, p));
             matrix[t][p] = static_cast<double>(report.confusion_at(t, p));
         }
-        csv << '\n';
+        csv += '\n';
     }
+    dir.write("confusion.csv", csv);
     std::vector<std::string> labels;
     for (std::size_t c = 0; c < report.classes; ++c) labels.push_back(std::to_string(c));
-    ctnn::io::plot_heatmap(dir / "confusion.png", "Confusion matrix (rows: true, columns: predicted)", matrix,
-                           labels, labels);
+    ctnn::io::plot_heatmap(dir / "confusion.png", "Confusion matrix (rows: true, columns: predicted)", matrix, labels,
+                           labels);
 }
 
-void write_misclassified(const fs::path& dir, const ctnn::data::Dataset& test,
+void write_misclassified(const RunDir& dir, const ctnn::data::Dataset& test,
                          const std::vector<std::int32_t>& predicted) {
     std::vector<float> pixels;
     std::vector<std::string> captions;
@@ -57,43 +54,52 @@ void write_misclassified(const fs::path& dir, const ctnn::data::Dataset& test,
         captions.push_back("true " + std::to_string(test.labels(i)) + " / pred " + std::to_string(predicted[i]));
     }
     if (captions.empty()) return;
-    ctnn::io::write_png(dir / "misclassified.png", ctnn::io::image_grid(pixels.data(), captions.size(), 28, 28, 8,
-                                                                        0.0f, 1.0f, 3, 4, captions));
+    examples::write_grid(dir / "misclassified.png", pixels.data(), captions.size(), test.images.shape()[2],
+                         test.images.shape()[3], 0.0f, 1.0f, captions, 8, 4);
 }
 
-void write_curves(const fs::path& dir, const History& h) {
-    ctnn::io::plot_lines(dir / "loss.png", "LeNet-5 loss",
-                         {{"train", h.epoch, h.train_loss},
-                          {"validation", h.epoch, h.val_loss},
-                          {"test", h.epoch, h.test_loss}},
-                         "epoch", "cross-entropy");
-    ctnn::io::plot_lines(dir / "accuracy.png", "LeNet-5 accuracy",
-                         {{"train", h.epoch, h.train_acc},
-                          {"validation", h.epoch, h.val_acc},
-                          {"test", h.epoch, h.test_acc}},
-                         "epoch", "accuracy");
+void write_curves(const RunDir& dir, const History& h) {
+    examples::plot_history(dir / "loss.png", "LeNet-5 loss", h,
+                           {{"train", "train_loss"}, {"validation", "val_loss"}, {"test", "test_loss"}},
+                           "cross-entropy");
+    examples::plot_history(dir / "accuracy.png", "LeNet-5 accuracy", h,
+                           {{"train", "train_accuracy"}, {"validation", "val_accuracy"}, {"test", "test_accuracy"}},
+                           "accuracy");
 }
 
-void warn_if_config_differs(const Config& config, const ctnn::io::CheckpointInfo& info) {
-    const auto it = info.extra.find("config");
-    if (it == info.extra.end()) return;
-    const auto saved = nlohmann::json::parse(it->second, nullptr, /*allow_exceptions=*/false);
-    if (!saved.is_object()) return;
-    const auto now = config.to_json();
-    for (const std::string key : {"epochs", "batch", "lr", "optimizer", "schedule", "seed", "validation",
-                                  "train_limit", "non_finite"}) {
-        if (key == "epochs" && config.schedule == "constant") continue;  // only a schedule depends on it
-        if (saved.contains(key) && saved[key] != now[key])
-            std::fprintf(stderr,
-                         "warning: --%s is %s but %s was trained with %s; the run will not continue "
-                         "exactly as an uninterrupted one would\n",
-                         key.c_str(), now[key].dump().c_str(), config.resume.c_str(), saved[key].dump().c_str());
+nlohmann::json report_json(const ctnn::ClassificationReport& report) {
+    std::vector<std::vector<std::size_t>> confusion(report.classes);
+    for (std::size_t t = 0; t < report.classes; ++t)
+        for (std::size_t p = 0; p < report.classes; ++p) confusion[t].push_back(report.confusion_at(t, p));
+    return {{"test_accuracy", report.accuracy},
+            {"test_loss", report.loss},
+            {"count", report.count},
+            {"per_class_accuracy", report.per_class_accuracy},
+            {"confusion", confusion}};
+}
+
+std::string progress_text(const ctnn::EpochProgress& p) {
+    return nlohmann::json{{"batches", p.batches}, {"seen", p.seen},         {"correct", p.correct},
+                          {"skipped", p.skipped}, {"loss_sum", p.loss_sum}, {"seconds", p.seconds}}
+        .dump();
+}
+
+ctnn::EpochProgress parse_progress(const std::string& text, const std::string& checkpoint) {
+    ctnn::EpochProgress p;
+    try {
+        const auto j = nlohmann::json::parse(text);
+        j.at("batches").get_to(p.batches), j.at("seen").get_to(p.seen), j.at("correct").get_to(p.correct);
+        j.at("skipped").get_to(p.skipped), j.at("loss_sum").get_to(p.loss_sum), j.at("seconds").get_to(p.seconds);
+    } catch (const nlohmann::json::exception& e) {
+        throw std::runtime_error(checkpoint + ": metadata 'epoch_progress' is not a position in an epoch: " + e.what());
     }
+    return p;
 }
 
-void write_summary(const fs::path& dir, const nlohmann::json& summary) {
-    const std::string text = summary.dump(2) + '\n';
-    ctnn::io::write_file_atomic(dir / "summary.json", std::as_bytes(std::span(text)));
+void check_resume(const Config& config, const nlohmann::json& saved) {
+    std::vector<std::string> skip;
+    if (config.schedule == "constant") skip.push_back("epochs");  // only a schedule depends on it
+    examples::report_resume_differences(examples::differences(config, saved, skip), config.common.resume);
 }
 
 }  // namespace lenet5

@@ -107,6 +107,110 @@ variant_archs)
             fail "$arch: generate failed"
     done
     echo "ok: mlp-bn-mbstd, dcgan-mbstd, dcgan-wide and dcgan-wide-d train and generate" ;;
+count_too_large)  # issue 15 #1: sizes from user input are bounded before anything is allocated
+    : >"$work/g.safetensors"
+    expect_failure "--count: '4611686018427387904' is out of range \\[1, 1048576\\]" \
+        generate --checkpoint "$work/g.safetensors" --count 4611686018427387904 --out "$work/out/x.npy"
+    expect_failure "--count: must be a whole number in \\[1, 1048576\\], got '1e10'" \
+        generate --checkpoint "$work/g.safetensors" --count 1e10 --out "$work/out/x.npy" ;;
+grid_too_large)  # a grid too large for one PNG is refused before generating, naming --count
+    write_mnist "$work/mnist" 64 20
+    train --arch mlp --epochs 1 --out "$work/mlp"
+    expect_failure "--count 250000: a grid of 250000 images of 28x28 would be" \
+        generate --checkpoint "$work/mlp/generator.safetensors" --count 250000 --out "$work/out/x.png"
+    [ ! -e "$work/out/x.png" ] || fail "x.png was written" ;;
+splits_too_many)  # issue 15 #16: IS over splits of one digit is no score
+    : >"$work/g.safetensors"
+    expect_failure "--splits 50 with --count 10: an Inception Score split needs at least 10 digits" \
+        eval --generator "$work/g.safetensors" --classifier "$work/g.safetensors" --splits 50 --count 10 ;;
+stale_ema)  # issue 15 #16: resuming without --ema removes the now stale generator_ema.safetensors
+    write_mnist "$work/mnist" 64 20
+    train --arch mlp --epochs 1 --ema 0.9 --out "$work/run"
+    [ -s "$work/run/generator_ema.safetensors" ] || fail "no generator_ema.safetensors after --ema 0.9"
+    train --arch mlp --epochs 2 --out "$work/run" --resume "$work/run"
+    cat "$work/train.txt"
+    [ ! -e "$work/run/generator_ema.safetensors" ] || fail "a stale generator_ema.safetensors was left"
+    grep -Eq "warning: --ema is 0(\\.0)? but .* was trained with 0.9" "$work/train.txt" || fail "no warning for --ema"
+    grep -q "removing .*generator_ema.safetensors" "$work/train.txt" || fail "no word about removing it" ;;
+resume_settings)  # the resume check: refuse what cannot change, warn (naming it) about the rest
+    write_mnist "$work/mnist" 64 20
+    train --arch mlp --epochs 1 --out "$work/run"
+    expect_failure "--latent 64 but .*run holds latent size 100" \
+        train --epochs 2 --latent 64 --data "$work/mnist" --resume "$work/run" --out "$work/out"
+    train --arch mlp --epochs 2 --lr-g 0.001 --out "$work/run" --resume "$work/run"
+    grep -q "warning: --lr-g is 0.001 but .* was trained with 0.0002" "$work/train.txt" || fail "no warning for --lr-g" ;;
+sigint_resume)  # issue 15 #17: SIGINT mid-epoch, resume: G, D and the average equal a straight run's
+    write_mnist "$work/mnist" 64 20
+    train --arch mlp-bn --epochs 2 --ema 0.9 --out "$work/straight"
+    "$gan" train --threads 1 --batch 16 --seed 5 --sample-every 1 --data "$work/mnist" --arch mlp-bn --epochs 2 \
+        --ema 0.9 --out "$work/stopped" --raise-signal-at-step 6 >"$work/stop.txt" 2>&1
+    rc=$?
+    cat "$work/stop.txt"
+    [ "$rc" -eq 130 ] || fail "exit status $rc after SIGINT, expected 130"
+    grep -q "SIGINT: stopped in epoch 2 after 2 iterations" "$work/stop.txt" || fail "no 'stopped in epoch 2 after 2'"
+    train --arch mlp-bn --epochs 2 --ema 0.9 --out "$work/stopped" --resume "$work/stopped"
+    for f in generator discriminator generator_ema; do
+        tensor_bytes "$work/straight/$f.safetensors" >"$work/straight.bin"
+        tensor_bytes "$work/stopped/$f.safetensors" >"$work/stopped.bin"
+        cmp "$work/straight.bin" "$work/stopped.bin" || fail "stopped + resumed $f differs from the straight run's"
+    done
+    cut -d, -f1-6 "$work/straight/metrics.csv" >"$work/straight.csv"
+    cut -d, -f1-6 "$work/stopped/metrics.csv" >"$work/stopped.csv"
+    cmp "$work/straight.csv" "$work/stopped.csv" || fail "the epoch figures differ from the straight run's"
+    echo "ok: stopped at iteration 6, resumed: G, D, the average and the figures equal the straight run's" ;;
+interrupted_save)  # issue 15 #5: a save killed half-way leaves the manifest's set, which resume uses
+    write_mnist "$work/mnist" 64 20
+    train --arch mlp --epochs 2 --out "$work/straight"
+    train --arch mlp --epochs 1 --out "$work/run"
+    cp -r "$work/run" "$work/killed"
+    train --arch mlp --epochs 2 --out "$work/run" --resume "$work/run"
+    # As a kill after epoch 2's G was saved but before D and the manifest: the new G beside the old set.
+    cp "$work/run"/checkpoints/generator.*.safetensors "$work/killed/checkpoints/"
+    cp "$work/run/generator.safetensors" "$work/killed/generator.safetensors"
+    train --arch mlp --epochs 2 --out "$work/killed" --resume "$work/killed"
+    grep -q "resumed from .* after epoch 1" "$work/train.txt" || fail "did not resume from epoch 1's set"
+    for f in generator discriminator; do
+        tensor_bytes "$work/straight/$f.safetensors" >"$work/straight.bin"
+        tensor_bytes "$work/killed/$f.safetensors" >"$work/killed.bin"
+        cmp "$work/straight.bin" "$work/killed.bin" || fail "resumed $f differs from the straight run's"
+    done
+    # A manifest naming a file of another save is refused, naming the file.
+    sed 's/"generator": "checkpoints\/generator\.[^"]*"/"generator": "checkpoints\/OTHER"/' \
+        "$work/killed/checkpoint.json" >"$work/manifest" && mv "$work/manifest" "$work/killed/checkpoint.json"
+    cp "$work/run/generator.safetensors" "$work/killed/checkpoints/OTHER"
+    expect_failure "checkpoints/OTHER: (set id|step)" train --epochs 3 --data "$work/mnist" --resume "$work/killed" \
+        --out "$work/out"
+    echo "ok: an interrupted save resumes from the last complete set; a foreign file is refused" ;;
+legacy_mixed_moments)  # an older run directory (no manifest) whose G and D are of different epochs
+    write_mnist "$work/mnist" 64 20
+    train --arch mlp --epochs 1 --out "$work/one"
+    train --arch mlp --epochs 2 --out "$work/two"
+    mkdir -p "$work/legacy"
+    cp "$work/two/generator.safetensors" "$work/one/discriminator.safetensors" "$work/legacy/"
+    expect_failure "generator.safetensors \\(epoch 2, step 8\\) and discriminator.safetensors \\(epoch 1, step 4\\) are of different moments" \
+        train --epochs 3 --data "$work/mnist" --resume "$work/legacy" --out "$work/out" ;;
+write_failure)  # issue 15 #7: a failed write exits non-zero naming the file
+    write_mnist "$work/mnist" 64 20
+    mkdir -p "$work/out/summary.json"
+    "$gan" train --threads 1 --batch 16 --seed 5 --data "$work/mnist" --arch mlp --epochs 1 --out "$work/out" \
+        >"$work/output.txt" 2>&1
+    rc=$?
+    cat "$work/output.txt"
+    [ "$rc" -ne 0 ] || fail "exit status 0 although summary.json could not be written"
+    grep -q "summary.json" "$work/output.txt" || fail "the message does not name summary.json" ;;
+lock_held)  # issue 15 #9
+    write_mnist "$work/mnist" 64 20
+    mkdir -p "$work/out"
+    echo 4343 >"$work/out/.lock"
+    flock "$work/out/.lock" sleep 5 &
+    i=0  # until the holder has the lock (flock -n then fails)
+    while flock -n "$work/out/.lock" true; do
+        i=$((i + 1)); [ $i -lt 100 ] || fail "the holder did not take the lock"
+        sleep 0.05
+    done
+    expect_failure "--out $work/out is in use by another run \\(pid 4343" train --arch mlp --epochs 1 \
+        --data "$work/mnist" --out "$work/out"
+    wait ;;
 *)
     fail "unknown case" ;;
 esac

@@ -18,13 +18,29 @@ completed_outputs="model.safetensors summary.json"
 . "$(dirname "$0")/cli_helpers.sh"
 
 small="--validation 10 --batch 16 --schedule constant --seed 5"
+# run_ok ARGS...: a run that must succeed (its output shown when it does not).
+run_ok() {
+    run_program "$@" >"$work/ok.txt" 2>&1 || { cat "$work/ok.txt"; fail "lenet5 $* failed"; }
+}
 case "$case_name" in
 unknown_flag)
     expect_failure 'not expected: --no-such-flag' --no-such-flag --out "$work/out" ;;
 epochs_zero)
-    expect_failure "--epochs: must be a positive number, got '0'" --epochs 0 --out "$work/out" ;;
+    expect_failure "--epochs: '0' is out of range \\[1, 100000\\]" --epochs 0 --out "$work/out" ;;
 batch_negative)
-    expect_failure "--batch: must be a positive number, got '-1'" --batch -1 --out "$work/out" ;;
+    expect_failure "--batch: must be a whole number in \\[1, 65536\\], got '-1'" --batch -1 --out "$work/out" ;;
+seed_negative)  # issue 15 #13: no wrap-around to 2^64 - 1
+    expect_failure "--seed: must be a whole number in \\[0, 18446744073709551615\\], got '-1'" --seed -1 --out "$work/out" ;;
+batch_too_large)  # 2^64: not saturated to 2^64 - 1
+    expect_failure "--batch: '18446744073709551616' is out of range" --batch 18446744073709551616 --out "$work/out" ;;
+epochs_too_large)
+    expect_failure "--epochs: '18446744073709551616' is out of range" --epochs 18446744073709551616 --out "$work/out" ;;
+validation_zero)  # issue 15 #14
+    expect_failure "--validation: '0' is out of range \\[1, " --validation 0 --out "$work/out" ;;
+validation_all)
+    write_mnist "$work/mnist" 60 20
+    expect_failure "--validation 60 leaves no training images \\($work/mnist holds 60\\)" \
+        --validation 60 --data "$work/mnist" --out "$work/out" ;;
 non_finite_bad_value)
     expect_failure "--non-finite" --non-finite sometimes --out "$work/out" ;;
 data_missing)
@@ -92,6 +108,87 @@ resume_exact)
         { cat "$work/third.txt"; fail "resume with another seed failed"; }
     grep -q "warning: --seed is 6 but .* was trained with 5" "$work/third.txt" || fail "no warning for another seed"
     echo "ok: 2 epochs == 1 epoch + resume + 1 epoch, bitwise" ;;
+eval_only_untouched)  # issue 15 #6: evaluation writes eval.json and touches no training log
+    write_mnist "$work/mnist" 60 20
+    run_ok $small --epochs 1 --data "$work/mnist" --out "$work/run"
+    cp "$work/run/metrics.csv" "$work/metrics.before"
+    cp "$work/run/summary.json" "$work/summary.before"
+    run_ok $small --data "$work/mnist" --resume "$work/run/model.safetensors" --eval-only --out "$work/run"
+    cmp "$work/run/metrics.csv" "$work/metrics.before" || fail "--eval-only changed metrics.csv"
+    cmp "$work/run/summary.json" "$work/summary.before" || fail "--eval-only changed summary.json"
+    grep -q '"test_accuracy"' "$work/run/eval.json" || fail "no eval.json with test_accuracy"
+    echo "ok: --eval-only wrote eval.json only" ;;
+lock_held)  # issue 15 #9: one run per --out; the second names the holder
+    write_mnist "$work/mnist" 60 20
+    mkdir -p "$work/out"
+    echo 4242 >"$work/out/.lock"
+    flock "$work/out/.lock" sleep 5 &
+    i=0  # until the holder has the lock (flock -n then fails)
+    while flock -n "$work/out/.lock" true; do
+        i=$((i + 1)); [ $i -lt 100 ] || fail "the holder did not take the lock"
+        sleep 0.05
+    done
+    expect_failure "--out $work/out is in use by another run \\(pid 4242" $small --data "$work/mnist" --out "$work/out"
+    wait ;;
+write_failure)  # issue 15 #7: a write that fails exits non-zero naming the file
+    write_mnist "$work/mnist" 60 20
+    mkdir -p "$work/out/summary.json"
+    run_program $small --epochs 1 --data "$work/mnist" --out "$work/out" >"$work/output.txt" 2>&1
+    rc=$?
+    cat "$work/output.txt"
+    [ "$rc" -ne 0 ] || fail "exit status 0 although summary.json could not be written"
+    grep -q "summary.json" "$work/output.txt" || fail "the message does not name summary.json" ;;
+metrics_cut)  # issue 15 #10: resume cuts metrics.csv back to the checkpoint's epoch
+    write_mnist "$work/mnist" 60 20
+    run_ok $small --epochs 1 --data "$work/mnist" --out "$work/run"
+    cp "$work/run/model.safetensors" "$work/epoch1.safetensors"
+    run_ok $small --epochs 2 --data "$work/mnist" --out "$work/run" --resume "$work/run/model.safetensors"
+    # As if killed after epoch 2's log row but before its checkpoint: epoch 1's checkpoint again.
+    cp "$work/epoch1.safetensors" "$work/run/model.safetensors"
+    run_ok $small --epochs 3 --data "$work/mnist" --out "$work/run" --resume "$work/run/model.safetensors"
+    [ "$(cut -d, -f1 "$work/run/metrics.csv" | tr '\n' ' ')" = "epoch 1 2 3 " ] ||
+        fail "metrics.csv epochs are $(cut -d, -f1 "$work/run/metrics.csv" | tr '\n' ' ')"
+    echo "ok: metrics.csv holds epochs 1 2 3 once each" ;;
+sigint_resume)  # issue 15 #17: SIGINT saves the position in the epoch; resuming equals a straight run
+    write_mnist "$work/mnist" 60 20
+    run_ok $small --epochs 2 --data "$work/mnist" --out "$work/straight"
+    run_program $small --epochs 2 --data "$work/mnist" --out "$work/stopped" --raise-signal-at-step 6 \
+        >"$work/stop.txt" 2>&1
+    rc=$?
+    cat "$work/stop.txt"
+    [ "$rc" -eq 130 ] || fail "exit status $rc after SIGINT, expected 130"
+    grep -q "SIGINT: stopped in epoch 2 after 2 batches" "$work/stop.txt" || fail "no 'stopped in epoch 2 after 2 batches'"
+    run_ok $small --epochs 2 --data "$work/mnist" --out "$work/stopped" --resume "$work/stopped/model.safetensors"
+    tensor_bytes "$work/straight/model.safetensors" >"$work/straight.bin"
+    tensor_bytes "$work/stopped/model.safetensors" >"$work/stopped.bin"
+    cmp "$work/straight.bin" "$work/stopped.bin" || fail "stopped + resumed weights differ from the straight run's"
+    cut -d, -f1-8 "$work/straight/metrics.csv" >"$work/straight.csv"
+    cut -d, -f1-8 "$work/stopped/metrics.csv" >"$work/stopped.csv"
+    cmp "$work/straight.csv" "$work/stopped.csv" || fail "the epoch figures differ from the straight run's"
+    echo "ok: stopped at step 6 (epoch 2), resumed: weights and figures equal the straight run's" ;;
+sigterm_stop)  # a real SIGTERM from outside, mid-run: exit 143 and a checkpoint with the position
+    write_mnist "$work/mnist" 2000 20
+    "$lenet5" --threads 1 $small --epochs 100000 --data "$work/mnist" --out "$work/run" >"$work/run.txt" 2>&1 &
+    pid=$!  # the program itself (not a subshell), so the signal reaches it
+    i=0
+    while ! grep -q "^epoch  1" "$work/run.txt" 2>/dev/null; do
+        i=$((i + 1)); [ $i -lt 600 ] || { kill -9 $pid; fail "no epoch line within 60 s"; }
+        sleep 0.1
+    done
+    kill -TERM $pid
+    wait $pid
+    rc=$?
+    cat "$work/run.txt" | tail -3
+    [ "$rc" -eq 143 ] || fail "exit status $rc after SIGTERM, expected 143"
+    grep -q "SIGTERM: stopped in epoch" "$work/run.txt" || fail "no 'SIGTERM: stopped in epoch'"
+    [ -s "$work/run/model.safetensors" ] || fail "no checkpoint"
+    echo "ok: SIGTERM -> exit 143 with a checkpoint" ;;
+threads_warning)  # issue 15 #15: the CPU's results depend on --threads; resuming with another warns
+    write_mnist "$work/mnist" 60 20
+    run_ok $small --epochs 1 --data "$work/mnist" --out "$work/run"
+    "$lenet5" --threads 2 $small --epochs 2 --data "$work/mnist" --out "$work/run" \
+        --resume "$work/run/model.safetensors" >"$work/second.txt" 2>&1 || { cat "$work/second.txt"; fail "resume failed"; }
+    grep -q "warning: --threads is 2 but .* was trained with 1" "$work/second.txt" || fail "no warning for --threads" ;;
 *)
     fail "unknown case" ;;
 esac

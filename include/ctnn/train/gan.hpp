@@ -344,14 +344,15 @@ class Gan : detail::GanShapes<typename G::output_shape, typename D::input_shape,
 
     // The sampling generator (the moving average when on, else G) in eval mode on n latents z
     // (host, n x Z) -> images (host, n x image_size); its mode is restored afterwards. Generate
-    // in chunks: the buffers grow to the largest n asked for.
-    void generate(const T* z, std::size_t n, T* images)
+    // in chunks: the buffers grow to the largest n asked for. Mode::train samples as PyTorch
+    // code that never calls G.eval() does: BatchNorm normalises with the n images' own statistics.
+    void generate(const T* z, std::size_t n, T* images, Mode mode = Mode::eval)
         requires(!conditional)
     {
-        sample(z, nullptr, n, images);
+        sample(z, nullptr, n, images, mode);
     }
     // The same for a conditional GAN: the digit of each image (host, n values in [0, Classes)).
-    void generate(const T* z, const std::int32_t* labels, std::size_t n, T* images)
+    void generate(const T* z, const std::int32_t* labels, std::size_t n, T* images, Mode mode = Mode::eval)
         requires conditional
     {
         for (std::size_t i = 0; i < n; ++i)
@@ -359,7 +360,7 @@ class Gan : detail::GanShapes<typename G::output_shape, typename D::input_shape,
                 throw std::invalid_argument("ConditionalGan::generate: label " + std::to_string(labels[i]) +
                                             " of image " + std::to_string(i) + " is outside the " +
                                             std::to_string(Classes) + " classes");
-        sample(z, labels, n, images);
+        sample(z, labels, n, images, mode);
     }
 
     // The images of the fixed latent batch (options.sample_count x image_size, host); for a
@@ -427,12 +428,12 @@ class Gan : detail::GanShapes<typename G::output_shape, typename D::input_shape,
     std::size_t skipped_steps() const { return m_d_step.skipped_steps() + m_g_step.skipped_steps(); }
 
   private:
-    void sample(const T* z, const std::int32_t* labels, std::size_t n, T* images) {
+    void sample(const T* z, const std::int32_t* labels, std::size_t n, T* images, Mode mode = Mode::eval) {
         if (n == 0) return;
         reserve_sampling(n);
         generator_model& g = sampling_generator();
         const Mode saved = g.mode();
-        g.eval();
+        g.set_mode(mode);
         if constexpr (conditional) {
             B::from_host(z, m_sample_latent.data(), n * latent_size);
             B::from_host(labels, m_sample_labels.data(), n);

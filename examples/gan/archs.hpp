@@ -1,0 +1,86 @@
+// The registry of gan's architectures: each entry names an --arch, its help line, its defaults
+// (batch, learning rates, latent size, label smoothing, instance noise, init) and its (G, D)
+// pair, G for any compiled-in latent size. The option check, the help text, the error messages,
+// the defaults and the dispatch to a trainer or a sampler all read this one list; adding an
+// architecture is one entry here (and CTNN_GAN_ARCH_COUNT in examples/CMakeLists.txt, which
+// compiles each (entry, latent) in its own translation unit: a static_assert checks the count).
+#pragma once
+
+#include <algorithm>
+#include <cstddef>
+#include <stdexcept>
+#include <string>
+#include <tuple>
+#include <utility>
+
+#include <ctnn/models/dcgan.hpp>
+#include <ctnn/models/gan.hpp>
+
+#include "config.hpp"
+
+namespace gan {
+
+namespace m = ctnn::models;
+
+// Reference notebook 002 (and the plain MLP): batch 64, both rates 2e-4, latent 100, hard labels.
+inline constexpr ArchDefaults seed002{64, 2e-4, 2e-4, 100, 1.0f, 0.0f, 0.0f, "pytorch"};
+// Notebook 001: batch 128, G 1e-4 / D 3e-4, latent 128, labels 0.9 / 0.1, instance noise 0.1.
+inline constexpr ArchDefaults seed001{128, 1e-4, 3e-4, 128, 0.9f, 0.1f, 0.1f, "pytorch"};
+// DCGAN: batch 32 (measured best at 10 epochs), 2e-4, latent 100, N(0, 0.02) weights.
+inline constexpr ArchDefaults dcgan{32, 2e-4, 2e-4, 100, 1.0f, 0.0f, 0.0f, "dcgan"};
+
+// A string literal as a template argument ("mlp").
+template <std::size_t N>
+struct Text {
+    char text[N];
+    constexpr Text(const char (&s)[N]) { std::copy(s, s + N, text); }
+};
+
+// One registry entry: its --arch name, help line and defaults, G for any latent size, and D.
+template <Text Name, Text Help, const ArchDefaults& Defaults, template <std::size_t> class G, class D>
+struct Entry {
+    static constexpr ArchInfo info{Name.text, Help.text, Defaults};
+    template <std::size_t Z>
+    using generator = G<Z>;
+    using discriminator = D;
+};
+
+// The entries, in the order the help lists them.
+using Registry = std::tuple<
+    Entry<"mlp", "MLP G and D, plain ReLU", seed002, m::MlpGenerator, m::MlpDiscriminator>,
+    Entry<"mlp-bn", "MLP G with BatchNorm + LeakyReLU", seed002, m::MlpGeneratorBN, m::MlpDiscriminator>,
+    Entry<"mlp-bn-relu", "notebook 001: BatchNorm + ReLU G, Dropout D", seed001, m::MlpGeneratorBNRelu,
+          m::MlpDiscriminatorDropout>,
+    Entry<"dcgan", "DCGAN for 28x28 digits", dcgan, m::DcganGenerator, m::DcganDiscriminator>,
+    Entry<"mlp-bn-mbstd", "mlp-bn with a minibatch-stddev feature in D", seed002, m::MlpGeneratorBN,
+          m::MlpDiscriminatorMbstd>,
+    Entry<"dcgan-mbstd", "dcgan with a minibatch-stddev feature in D", dcgan, m::DcganGenerator,
+          m::DcganDiscriminatorMbstd>,
+    Entry<"dcgan-wide", "dcgan with twice G's channels", dcgan, m::DcganGeneratorWide, m::DcganDiscriminator>,
+    Entry<"dcgan-wide-d", "dcgan with twice D's channels", dcgan, m::DcganGenerator, m::DcganDiscriminatorWide>>;
+#if defined(CTNN_GAN_ARCH_COUNT)
+static_assert(std::tuple_size_v<Registry> == CTNN_GAN_ARCH_COUNT,
+              "gan: set CTNN_GAN_ARCH_COUNT in examples/CMakeLists.txt to the number of Registry entries");
+#endif
+
+// The latent sizes compiled in (examples/CMakeLists.txt: CTNN_GAN_LATENTS).
+inline constexpr std::size_t latents[] = {CTNN_GAN_LATENTS};
+
+// Calls f.template operator()<I, Z>() for the entry named `arch` (index I) and latent size Z;
+// throws naming what is unknown (the option and the known values).
+template <class F>
+decltype(auto) with_entry(const std::string& arch, std::size_t latent, F&& f) {
+    const std::size_t index = arch_index(arch), z = latent_index(latent);
+    return [&]<std::size_t... I>(std::index_sequence<I...>) {
+        using R = decltype(f.template operator()<0, latents[0]>());
+        R result{};
+        const bool found = ((index == I / std::size(latents) && z == I % std::size(latents) &&
+                             (result = f.template operator()<I / std::size(latents), latents[I % std::size(latents)]>(),
+                              true)) ||
+                            ...);
+        if (!found) throw std::logic_error("gan: no entry " + arch);
+        return result;
+    }(std::make_index_sequence<std::tuple_size_v<Registry> * std::size(latents)>{});
+}
+
+}  // namespace gan

@@ -1,0 +1,51 @@
+// One (architecture, latent size) of the registry on the CPU: `gan train`'s trainer and the
+// generator loader of `gan generate` / `gan eval`. examples/CMakeLists.txt compiles this file once
+// per registry entry CTNN_GAN_ARCH and latent CTNN_GAN_LATENT (generated units that define both
+// and include it), so each instantiation has a translation unit of its own.
+#include <ctnn/backend/cpu/blas.hpp>
+
+#include "archs.hpp"
+#include "train.hpp"
+
+namespace gan {
+
+// Samples through Gan::generate: a Gan (weights-only G loaded, no moving average) draws them.
+template <class Arch, std::size_t Z>
+class LoadedGenerator final : public Generator {
+    using G = typename Arch::template generator<Z>;
+    using D = typename Arch::discriminator;
+
+  public:
+    explicit LoadedGenerator(const fs::path& checkpoint)
+        : m_gan(std::make_unique<ctnn::Gan<G, D>>(ctnn::Adam{}, ctnn::Adam{})) {
+        load_generator_weights(*m_gan, checkpoint);
+        std::printf("generator %s (%s, latent %zu, %zu parameters) from %s\n", Arch::info.name,
+                    G::fingerprint().c_str(), latent_size(), G::param_count, checkpoint.c_str());
+    }
+    std::size_t latent_size() const override { return G::input_shape::size; }
+    std::size_t rows() const override { return G::output_shape::dims[1]; }
+    std::size_t cols() const override { return G::output_shape::dims[2]; }
+    void generate(const float* z, std::size_t n, float* images, bool batch_stats) override {
+        m_gan->generate(z, n, images, batch_stats ? ctnn::Mode::train : ctnn::Mode::eval);
+    }
+
+  private:
+    std::unique_ptr<ctnn::Gan<G, D>> m_gan;
+};
+
+template <std::size_t I, std::size_t Z>
+int train_cpu(const TrainConfig& config) {
+    using Arch = std::tuple_element_t<I, Registry>;
+    return train<typename Arch::template generator<Z>, typename Arch::discriminator, ctnn::cpu::Blas>(config);
+}
+
+template <std::size_t I, std::size_t Z>
+std::unique_ptr<Generator> load_generator_cpu(const fs::path& checkpoint) {
+    return std::make_unique<LoadedGenerator<std::tuple_element_t<I, Registry>, Z>>(checkpoint);
+}
+
+// This unit's instantiations; train.cpp and generate.cpp call them through the declarations.
+template int train_cpu<CTNN_GAN_ARCH, CTNN_GAN_LATENT>(const TrainConfig&);
+template std::unique_ptr<Generator> load_generator_cpu<CTNN_GAN_ARCH, CTNN_GAN_LATENT>(const fs::path&);
+
+}  // namespace gan
