@@ -30,6 +30,7 @@
 #include "ctnn/losses/softmax_cross_entropy.hpp"
 #include "ctnn/models/lenet5.hpp"
 #include "ctnn/nn/model.hpp"
+#include "ctnn/nn/residual.hpp"
 #include "ctnn/nn/sequential.hpp"
 #include "ctnn/optim/adadelta.hpp"
 #include "ctnn/optim/adagrad.hpp"

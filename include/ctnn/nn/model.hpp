@@ -20,18 +20,6 @@
 
 namespace ctnn {
 
-namespace detail {
-template <class L>
-constexpr auto state_specs() {
-    if constexpr (requires { L::state; })
-        return L::state;
-    else
-        return std::array<ParamSpec, 0>{};
-}
-template <class L>
-inline constexpr std::size_t state_count_v = total_count(state_specs<L>());
-}  // namespace detail
-
 // Where one named tensor of a model lives: "dense1.weight", its offset in the flat buffer.
 struct TensorSlot {
     std::string name;
@@ -253,28 +241,20 @@ private:
         return result;
     }
 
+    // Every parameter (or state) tensor in buffer order, named as detail::append_slot_names does:
+    // "conv1.weight", and inside a block or residual "block1.conv1.weight".
     static std::vector<TensorSlot> slots(bool state) {
         std::vector<TensorSlot> result;
-        std::vector<std::string_view> kinds;
         std::size_t offset = 0;
-        Net::for_each_layer([&]<class L>() {
-            std::size_t ordinal = 1;
-            for (auto kind : kinds) ordinal += kind == L::kind;
-            kinds.push_back(L::kind);
-            const std::string prefix = std::string(L::kind) + std::to_string(ordinal) + ".";
-            auto add = [&](const auto& specs) {
-                for (const ParamSpec& spec : specs) {
-                    result.push_back({prefix + std::string(spec.name),
-                                      std::vector<std::size_t>(spec.dims.begin(), spec.dims.begin() + spec.rank),
-                                      offset, spec.count()});
-                    offset += spec.count();
-                }
-            };
-            if (state)
-                add(detail::state_specs<L>());
-            else
-                add(L::params);
-        });
+        const auto add = [&](std::string name, const ParamSpec& spec) {
+            result.push_back({std::move(name), std::vector<std::size_t>(spec.dims.begin(), spec.dims.begin() + spec.rank),
+                              offset, spec.count()});
+            offset += spec.count();
+        };
+        if (state)
+            detail::append_slot_names<true, typename Net::layers>("", add);
+        else
+            detail::append_slot_names<false, typename Net::layers>("", add);
         return result;
     }
 
