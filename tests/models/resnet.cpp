@@ -1,12 +1,15 @@
 // models/resnet.hpp: ResNet28's shapes and counts, and a short MNIST smoke test: 120 Adam steps
 // of 16 images from the training set lower the loss (mean of the last 20 steps below half that of
 // the first 20) and the network beats chance on 500 test images. A few seconds on one thread.
+// Also: a steady-state training step of ResNet28 (Adadelta) allocates nothing.
 #include <ctnn/ctnn.hpp>
 #include <ctnn/data/data.hpp>
 #include <ctnn/models/resnet.hpp>
 #include <ctnn/train/classifier.hpp>
 
 #include <doctest/doctest.h>
+
+#include "../support/steady_state.hpp"
 
 #include <chrono>
 #include <filesystem>
@@ -53,4 +56,21 @@ TEST_CASE("ResNet28 on real MNIST: 120 steps lower the loss (smoke test)") {
                               << report.accuracy << " on 500 images, " << seconds << " s for " << steps << " steps");
     CHECK(tail < head / 2);
     CHECK(report.accuracy > 0.5);
+}
+
+TEST_CASE("ResNet28: a steady-state training step allocates nothing (full and short batches)") {
+    Classifier<models::ResNet28, SoftmaxCrossEntropy, Adadelta> clf(Adadelta{}, 3);
+    constexpr std::size_t batch = 4;
+    std::vector<float> images(batch * 28 * 28);
+    for (std::size_t i = 0; i < images.size(); ++i) images[i] = float(i % 17) / 17.0f;
+    const std::vector<std::int32_t> labels{1, 7, 3, 0};
+    clf.fit_batch(images.data(), labels.data(), batch);  // sizes every buffer
+    std::size_t count = 0;
+    {
+        testing::HeapCounter counter;
+        clf.fit_batch(images.data(), labels.data(), batch);
+        clf.fit_batch(images.data(), labels.data(), batch - 1);
+        count = counter.count();
+    }
+    CHECK(count == 0);
 }
