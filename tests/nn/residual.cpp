@@ -132,3 +132,30 @@ TEST_CASE("Residual and blocks: a checkpoint carries the nested names and round-
     CHECK(std::equal(model.parameters(), model.parameters() + Net::param_count, loaded.parameters()));
     CHECK(std::equal(model.state(), model.state() + Model<Net, cpu::Blas>::state_count, loaded.state()));
 }
+
+TEST_CASE("Residual and blocks: a Dropout inside a block keeps a named counter that checkpoints carry") {
+    using Inner = Sequential<Input<6>, Dense<6>, Dropout<0.5f>>;
+    using DropNet = Sequential<Input<6>, Dropout<0.2f>, Inner, Residual<Dense<6>, Dropout<0.3f>>, Dense<2>>;
+    using M = Model<DropNet, cpu::Blas>;
+    CHECK(M::counter_names() ==
+          std::vector<std::string>{"dropout1.counter", "block1.dropout1.counter", "residual1.dropout1.counter"});
+    M model(5);
+    std::vector<float> x(12, 0.5f);
+    for (int i = 0; i < 3; ++i) model.forward(x.data(), 2);  // three masks each
+    CHECK(model.counters() == std::vector<std::uint64_t>{3, 3, 3});
+    const std::uint64_t values[] = {7, 8, 9};
+    model.set_counters(values);
+    CHECK(model.counters() == std::vector<std::uint64_t>{7, 8, 9});
+
+    const auto path = std::filesystem::temp_directory_path() /
+                      ("ctnn-residual-counters-" + std::to_string(::getpid()) + ".safetensors");
+    io::save_checkpoint(path, model, {.epoch = 0, .step = 0, .extra = {}});
+    M loaded(5);  // the same seed, as a resumed trainer has; its counters start at 0
+    io::load_checkpoint(path, loaded);
+    CHECK(loaded.counters() == std::vector<std::uint64_t>{7, 8, 9});
+    // The same masks from here on: equal outputs (Dropout draws from the seed and the counter).
+    const float* a = model.forward(x.data(), 2);
+    const std::vector<float> out(a, a + 4);
+    const float* b = loaded.forward(x.data(), 2);
+    CHECK(std::equal(out.begin(), out.end(), b));
+}

@@ -10,7 +10,9 @@
 #include <array>
 #include <cstdint>
 #include <string>
+#include <concepts>
 #include <tuple>
+#include <type_traits>
 #include <utility>
 
 #include "ctnn/core/concepts.hpp"
@@ -97,6 +99,31 @@ constexpr void for_each_index_reversed(F&& f) {
     }(std::make_index_sequence<N>{});
 }
 
+// An impl with one integer counter (Dropout's mask count), which Model names "<prefix>counter".
+template <class Impl>
+concept HasCounter = requires(Impl& impl) {
+    { impl.counter() } -> std::convertible_to<std::uint64_t>;
+    impl.set_counter(std::uint64_t{0});
+};
+// An impl holding layers with counters (a block, a residual): it visits them with their names.
+template <class Impl>
+concept HasNestedCounters = requires { Impl::nested_counters; };
+
+// The tensor-name prefixes of a tuple of bound layers at one level: "conv1.", "dropout1.", ...
+template <class Tuple>
+std::array<std::string, std::tuple_size_v<Tuple>> level_prefixes(const std::string& prefix) {
+    std::array<std::string, std::tuple_size_v<Tuple>> result;
+    std::array<std::string_view, std::tuple_size_v<Tuple>> kinds{};
+    for_each_index<std::tuple_size_v<Tuple>>([&]<std::size_t I>() {
+        using L = std::tuple_element_t<I, Tuple>;
+        std::size_t ordinal = 1;
+        for (std::size_t k = 0; k < I; ++k) ordinal += kinds[k] == L::kind;
+        kinds[I] = L::kind;
+        result[I] = prefix + std::string(L::kind) + std::to_string(ordinal) + ".";
+    });
+    return result;
+}
+
 template <class Tuple, Backend B>
 struct impl_tuple;
 template <class... Ls, Backend B>
@@ -134,6 +161,34 @@ class ChainImpl {
         for_each_index<depth>([&]<std::size_t I>() {
             auto& layer = std::get<I>(m_layers);
             if constexpr (requires { layer.set_seed(seed); }) layer.set_seed(seed * 0x9E3779B97F4A7C15ull + I + 1);
+        });
+    }
+
+    // Counters of inner layers (Dropout), named under `prefix`: f(name, impl) for each, in order;
+    // names(prefix, f) gives the names alone (f(name)).
+    static constexpr bool nested_counters = true;
+    // Self is ChainImpl or const ChainImpl (f then sees const impls).
+    template <class Self, class F>
+    static void visit_counters(Self& self, const std::string& prefix, F&& f) {
+        const auto prefixes = level_prefixes<Layers>(prefix);
+        for_each_index<depth>([&]<std::size_t I>() {
+            auto& layer = std::get<I>(self.m_layers);
+            using Impl = std::remove_cvref_t<decltype(layer)>;
+            if constexpr (HasNestedCounters<Impl>)
+                Impl::visit_counters(layer, prefixes[I], f);
+            else if constexpr (HasCounter<Impl>)
+                f(prefixes[I] + "counter", layer);
+        });
+    }
+    template <class F>
+    static void counter_names(const std::string& prefix, F&& f) {
+        const auto prefixes = level_prefixes<Layers>(prefix);
+        for_each_index<depth>([&]<std::size_t I>() {
+            using Impl = std::tuple_element_t<I, typename impl_tuple<Layers, B>::type>;
+            if constexpr (HasNestedCounters<Impl>)
+                Impl::counter_names(prefixes[I], f);
+            else if constexpr (HasCounter<Impl>)
+                f(prefixes[I] + "counter");
         });
     }
 

@@ -179,23 +179,23 @@ public:
         std::vector<std::string> names;
         const auto prefixes = layer_prefixes();
         for_each_index([&]<std::size_t I>() {
-            if constexpr (has_counter<I>) names.push_back(prefixes[I] + "counter");
+            using Impl = typename Net::template layer<I>::template impl<B>;
+            if constexpr (detail::HasNestedCounters<Impl>)
+                Impl::counter_names(prefixes[I], [&](std::string name) { names.push_back(std::move(name)); });
+            else if constexpr (has_counter<I>)
+                names.push_back(prefixes[I] + "counter");
         });
         return names;
     }
     std::vector<std::uint64_t> counters() const {
         std::vector<std::uint64_t> values;
-        for_each_index([&]<std::size_t I>() {
-            if constexpr (has_counter<I>) values.push_back(std::get<I>(m_layers).counter());
-        });
+        visit_all_counters(*this, [&](const std::string&, const auto& impl) { values.push_back(impl.counter()); });
         return values;
     }
     // Sets every counter, in counter_names() order; `values` must hold exactly that many.
     void set_counters(std::span<const std::uint64_t> values) {
         std::size_t k = 0;
-        for_each_index([&]<std::size_t I>() {
-            if constexpr (has_counter<I>) std::get<I>(m_layers).set_counter(values[k++]);
-        });
+        visit_all_counters(*this, [&](const std::string&, auto& impl) { impl.set_counter(values[k++]); });
     }
 
 private:
@@ -227,6 +227,21 @@ private:
         { impl.counter() } -> std::convertible_to<std::uint64_t>;
         impl.set_counter(std::uint64_t{0});
     };
+
+    // f(name, impl) for every layer impl with a counter, blocks' inner ones included, in order.
+    // Self is Model or const Model.
+    template <class Self, class F>
+    static void visit_all_counters(Self& self, F&& f) {
+        const auto prefixes = layer_prefixes();
+        for_each_index([&]<std::size_t I>() {
+            auto& impl = std::get<I>(self.m_layers);
+            using Impl = std::remove_cvref_t<decltype(impl)>;
+            if constexpr (detail::HasNestedCounters<Impl>)
+                Impl::visit_counters(impl, prefixes[I], f);
+            else if constexpr (has_counter<I>)
+                f(prefixes[I] + "counter", impl);
+        });
+    }
 
     // "dense1.", "relu1.", "dense2.", ...: the name prefix of each layer, as slots() numbers them.
     static std::vector<std::string> layer_prefixes() {

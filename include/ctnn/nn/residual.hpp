@@ -98,6 +98,19 @@ class ResidualImpl {
         if constexpr (has_projection) m_shortcut.set_seed(~seed);
     }
 
+    // Counters of f's layers and then of the projection's (named as Model names their tensors).
+    static constexpr bool nested_counters = true;
+    template <class Self, class F>
+    static void visit_counters(Self& self, const std::string& prefix, F&& f) {
+        Branch::template impl<B>::visit_counters(self.m_f, prefix, f);
+        if constexpr (has_projection) ProjectionImpl::visit_counters(self.m_shortcut, prefix + shortcut_prefix(), f);
+    }
+    template <class F>
+    static void counter_names(const std::string& prefix, F&& f) {
+        Branch::template impl<B>::counter_names(prefix, f);
+        if constexpr (has_projection) ProjectionImpl::counter_names(prefix + shortcut_prefix(), f);
+    }
+
     // f(x) is kept in m_branch_out (f's last layer reads its own output in backward), then
     // out = f(x) + shortcut(x).
     void forward(const T* in, T* out, std::size_t batch, Mode mode) {
@@ -126,6 +139,9 @@ class ResidualImpl {
   private:
     static constexpr bool has_projection = !std::is_void_v<Projection>;
     using ProjectionImpl = typename projection_impl<Projection, B>::type;
+
+    // "shortcut<k>.": the projection's ordinal among f's layers of kind "shortcut" (none: 1).
+    static std::string shortcut_prefix() { return "shortcut1."; }
 
     void reserve(std::size_t batch) {
         if (batch <= m_capacity) return;
