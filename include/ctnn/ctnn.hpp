@@ -29,6 +29,7 @@
 #include "ctnn/losses/softmax_cross_entropy.hpp"
 #include "ctnn/models/lenet5.hpp"
 #include "ctnn/nn/model.hpp"
+#include "ctnn/nn/residual.hpp"
 #include "ctnn/nn/sequential.hpp"
 #include "ctnn/nn/summary.hpp"
 #include "ctnn/optim/adadelta.hpp"

@@ -278,6 +278,16 @@ void padding(std::size_t batch, std::uint64_t seed) {
 // ---------------------------------------------------------------- resampling
 
 template <class B>
+void add_to(std::size_t n, std::uint64_t seed) {
+    const auto x = random_values(n, seed), y0 = random_values(n, seed + 1);
+    auto dx = On<B>::upload(x), dy = On<B>::upload(y0);
+    Host y(n);
+    for (std::size_t i = 0; i < n; ++i) y[i] = double(y0[i]) + x[i];
+    B::add_to(dx.data(), dy.data(), n);
+    check_close<B>("add_to", dy.data(), y, 1e-6);
+}
+
+template <class B>
 void global_avg_pool(std::size_t rows, std::size_t spatial, std::uint64_t seed) {
     const auto x = random_values(rows * spatial, seed), dout = random_values(rows, seed + 1);
     auto dx = On<B>::upload(x), ddout = On<B>::upload(dout);
@@ -491,9 +501,10 @@ void spectral_norm(std::uint64_t seed) {
         ::ctnn::testing::conformance::padding<B, ::ctnn::PadGeometry{2, 5, 6, 2}>(3, 40);                \
         ::ctnn::testing::conformance::padding<B, ::ctnn::PadGeometry{1, 28, 28, 2}>(2, 41);              \
     }                                                                                                    \
-    TEST_CASE("layer ops conformance (" NAME "): global average pooling and nearest upsampling") {       \
+    TEST_CASE("layer ops conformance (" NAME "): add_to, global average pooling, nearest upsampling") { \
         GUARD;                                                                                           \
         namespace c = ::ctnn::testing::conformance;                                                      \
+        c::add_to<B>(70001, 69);                                                                         \
         c::global_avg_pool<B>(12, 49, 70);                                                               \
         c::global_avg_pool<B>(5, 1, 71);                                                                 \
         c::upsample<B, ::ctnn::UpsampleGeometry{3, 4, 5, 2}>(2, 72);                                     \

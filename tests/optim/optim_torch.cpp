@@ -1,9 +1,10 @@
 // RMSprop, Adagrad and Adadelta against torch.optim (tests/fixtures/optim/optim_reference.hpp):
 // four steps on seven parameters, the parameters and every state tensor compared after each step
 // (float64 backend: to 1e-12; float backend: to 1e-5 relative). Also: they serve Classifier and
-// OneOf, and their state round-trips through a checkpoint.
+// OneOf and Gan (RMSprop is WGAN's optimizer), and their state round-trips through a checkpoint.
 #include <ctnn/ctnn.hpp>
 #include <ctnn/io/checkpoint.hpp>
+#include <ctnn/train/gan.hpp>
 
 #include <doctest/doctest.h>
 
@@ -202,4 +203,19 @@ TEST_CASE("RMSprop (centered, momentum), Adagrad and Adadelta state round-trips 
     round_trip(RMSprop{.momentum = 0.9f, .centered = true}, 3);
     round_trip(Adagrad{.initial_accumulator_value = 0.1f}, 1);
     round_trip(Adadelta{}, 2);
+}
+
+TEST_CASE("Gan takes RMSprop, Adagrad and Adadelta for either network") {
+    using G = Sequential<Input<4>, Dense<8>, ReLU, Dense<16>, Reshape<1, 4, 4>, Tanh>;
+    using D = Sequential<Input<1, 4, 4>, Flatten, Dense<8>, LeakyReLU<0.2f>, Dense<1>>;
+    Gan<G, D, Wasserstein, RMSprop, RMSprop> wgan(RMSprop{.lr = 5e-4f}, RMSprop{.lr = 5e-4f}, 2);
+    Gan<G, D, BCEWithLogits, Adadelta, Adagrad> mixed(Adadelta{}, Adagrad{.lr = 0.05f}, 2);
+    std::vector<float> images(8 * 16);
+    for (std::size_t i = 0; i < images.size(); ++i) images[i] = float(i % 5) / 5.0f - 0.4f;
+    for (int i = 0; i < 3; ++i) {
+        const auto a = wgan.fit_batch(images.data(), 8), b = mixed.fit_batch(images.data(), 8);
+        CHECK(std::isfinite(a.d_loss));
+        CHECK(std::isfinite(b.d_loss));
+        CHECK(std::isfinite(b.g_loss));
+    }
 }

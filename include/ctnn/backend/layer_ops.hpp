@@ -138,6 +138,8 @@ struct LayerOps {
                                     bodies::BatchNormBackwardEvalRow<T, G>{dout, dinp, stats});
     }
 
+    static void add_to(const T* x, T* y, std::size_t n) { Self::for_each(n, bodies::AddTo<T>{x, y}); }
+
     // ------------------------------------------------------------ resampling
     static void global_avg_pool_forward(const T* in, T* out, std::size_t rows, std::size_t spatial) {
         for_each_weighted<Self>(rows, spatial, bodies::MeanRow<T>{in, out, spatial});

@@ -1,5 +1,5 @@
 // The per-element bodies of the resampling ops (core/layer_ops.hpp): GlobalAvgPool's mean of each
-// (n, c) plane and its spread back, nearest Upsample's copy and its block sum. CTNN_HD functors,
+// (n, c) plane and its spread back, nearest Upsample's copy and its block sum; Residual's add_to. CTNN_HD functors,
 // run by backend/layer_ops.hpp through a backend's for_each (one body per row or element).
 // N batch, C channels, H, W the input plane, F the upsampling factor, S = H * W.
 #pragma once
@@ -10,6 +10,14 @@
 #include "ctnn/core/layer_ops.hpp"
 
 namespace ctnn::bodies {
+
+// y[i] += x[i]: a residual block's sum (the shortcut onto f(x)) and its gradient.
+template <class T>
+struct AddTo {
+    const T* x;
+    T* y;
+    CTNN_HD void operator()(std::size_t i) const { y[i] += x[i]; }
+};
 
 // out[r] = mean of in's row r of `spatial` values (r = n C + c).
 template <class T>

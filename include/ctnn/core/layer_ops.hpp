@@ -151,6 +151,8 @@ concept BackendLayerOps = requires(typename B::value_type* y, const typename B::
     // Zero padding (in, out, batch), and its adjoint, the crop (dout, dinp, batch).
     B::template pad2d<PadGeometry{}>(x, y, n);
     B::template unpad2d<PadGeometry{}>(x, y, n);
+    // y[i] += x[i] over n elements: a residual block's shortcut added to f(x), or its gradient (x, y, n).
+    B::add_to(x, y, n);
     // GlobalAvgPool: out[r] = the mean of row r's `spatial` values (in, out, rows, spatial); backward
     // overwrites dinp with dout[r] / spatial (dout, dinp, rows, spatial).
     B::global_avg_pool_forward(x, y, n, n);

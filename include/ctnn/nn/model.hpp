@@ -23,18 +23,6 @@
 
 namespace ctnn {
 
-namespace detail {
-template <class L>
-constexpr auto state_specs() {
-    if constexpr (requires { L::state; })
-        return L::state;
-    else
-        return std::array<ParamSpec, 0>{};
-}
-template <class L>
-inline constexpr std::size_t state_count_v = total_count(state_specs<L>());
-}  // namespace detail
-
 // Where one named tensor of a model lives: "dense1.weight", its offset in the flat buffer.
 struct TensorSlot {
     std::string name;
@@ -215,23 +203,23 @@ public:
         std::vector<std::string> names;
         const auto prefixes = layer_prefixes();
         for_each_index([&]<std::size_t I>() {
-            if constexpr (has_counter<I>) names.push_back(prefixes[I] + "counter");
+            using Impl = typename Net::template layer<I>::template impl<B>;
+            if constexpr (detail::HasNestedCounters<Impl>)
+                Impl::counter_names(prefixes[I], [&](std::string name) { names.push_back(std::move(name)); });
+            else if constexpr (has_counter<I>)
+                names.push_back(prefixes[I] + "counter");
         });
         return names;
     }
     std::vector<std::uint64_t> counters() const {
         std::vector<std::uint64_t> values;
-        for_each_index([&]<std::size_t I>() {
-            if constexpr (has_counter<I>) values.push_back(std::get<I>(m_layers).counter());
-        });
+        visit_all_counters(*this, [&](const std::string&, const auto& impl) { values.push_back(impl.counter()); });
         return values;
     }
     // Sets every counter, in counter_names() order; `values` must hold exactly that many.
     void set_counters(std::span<const std::uint64_t> values) {
         std::size_t k = 0;
-        for_each_index([&]<std::size_t I>() {
-            if constexpr (has_counter<I>) std::get<I>(m_layers).set_counter(values[k++]);
-        });
+        visit_all_counters(*this, [&](const std::string&, auto& impl) { impl.set_counter(values[k++]); });
     }
 
 private:
@@ -275,6 +263,21 @@ private:
         impl.set_counter(std::uint64_t{0});
     };
 
+    // f(name, impl) for every layer impl with a counter, blocks' inner ones included, in order.
+    // Self is Model or const Model.
+    template <class Self, class F>
+    static void visit_all_counters(Self& self, F&& f) {
+        const auto prefixes = layer_prefixes();
+        for_each_index([&]<std::size_t I>() {
+            auto& impl = std::get<I>(self.m_layers);
+            using Impl = std::remove_cvref_t<decltype(impl)>;
+            if constexpr (detail::HasNestedCounters<Impl>)
+                Impl::visit_counters(impl, prefixes[I], f);
+            else if constexpr (has_counter<I>)
+                f(prefixes[I] + "counter", impl);
+        });
+    }
+
     // "dense1.", "relu1.", "dense2.", ...: the name prefix of each layer, as slots() numbers them.
     static std::vector<std::string> layer_prefixes() {
         std::vector<std::string> result;
@@ -288,28 +291,20 @@ private:
         return result;
     }
 
+    // Every parameter (or state) tensor in buffer order, named as detail::append_slot_names does:
+    // "conv1.weight", and inside a block or residual "block1.conv1.weight".
     static std::vector<TensorSlot> slots(bool state) {
         std::vector<TensorSlot> result;
-        std::vector<std::string_view> kinds;
         std::size_t offset = 0;
-        Net::for_each_layer([&]<class L>() {
-            std::size_t ordinal = 1;
-            for (auto kind : kinds) ordinal += kind == L::kind;
-            kinds.push_back(L::kind);
-            const std::string prefix = std::string(L::kind) + std::to_string(ordinal) + ".";
-            auto add = [&](const auto& specs) {
-                for (const ParamSpec& spec : specs) {
-                    result.push_back({prefix + std::string(spec.name),
-                                      std::vector<std::size_t>(spec.dims.begin(), spec.dims.begin() + spec.rank),
-                                      offset, spec.count()});
-                    offset += spec.count();
-                }
-            };
-            if (state)
-                add(detail::state_specs<L>());
-            else
-                add(L::params);
-        });
+        const auto add = [&](std::string name, const ParamSpec& spec) {
+            result.push_back({std::move(name), std::vector<std::size_t>(spec.dims.begin(), spec.dims.begin() + spec.rank),
+                              offset, spec.count()});
+            offset += spec.count();
+        };
+        if (state)
+            detail::append_slot_names<true, typename Net::layers>("", add);
+        else
+            detail::append_slot_names<false, typename Net::layers>("", add);
         return result;
     }
 

@@ -2,6 +2,9 @@
 // the previous layer's output shape at compile time, so output_shape, param_count and flops
 // (forward multiply-adds per sample) are constants, and an impossible composition fails to
 // compile at the layer that owns the rule. No storage, no backend: see Model for that.
+// A Sequential is also a layer (a named block: using Block = Sequential<Input<16, 14, 14>, ...>),
+// usable as an element of another Sequential where the shape reaching it is its Input's; its
+// tensors are named under "block<k>." (checkpoints: "block1.conv1.weight").
 #pragma once
 
 #include <cctype>
@@ -14,33 +17,18 @@
 #include <type_traits>
 
 #include "ctnn/core/concepts.hpp"
+#include "ctnn/nn/chain.hpp"
 
 namespace ctnn {
 
 namespace detail {
-
-// Binds element Index (a layer spec L) to input shape In. Appears in the compiler's
-// "required from" notes, so a failing layer is named with its position in the Sequential.
-template <std::size_t Index, class L, class In>
-struct sequential_layer {
-    static_assert(requires { typename L::template bind<In>; },
-                  "Sequential: this element is not a layer (a layer spec has a member template bind<Shape>)");
-    using type = typename L::template bind<In>;
-    static_assert(BoundLayer<type>, "Sequential: this layer does not satisfy the ctnn::BoundLayer contract");
-};
-
-template <std::size_t Index, class In, class... Ls>
-struct bind_chain {
-    using type = std::tuple<>;
-    using out_shape = In;
-};
-
-template <std::size_t Index, class In, class L, class... Rest>
-struct bind_chain<Index, In, L, Rest...> {
-    using bound = typename sequential_layer<Index, L, In>::type;
-    using rest = bind_chain<Index + 1, typename bound::out_shape, Rest...>;
-    using type = decltype(std::tuple_cat(std::declval<std::tuple<bound>>(), std::declval<typename rest::type>()));
-    using out_shape = typename rest::out_shape;
+// Named in the diagnostics when a block's Input differs from the shape reaching it: the
+// instantiation shows both shapes (Reaching, then the block's Input).
+template <class Reaching, class BlockInput>
+struct block_input_mismatch {
+    static_assert(std::is_same_v<Reaching, BlockInput>,
+                  "Sequential used as a block: its Input<...> must equal the shape reaching it");
+    static constexpr bool value = true;
 };
 
 // T spelled as the compiler spells it (GCC's and Clang's __PRETTY_FUNCTION__), ctnn:: dropped:
@@ -81,14 +69,6 @@ std::string spelled_type() {
     return out;
 }
 
-template <class Tuple>
-struct chain_totals;
-template <class... Bound>
-struct chain_totals<std::tuple<Bound...>> {
-    static constexpr std::size_t param_count = (std::size_t{0} + ... + Bound::param_count);
-    static constexpr std::size_t flops = (std::size_t{0} + ... + Bound::flops);
-};
-
 }  // namespace detail
 
 template <class... Elements>
@@ -108,6 +88,14 @@ struct Sequential<Input<InputDims...>, Ls...> {
 
     template <std::size_t I>
     using layer = std::tuple_element_t<I, layers>;
+
+    // As an element of another Sequential: a block bound to the shape reaching it.
+    static constexpr std::string_view kind = "block";
+    static std::string name() { return "Block<" + detail::Chain<Sequential, input_shape, Ls...>::inner_names() + ">"; }
+    template <class In>
+    struct bind : detail::Chain<Sequential, input_shape, Ls...> {
+        static_assert(detail::block_input_mismatch<In, input_shape>::value);
+    };
 
     // A readable description of the architecture; checkpoints store it to refuse a mismatch.
     static std::string fingerprint() {

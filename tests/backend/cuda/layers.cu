@@ -112,6 +112,23 @@ TEST_CASE("cuda layers: BatchNorm (flat and per channel) and Dropout (the same m
     compare_layer<Dropout<0.5f>, Shape<2, 7, 7>>(8, 0);
 }
 
+TEST_CASE("cuda layers: GlobalAvgPool, Upsample, GroupNorm, LayerNorm") {
+    CTNN_REQUIRE_GPU();
+    compare_layer<GlobalAvgPool, Shape<6, 7, 7>>(5, 1e-5);
+    compare_layer<Upsample<2>, Shape<3, 5, 4>>(4, 1e-5);
+    compare_layer<GroupNorm<2>, Shape<8, 5, 5>>(4, 1e-4);
+    compare_layer<GroupNorm<3>, Shape<12>>(4, 1e-4);
+    compare_layer<LayerNorm<>, Shape<3, 6, 6>>(4, 1e-4);
+}
+
+TEST_CASE("cuda layers: Residual blocks (identity and projection) and a nested Sequential block") {
+    CTNN_REQUIRE_GPU();
+    compare_layer<Residual<Conv<4, 3, 1, 1>, BatchNorm<>, ReLU, Conv<4, 3, 1, 1>>, Shape<4, 8, 8>>(4, 2e-4);
+    compare_layer<Residual<Shortcut<Conv<8, 1, 2>, BatchNorm<>>, Conv<8, 3, 2, 1>, BatchNorm<>, ReLU>, Shape<4, 8, 8>>(4, 2e-4);
+    using Block = Sequential<Input<3, 6, 6>, Conv<3, 3, 1, 1>, Tanh>;
+    compare_layer<Block, Shape<3, 6, 6>>(4, 2e-4);
+}
+
 TEST_CASE("cuda layers: a network of every layer kind") {
     CTNN_REQUIRE_GPU();
     using Net = Sequential<Input<2, 12, 12>, Pad<1>, Conv<4, 3>, BatchNorm<>, LeakyReLU<>, MaxPool<2>,
@@ -202,4 +219,12 @@ TEST_CASE("cuda optimizers: SGD (plain, momentum, Nesterov, weight decay), Adam,
     compare_optimizer(SGD{.lr = 0.05f, .momentum = 0.9f, .nesterov = true});
     compare_optimizer(Adam{.lr = 1e-2f, .weight_decay = 1e-4f});
     compare_optimizer(AdamW{.lr = 1e-2f});
+}
+
+TEST_CASE("cuda optimizers: RMSprop (plain, centered with momentum), Adagrad, Adadelta") {
+    CTNN_REQUIRE_GPU();
+    compare_optimizer(RMSprop{.lr = 1e-2f});
+    compare_optimizer(RMSprop{.lr = 1e-2f, .weight_decay = 1e-3f, .momentum = 0.9f, .centered = true});
+    compare_optimizer(Adagrad{.lr = 0.1f, .lr_decay = 0.01f, .initial_accumulator_value = 0.1f});
+    compare_optimizer(Adadelta{.weight_decay = 1e-3f});
 }
