@@ -25,6 +25,8 @@ struct Config {
     std::size_t validation = 5000;    // images held out of the 60k training set
     std::size_t train_limit = 0;      // 0: all; else train on the first N (quick runs)
     bool eval_only = false;
+    std::string export_path;              // --export: write the --resume network as a C++17 header
+    std::string export_name = "lenet5";   // its namespace
     std::string non_finite = "stop";  // stop | skip: what a NaN/Inf loss or gradient does
     std::uint64_t raise_signal_at_step = 0;  // tests: raise SIGINT after this many steps (0: never)
 
@@ -40,10 +42,14 @@ struct Config {
         v("validation", c.validation, Resume::warn);
         v("train_limit", c.train_limit, Resume::warn);
         v("eval_only", c.eval_only, Resume::ignore);
+        v("export", c.export_path, Resume::ignore);
+        v("export_name", c.export_name, Resume::ignore);
         v("non_finite", c.non_finite, Resume::warn);
     }
 };
 
+// --export: the --resume checkpoint's network as one header (export.cpp); returns the exit status.
+int export_header(const Config& config);
 // Trains (or with --eval-only evaluates) the network on the CPU; returns the exit status.
 int run_cpu_relu(const Config& config);
 int run_cpu_classic(const Config& config);

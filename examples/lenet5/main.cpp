@@ -53,6 +53,9 @@ int main(int argc, char** argv) {
     app.add_flag("--eval-only", config.eval_only,
                  "evaluate the --resume checkpoint on the test set into --out/eval.json; no training, and no "
                  "other file is touched");
+    app.add_option("--export", config.export_path,
+                   "write the --resume checkpoint's network as one self-contained C++17 header (no training)");
+    app.add_option("--export-name", config.export_name, "the exported header's namespace (a C++ identifier)");
     app.add_option("--non-finite", config.non_finite, "on a NaN/Inf loss or gradient: stop (exit 1) | skip the step")
         ->check(CLI::IsMember({"stop", "skip"}));
     app.add_option("--raise-signal-at-step", config.raise_signal_at_step, "")  // tests only: hidden
@@ -63,7 +66,12 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "error: --eval-only needs --resume FILE\n");
         return 2;
     }
+    if (!config.export_path.empty() && config.common.resume.empty()) {
+        std::fprintf(stderr, "error: --export needs --resume FILE\n");
+        return 2;
+    }
     try {
+        if (!config.export_path.empty()) return lenet5::export_header(config);
         ctnn::set_num_threads(config.common.threads);
         config.common.threads = ctnn::get_num_threads();  // recorded as the count used
         return examples::run_on_device(config, config.common.device, run_cpu, CTNN_EXAMPLES_CUDA_ENTRY(train_cuda));
