@@ -17,6 +17,7 @@
 #include <ctnn/models/gan.hpp>
 
 #include "config.hpp"
+#include "gan_build.hpp"  // CTNN_GAN_ARCH_COUNT, CTNN_GAN_LATENTS (examples/CMakeLists.txt)
 
 namespace gan {
 
@@ -58,10 +59,8 @@ using Registry = std::tuple<
           m::DcganDiscriminatorMbstd>,
     Entry<"dcgan-wide", "dcgan with twice G's channels", dcgan, m::DcganGeneratorWide, m::DcganDiscriminator>,
     Entry<"dcgan-wide-d", "dcgan with twice D's channels", dcgan, m::DcganGenerator, m::DcganDiscriminatorWide>>;
-#if defined(CTNN_GAN_ARCH_COUNT)
 static_assert(std::tuple_size_v<Registry> == CTNN_GAN_ARCH_COUNT,
               "gan: set CTNN_GAN_ARCH_COUNT in examples/CMakeLists.txt to the number of Registry entries");
-#endif
 
 // The latent sizes compiled in (examples/CMakeLists.txt: CTNN_GAN_LATENTS).
 inline constexpr std::size_t latents[] = {CTNN_GAN_LATENTS};

@@ -26,6 +26,12 @@
 
 namespace gan {
 
+// What summary.json says about a network: its fingerprint, parameters and multiply-adds.
+template <class N>
+nlohmann::json network_json() {
+    return {{"architecture", N::fingerprint()}, {"param_count", N::param_count}, {"flops", N::flops}};
+}
+
 template <class G, class D, class B>
 int train(const TrainConfig& config) {
     using namespace ctnn;
@@ -94,11 +100,8 @@ int train(const TrainConfig& config) {
     }
     write_samples(out / "samples.png");
     write_curves(out, history, config);
-    const auto network = []<class N>() {
-        return nlohmann::json{{"architecture", N::fingerprint()}, {"param_count", N::param_count}, {"flops", N::flops}};
-    };
     write_summary(out, config, history, epoch_seconds, gan->epoch(), gan->skipped_steps(),
-                  network.template operator()<G>(), network.template operator()<D>(), gan->has_generator_ema());
+                  network_json<G>(), network_json<D>(), gan->has_generator_ema());
     return 0;
 }
 
