@@ -58,7 +58,9 @@ using Registry = std::tuple<
     Entry<"dcgan-mbstd", "dcgan with a minibatch-stddev feature in D", dcgan, m::DcganGenerator,
           m::DcganDiscriminatorMbstd>,
     Entry<"dcgan-wide", "dcgan with twice G's channels", dcgan, m::DcganGeneratorWide, m::DcganDiscriminator>,
-    Entry<"dcgan-wide-d", "dcgan with twice D's channels", dcgan, m::DcganGenerator, m::DcganDiscriminatorWide>>;
+    Entry<"dcgan-wide-d", "dcgan with twice D's channels", dcgan, m::DcganGenerator, m::DcganDiscriminatorWide>,
+    Entry<"dcgan-sn", "dcgan with SpectralNorm on every D layer and no BatchNorm in D", dcgan, m::DcganGenerator,
+          m::DcganDiscriminatorSn>>;
 static_assert(std::tuple_size_v<Registry> == CTNN_GAN_ARCH_COUNT,
               "gan: set CTNN_GAN_ARCH_COUNT in examples/CMakeLists.txt to the number of Registry entries");
 

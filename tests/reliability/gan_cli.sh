@@ -31,7 +31,7 @@ train() {
 
 case "$case_name" in
 unknown_arch)
-    expect_failure "--arch: nope not in \{mlp,mlp-bn,mlp-bn-relu,dcgan,mlp-bn-mbstd,dcgan-mbstd,dcgan-wide,dcgan-wide-d\}" train --arch nope --out "$work/out" ;;
+    expect_failure "--arch: nope not in \{mlp,mlp-bn,mlp-bn-relu,dcgan,mlp-bn-mbstd,dcgan-mbstd,dcgan-wide,dcgan-wide-d,dcgan-sn\}" train --arch nope --out "$work/out" ;;
 ema_out_of_range)
     expect_failure "--ema: Value 1 not in range" train --ema 1 --out "$work/out" ;;
 data_missing)
@@ -94,19 +94,20 @@ resume_exact)
     echo "ok: 2 epochs == 1 epoch + resume + 1 epoch, bitwise (G, D, moving average)" ;;
 variant_archs)
     write_mnist "$work/mnist" 64 20
-    for arch in mlp-bn-mbstd dcgan-mbstd dcgan-wide dcgan-wide-d; do
+    for arch in mlp-bn-mbstd dcgan-mbstd dcgan-wide dcgan-wide-d dcgan-sn; do
         train --arch "$arch" --epochs 1 --out "$work/$arch"
         case $arch in
         *-mbstd) layer="MinibatchStddev<4" ;;
         dcgan-wide) layer="Reshape(256, 7, 7)" ;;
         dcgan-wide-d) layer="Conv<256, 4x4" ;;
+        dcgan-sn) layer="SpectralNorm<Conv<64, 4x4" ;;
         esac
         grep -q "$layer" "$work/train.txt" || fail "$arch: the summary shows no $layer layer"
         grep -q '"arch": "'"$arch"'"' "$work/$arch/summary.json" || fail "$arch: summary.json does not record the arch"
         "$gan" generate --checkpoint "$work/$arch/generator.safetensors" --count 4 --out "$work/$arch.png" ||
             fail "$arch: generate failed"
     done
-    echo "ok: mlp-bn-mbstd, dcgan-mbstd, dcgan-wide and dcgan-wide-d train and generate" ;;
+    echo "ok: mlp-bn-mbstd, dcgan-mbstd, dcgan-wide, dcgan-wide-d and dcgan-sn train and generate" ;;
 count_too_large)  # issue 15 #1: sizes from user input are bounded before anything is allocated
     : >"$work/g.safetensors"
     expect_failure "--count: '4611686018427387904' is out of range \\[1, 1048576\\]" \
