@@ -160,11 +160,7 @@ class Gan : detail::GanShapes<typename G::output_shape, typename D::input_shape,
                            std::size_t global_n = 0)
         requires conditional
     {
-        for (std::size_t i = 0; i < n; ++i)
-            if (labels[i] < 0 || static_cast<std::size_t>(labels[i]) >= Classes)
-                throw std::invalid_argument("ConditionalGan: sample " + std::to_string(i) + " of the batch has label " +
-                                            std::to_string(labels[i]) + ", outside the " + std::to_string(Classes) +
-                                            " classes (0 to " + std::to_string(Classes - 1) + ")");
+        check_labels(labels, n, "ConditionalGan: sample ", " of the batch");
         return iterate(images, labels, n, global_n);
     }
 
@@ -254,7 +250,8 @@ class Gan : detail::GanShapes<typename G::output_shape, typename D::input_shape,
     // optimizer states, step, set_epoch_progress), finishes the epoch as if never stopped.
     GanEpochStats fit_epoch(const data::Dataset& train, std::size_t batch_size,
                             const GanProgressCallback& progress = {}) {
-        if constexpr (conditional) check_labels(train);
+        if constexpr (conditional)
+            check_labels(train.labels.data(), train.size(), "ConditionalGan: image ", " of the training set");
         if (train.sample_size() != image_size)
             throw std::invalid_argument("Gan: images hold " + std::to_string(train.sample_size()) +
                                         " values but the discriminator's input " +
@@ -355,11 +352,7 @@ class Gan : detail::GanShapes<typename G::output_shape, typename D::input_shape,
     void generate(const T* z, const std::int32_t* labels, std::size_t n, T* images, Mode mode = Mode::eval)
         requires conditional
     {
-        for (std::size_t i = 0; i < n; ++i)
-            if (labels[i] < 0 || static_cast<std::size_t>(labels[i]) >= Classes)
-                throw std::invalid_argument("ConditionalGan::generate: label " + std::to_string(labels[i]) +
-                                            " of image " + std::to_string(i) + " is outside the " +
-                                            std::to_string(Classes) + " classes");
+        check_labels(labels, n, "ConditionalGan::generate: image ", "");
         sample(z, labels, n, images, mode);
     }
 
@@ -445,12 +438,13 @@ class Gan : detail::GanShapes<typename G::output_shape, typename D::input_shape,
         B::to_host(g.forward(m_sample_z.data(), n), images, n * image_size);
         g.set_mode(saved);
     }
-    static void check_labels(const data::Dataset& train) {
-        for (std::size_t i = 0; i < train.size(); ++i)
-            if (train.labels(i) < 0 || static_cast<std::size_t>(train.labels(i)) >= Classes)
-                throw std::invalid_argument("ConditionalGan: image " + std::to_string(i) + " of the training set has label " +
-                                            std::to_string(train.labels(i)) + ", outside the " + std::to_string(Classes) +
-                                            " classes");
+    // Refuses a label outside [0, Classes): "<what><i><where> has label <l>, outside the ...".
+    static void check_labels(const std::int32_t* labels, std::size_t n, const char* what, const char* where) {
+        for (std::size_t i = 0; i < n; ++i)
+            if (labels[i] < 0 || static_cast<std::size_t>(labels[i]) >= Classes)
+                throw std::invalid_argument(what + std::to_string(i) + where + " has label " +
+                                            std::to_string(labels[i]) + ", outside the " + std::to_string(Classes) +
+                                            " classes (0 to " + std::to_string(Classes - 1) + ")");
     }
     // Noise on the n images in m_staging (conditional) or already in out, then (conditional) the
     // labels appended: D's input in out.
