@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The unit tests under AddressSanitizer + UndefinedBehaviorSanitizer (+ LeakSanitizer): a
 # separate build in build-asan/ (g++ by default, -O1 -g, examples and benchmarks off), then
-# every CTest test except the compile_fail and packaging labels. Any sanitizer report fails
+# every CTest test of the unit-test binary (not the compile_fail, packaging, export and mpi
+# labels: their programs - the export tool, the MPI test ranks - are built and run by
+# scripts/test.sh's Release build, not by this one). Any sanitizer report fails
 # the test that made it (halt_on_error / abort_on_error), so the exit status is ctest's.
 #   scripts/sanitize.sh                 # CXX=clang++ scripts/sanitize.sh for clang
 # Environment: SANITIZE_BUILD_DIR (default build-asan), CTEST_ARGS (extra ctest arguments).
@@ -29,4 +31,4 @@ cmake --build "$build" -j"$jobs" --target ctnn_tests
 export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1:halt_on_error=1:check_initialization_order=1:strict_init_order=1"
 export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1"
 # shellcheck disable=SC2086
-ctest --test-dir "$build" --output-on-failure -j"$jobs" -LE "compile_fail|packaging" ${CTEST_ARGS:-}
+ctest --test-dir "$build" --output-on-failure -j"$jobs" -LE "compile_fail|packaging|export|mpi" ${CTEST_ARGS:-}
