@@ -55,8 +55,14 @@ struct LayerBench {
     static void add(const std::string& group) {
         const std::string name = Bound::name() + " " + In::to_string() + " [" + group + "]";
         for (const int threads : bench::thread_counts) {
-            benchmark::RegisterBenchmark(("forward/" + name).c_str(), forward)->Arg(threads)->ArgName("threads")->UseRealTime();
-            benchmark::RegisterBenchmark(("backward/" + name).c_str(), backward)->Arg(threads)->ArgName("threads")->UseRealTime();
+            benchmark::RegisterBenchmark(("forward/" + name).c_str(), forward)
+                ->Arg(threads)
+                ->ArgName("threads")
+                ->UseRealTime();
+            benchmark::RegisterBenchmark(("backward/" + name).c_str(), backward)
+                ->Arg(threads)
+                ->ArgName("threads")
+                ->UseRealTime();
         }
     }
 };

@@ -22,7 +22,8 @@ std::string shape_text(const std::vector<std::int64_t>& shape) {
     return text + ")";
 }
 
-void print_tensor(const std::string& name, const ctnn::io::TensorData& tensor, const std::filesystem::path& file) {
+void print_tensor(const std::string& name, const ctnn::io::TensorData& tensor,
+                  const std::filesystem::path& file) {
     const std::vector<double> values = tensor.as<double>(file, name);
     double low = std::numeric_limits<double>::infinity(), high = -low, sum = 0;
     std::size_t non_finite = 0;
@@ -44,7 +45,8 @@ void print_tensor(const std::string& name, const ctnn::io::TensorData& tensor, c
 }  // namespace
 
 int main(int argc, char** argv) {
-    CLI::App app{"Describe a safetensors file: a ctnn checkpoint's architecture and configuration, and every tensor"};
+    CLI::App app{
+        "Describe a safetensors file: a ctnn checkpoint's architecture and configuration, and every tensor"};
     std::filesystem::path file;
     bool tensors = true;
     app.add_option("file", file, "the .safetensors file")->required();
@@ -61,19 +63,22 @@ int main(int argc, char** argv) {
         if (get("format").rfind("ctnn-checkpoint", 0) == 0) {
             std::printf("ctnn checkpoint (%s), ctnn %s\n", get("format").c_str(),
                         get("ctnn_version").empty() ? "before 0.1.0" : get("ctnn_version").c_str());
-            if (!get("architecture_type").empty()) std::printf("type:         %s\n", get("architecture_type").c_str());
+            if (!get("architecture_type").empty())
+                std::printf("type:         %s\n", get("architecture_type").c_str());
             std::printf("architecture: %s\n", get("architecture").c_str());
-            std::printf("parameters:   %s, epoch %s, step %s\n", get("param_count").c_str(), get("epoch").c_str(),
-                        get("step").c_str());
+            std::printf("parameters:   %s, epoch %s, step %s\n", get("param_count").c_str(),
+                        get("epoch").c_str(), get("step").c_str());
             if (!get("optimizer").empty())
-                std::printf("optimizer:    %s after %s steps\n", get("optimizer").c_str(), get("optimizer.steps").c_str());
+                std::printf("optimizer:    %s after %s steps\n", get("optimizer").c_str(),
+                            get("optimizer.steps").c_str());
         } else {
             std::printf("safetensors file (not a ctnn checkpoint)\n");
         }
         bool heading = false;
         for (const auto& [key, value] : meta) {
-            if (key == "format" || key == "ctnn_version" || key == "architecture_type" || key == "architecture" ||
-                key == "param_count" || key == "epoch" || key == "step" || key == "optimizer" || key == "optimizer.steps")
+            if (key == "format" || key == "ctnn_version" || key == "architecture_type" ||
+                key == "architecture" || key == "param_count" || key == "epoch" || key == "step" ||
+                key == "optimizer" || key == "optimizer.steps")
                 continue;
             if (!heading) std::printf("metadata:\n"), heading = true;
             std::printf("  %s = %s\n", key.c_str(), value.c_str());

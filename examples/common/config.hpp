@@ -44,7 +44,8 @@ struct Mismatch {
 // The settings of `now` that differ from `saved` (a checkpoint's configuration), except those
 // `skip` names (a setting that does not matter for this run, e.g. --epochs under a constant rate).
 template <class Config>
-std::vector<Mismatch> differences(const Config& now, const nlohmann::json& saved, const std::vector<std::string>& skip = {}) {
+std::vector<Mismatch> differences(const Config& now, const nlohmann::json& saved,
+                                  const std::vector<std::string>& skip = {}) {
     std::vector<Mismatch> out;
     const nlohmann::json current = to_json(now);
     Config::visit(now, [&](const char* key, const auto&, Resume policy) {

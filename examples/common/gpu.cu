@@ -5,6 +5,8 @@
 
 namespace examples {
 
-ctnn::GpuStatus gpu_status() { return ctnn::cuda::gpu_status(); }
+ctnn::GpuStatus gpu_status() {
+    return ctnn::cuda::gpu_status();
+}
 
 }  // namespace examples

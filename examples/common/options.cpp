@@ -17,8 +17,7 @@ CLI::Validator integer_in(std::uint64_t lo, std::uint64_t hi) {
             const char* last = first + text.size();
             const bool digits = !text.empty() && text.find_first_not_of("0123456789") == std::string::npos;
             const auto [end, ec] = std::from_chars(first, last, value);
-            if (!digits || end != last)
-                return "must be a whole number in " + range + ", got '" + text + "'";
+            if (!digits || end != last) return "must be a whole number in " + range + ", got '" + text + "'";
             if (ec == std::errc::result_out_of_range || value < lo || value > hi)
                 return "'" + text + "' is out of range " + range;
             return {};

@@ -13,7 +13,8 @@ bool stderr_is_terminal() {
     return ::isatty(::fileno(stderr)) != 0;
 }
 
-ProgressLine::ProgressLine() : m_terminal(stderr_is_terminal()), m_last_plain(std::chrono::steady_clock::now()) {}
+ProgressLine::ProgressLine()
+    : m_terminal(stderr_is_terminal()), m_last_plain(std::chrono::steady_clock::now()) {}
 
 std::string duration_text(double seconds) {
     if (!std::isfinite(seconds) || seconds < 0) return "?";
@@ -32,8 +33,8 @@ double mean(const std::vector<double>& values) {
     return sum;
 }
 
-void ProgressLine::update(std::size_t epoch, std::size_t epochs, std::size_t done, std::size_t total, double rate,
-                          const std::string& figures) {
+void ProgressLine::update(std::size_t epoch, std::size_t epochs, std::size_t done, std::size_t total,
+                          double rate, const std::string& figures) {
     const double eta = rate > 0 ? double(total - std::min(done, total)) / rate : NAN;
     char head[96];
     std::snprintf(head, sizeof head, "  epoch %zu/%zu  %6zu/%zu  ", epoch, epochs, done, total);
@@ -41,7 +42,8 @@ void ProgressLine::update(std::size_t epoch, std::size_t epochs, std::size_t don
     std::snprintf(tail, sizeof tail, "  %6.0f img/s  ETA %s", rate, duration_text(eta).c_str());
     const std::string line = head + figures + tail;
     if (m_terminal) {
-        std::fprintf(stderr, "\r%s%*s", line.c_str(), int(m_width > line.size() ? m_width - line.size() : 0), "");
+        std::fprintf(stderr, "\r%s%*s", line.c_str(), int(m_width > line.size() ? m_width - line.size() : 0),
+                     "");
         m_width = line.size();
         std::fflush(stderr);
         return;

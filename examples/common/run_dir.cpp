@@ -22,7 +22,8 @@ void make_output_directory(const fs::path& dir, const std::string& option) {
         throw std::runtime_error("cannot create the " + option + " directory " + dir.string() + ": " +
                                  (ec ? ec.message() : std::string("a file of that name exists")));
     if (::access(dir.c_str(), W_OK) != 0)
-        throw std::runtime_error("cannot write to " + option + " " + dir.string() + ": " + std::strerror(errno));
+        throw std::runtime_error("cannot write to " + option + " " + dir.string() + ": " +
+                                 std::strerror(errno));
 }
 
 RunDir::RunDir(fs::path dir, std::string option) : m_dir(std::move(dir)) {
@@ -30,8 +31,8 @@ RunDir::RunDir(fs::path dir, std::string option) : m_dir(std::move(dir)) {
     const fs::path lock = m_dir / ".lock";
     m_lock_fd = ::open(lock.c_str(), O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
     if (m_lock_fd < 0)
-        throw std::runtime_error(option + " " + m_dir.string() + ": cannot open the lock file " + lock.string() +
-                                 ": " + std::strerror(errno));
+        throw std::runtime_error(option + " " + m_dir.string() + ": cannot open the lock file " +
+                                 lock.string() + ": " + std::strerror(errno));
     if (::flock(m_lock_fd, LOCK_EX | LOCK_NB) != 0) {
         const int err = errno;
         std::string holder;
@@ -46,9 +47,10 @@ RunDir::RunDir(fs::path dir, std::string option) : m_dir(std::move(dir)) {
                                  std::strerror(err));
     }
     const std::string pid = std::to_string(::getpid()) + "\n";
-    if (::ftruncate(m_lock_fd, 0) != 0 || ::pwrite(m_lock_fd, pid.data(), pid.size(), 0) != ssize_t(pid.size()))
-        throw std::runtime_error(option + " " + m_dir.string() + ": cannot write the lock file " + lock.string() +
-                                 ": " + std::strerror(errno));
+    if (::ftruncate(m_lock_fd, 0) != 0 ||
+        ::pwrite(m_lock_fd, pid.data(), pid.size(), 0) != ssize_t(pid.size()))
+        throw std::runtime_error(option + " " + m_dir.string() + ": cannot write the lock file " +
+                                 lock.string() + ": " + std::strerror(errno));
 }
 
 RunDir::~RunDir() {

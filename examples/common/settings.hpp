@@ -1,5 +1,6 @@
 // How a program's configuration lists its settings, once: a configuration struct has
-//   template <class Self, class V> static void visit(Self& c, V&& v) { v("epochs", c.epochs, Resume::warn); ... }
+//   template <class Self, class V> static void visit(Self& c, V&& v) { v("epochs", c.epochs, Resume::warn);
+//   ... }
 // and config.hpp turns that list into JSON and back and into the resume check (no JSON here, so
 // the command-line translation units stay light). Resume says what a resumed run does when the
 // setting differs from the checkpoint's: refuse (it cannot continue: architecture, latent size,
@@ -17,7 +18,7 @@ namespace examples {
 // --data, --out, --seed, --threads, --device, --resume (options.hpp adds them to a command line).
 struct CommonOptions {
     std::string data_dir = "data/mnist";
-    std::string out_dir;          // each program sets its default (runs/lenet5, runs/gan)
+    std::string out_dir;  // each program sets its default (runs/lenet5, runs/gan)
     std::uint64_t seed = 42;
     int threads = 0;              // 0: every core
     std::string device = "auto";  // cpu | cuda | auto (the GPU when one is usable)

@@ -4,7 +4,8 @@
 namespace gan {
 
 std::vector<ArchInfo> arch_infos() {
-    return std::apply([](auto... entry) { return std::vector<ArchInfo>{decltype(entry)::info...}; }, Registry{});
+    return std::apply([](auto... entry) { return std::vector<ArchInfo>{decltype(entry)::info...}; },
+                      Registry{});
 }
 
 std::vector<std::string> arch_names() {

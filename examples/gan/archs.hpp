@@ -58,9 +58,10 @@ using Registry = std::tuple<
     Entry<"dcgan-mbstd", "dcgan with a minibatch-stddev feature in D", dcgan, m::DcganGenerator,
           m::DcganDiscriminatorMbstd>,
     Entry<"dcgan-wide", "dcgan with twice G's channels", dcgan, m::DcganGeneratorWide, m::DcganDiscriminator>,
-    Entry<"dcgan-wide-d", "dcgan with twice D's channels", dcgan, m::DcganGenerator, m::DcganDiscriminatorWide>,
-    Entry<"dcgan-sn", "dcgan with SpectralNorm on every D layer and no BatchNorm in D", dcgan, m::DcganGenerator,
-          m::DcganDiscriminatorSn>>;
+    Entry<"dcgan-wide-d", "dcgan with twice D's channels", dcgan, m::DcganGenerator,
+          m::DcganDiscriminatorWide>,
+    Entry<"dcgan-sn", "dcgan with SpectralNorm on every D layer and no BatchNorm in D", dcgan,
+          m::DcganGenerator, m::DcganDiscriminatorSn>>;
 static_assert(std::tuple_size_v<Registry> == CTNN_GAN_ARCH_COUNT,
               "gan: set CTNN_GAN_ARCH_COUNT in examples/CMakeLists.txt to the number of Registry entries");
 
@@ -75,13 +76,15 @@ decltype(auto) with_entry(const std::string& arch, std::size_t latent, F&& f) {
     return [&]<std::size_t... I>(std::index_sequence<I...>) {
         using R = decltype(f.template operator()<0, latents[0]>());
         R result{};
-        const bool found = ((index == I / std::size(latents) && z == I % std::size(latents) &&
-                             (result = f.template operator()<I / std::size(latents), latents[I % std::size(latents)]>(),
-                              true)) ||
-                            ...);
+        const bool found =
+            ((index == I / std::size(latents) && z == I % std::size(latents) &&
+              (result = f.template operator()<I / std::size(latents), latents[I % std::size(latents)]>(),
+               true)) ||
+             ...);
         if (!found) throw std::logic_error("gan: no entry " + arch);
         return result;
-    }(std::make_index_sequence<std::tuple_size_v<Registry> * std::size(latents)>{});
+    }
+    (std::make_index_sequence<std::tuple_size_v<Registry> * std::size(latents)>{});
 }
 
 }  // namespace gan

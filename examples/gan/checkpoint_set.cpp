@@ -10,8 +10,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include <ctnn/train/checkpoint.hpp>
 #include <ctnn/io/safetensors.hpp>
+#include <ctnn/train/checkpoint.hpp>
 
 namespace gan {
 
@@ -33,7 +33,8 @@ ctnn::io::CheckpointInfo info_of(const fs::path& file) {
     const auto count = [&](const char* key) {
         const std::string text = metadata(info, key);
         if (text.empty() || text.find_first_not_of("0123456789") != std::string::npos || text.size() > 19)
-            throw std::runtime_error(file.string() + ": metadata '" + key + "' is not a count: '" + text + "'");
+            throw std::runtime_error(file.string() + ": metadata '" + key + "' is not a count: '" + text +
+                                     "'");
         return std::stoull(text);
     };
     info.epoch = count("epoch");
@@ -51,35 +52,42 @@ CheckpointSet read_checkpoint_set(const fs::path& dir) {
             if (fs::exists(dir / (std::string(role) + ".safetensors")))
                 set.files[role] = dir / (std::string(role) + ".safetensors");
         if (!set.files.count("generator") || !set.files.count("discriminator"))
-            throw std::runtime_error(dir.string() + ": no " + manifest_name +
-                                     " and no generator.safetensors + discriminator.safetensors to resume from");
+            throw std::runtime_error(
+                dir.string() + ": no " + manifest_name +
+                " and no generator.safetensors + discriminator.safetensors to resume from");
         const auto g = info_of(set.files["generator"]), d = info_of(set.files["discriminator"]);
         if (g.epoch != d.epoch || g.step != d.step)
-            throw std::runtime_error(dir.string() + ": generator.safetensors (epoch " + std::to_string(g.epoch) +
-                                     ", step " + std::to_string(g.step) + ") and discriminator.safetensors (epoch " +
-                                     std::to_string(d.epoch) + ", step " + std::to_string(d.step) +
-                                     ") are of different moments (a run killed while saving); cannot resume exactly");
+            throw std::runtime_error(
+                dir.string() + ": generator.safetensors (epoch " + std::to_string(g.epoch) + ", step " +
+                std::to_string(g.step) + ") and discriminator.safetensors (epoch " + std::to_string(d.epoch) +
+                ", step " + std::to_string(d.step) +
+                ") are of different moments (a run killed while saving); cannot resume exactly");
         set.epoch = g.epoch, set.step = g.step;
-        set.arch = metadata(g, "gan.arch"), set.latent = metadata(g, "gan.latent"), set.config = metadata(g, "config");
+        set.arch = metadata(g, "gan.arch"), set.latent = metadata(g, "gan.latent"),
+        set.config = metadata(g, "config");
         return set;
     }
     std::ifstream in(manifest);
     const auto j = nlohmann::json::parse(in, nullptr, /*allow_exceptions=*/false);
     try {
         if (!j.is_object() || j.value("format", "") != manifest_format)
-            throw std::runtime_error(std::string("not a manifest of gan train (format ") + manifest_format + ")");
+            throw std::runtime_error(std::string("not a manifest of gan train (format ") + manifest_format +
+                                     ")");
         j.at("id").get_to(set.id), j.at("epoch").get_to(set.epoch), j.at("step").get_to(set.step);
         j.at("arch").get_to(set.arch), j.at("latent").get_to(set.latent), j.at("config").get_to(set.config);
         set.epoch_progress = j.value("epoch_progress", "");
-        for (const auto& [role, name] : j.at("files").items()) set.files[role] = dir / name.get<std::string>();
+        for (const auto& [role, name] : j.at("files").items())
+            set.files[role] = dir / name.get<std::string>();
     } catch (const std::exception& e) {
         throw std::runtime_error(manifest.string() + ": " + e.what());
     }
     for (const char* role : {"generator", "discriminator"})
-        if (!set.files.count(role)) throw std::runtime_error(manifest.string() + ": names no " + role + " file");
+        if (!set.files.count(role))
+            throw std::runtime_error(manifest.string() + ": names no " + role + " file");
     for (const auto& [role, file] : set.files)
         if (!fs::exists(file))
-            throw std::runtime_error(manifest.string() + ": its " + role + " file " + file.string() + " is missing");
+            throw std::runtime_error(manifest.string() + ": its " + role + " file " + file.string() +
+                                     " is missing");
     return set;
 }
 
@@ -88,7 +96,8 @@ void check_member(const CheckpointSet& set, const fs::path& file, const ctnn::io
         throw std::runtime_error(file.string() + ": " + what + " " + found + ", but the checkpoint set is " +
                                  expected + " (a file of another save; the run directory was edited)");
     };
-    if (!set.id.empty() && metadata(info, "gan.set") != set.id) fail("set id", metadata(info, "gan.set"), set.id);
+    if (!set.id.empty() && metadata(info, "gan.set") != set.id)
+        fail("set id", metadata(info, "gan.set"), set.id);
     if (info.epoch != set.epoch) fail("epoch", std::to_string(info.epoch), std::to_string(set.epoch));
     if (info.step != set.step) fail("step", std::to_string(info.step), std::to_string(set.step));
 }
@@ -101,7 +110,8 @@ CheckpointSet new_checkpoint_set(const examples::RunDir& dir, std::uint64_t epoc
                   static_cast<unsigned long long>(now) ^ (static_cast<unsigned long long>(::getpid()) << 40));
     set.id = id, set.epoch = epoch, set.step = step;
     const fs::path sets = dir.subdirectory("checkpoints");
-    for (const char* role : roles) set.files[role] = sets / (std::string(role) + "." + set.id + ".safetensors");
+    for (const char* role : roles)
+        set.files[role] = sets / (std::string(role) + "." + set.id + ".safetensors");
     return set;
 }
 
@@ -131,7 +141,9 @@ void commit_checkpoint_set(const examples::RunDir& dir, const CheckpointSet& set
         std::error_code ec;
         fs::create_hard_link(set.files.at(role), link, ec);
         if (!ec) fs::rename(link, name, ec);
-        if (ec) throw std::runtime_error("cannot point " + name.string() + " at " + set.files.at(role).string() + ": " + ec.message());
+        if (ec)
+            throw std::runtime_error("cannot point " + name.string() + " at " + set.files.at(role).string() +
+                                     ": " + ec.message());
     }
     // Sets no manifest names any more.
     for (const auto& entry : fs::directory_iterator(dir / "checkpoints")) {

@@ -26,10 +26,10 @@ namespace gan {
 namespace fs = std::filesystem;
 
 struct CheckpointSet {
-    std::string id;                  // empty for an older run directory without a manifest
+    std::string id;  // empty for an older run directory without a manifest
     std::uint64_t epoch = 0, step = 0;
-    std::string epoch_progress;      // JSON of the position inside the epoch ("" at a boundary)
-    std::string arch, latent, config;  // config: the run's settings as JSON
+    std::string epoch_progress;             // JSON of the position inside the epoch ("" at a boundary)
+    std::string arch, latent, config;       // config: the run's settings as JSON
     std::map<std::string, fs::path> files;  // "generator", "discriminator", "generator_ema" -> path
 };
 

@@ -33,7 +33,7 @@ struct ArchInfo {
     ArchDefaults defaults;
 };
 
-std::vector<ArchInfo> arch_infos();                // the registry's entries, in order (archs.cpp)
+std::vector<ArchInfo> arch_infos();  // the registry's entries, in order (archs.cpp)
 std::vector<std::string> arch_names();
 std::size_t arch_index(const std::string& arch);  // throws naming --arch and the known names
 std::size_t latent_index(std::size_t latent);     // throws naming --latent and the compiled sizes
@@ -49,14 +49,14 @@ struct TrainConfig {
     double beta1 = 0.5;  // Adam beta1 (DCGAN's 0.5; beta2 stays 0.999)
     std::size_t latent = 100;
     float label_real = 1.0f, label_fake = 0.0f;
-    float noise = 0.0f;            // instance noise std on D's inputs ...
-    double noise_anneal = 0;       // ... decaying linearly to 0 over this many epochs (0: --epochs)
-    std::size_t d_steps = 1;       // D steps per G step
-    std::string init = "pytorch";  // pytorch | xavier | dcgan (N(0, 0.02))
-    double ema = 0;                // decay of the moving average of G's weights (0: none)
-    bool lr_decay = false;         // both learning rates fall linearly to 0 over --epochs
-    std::size_t sample_every = 5;  // epochs between progress grids
-    std::size_t train_limit = 0;   // 0: all 60,000 training digits
+    float noise = 0.0f;                      // instance noise std on D's inputs ...
+    double noise_anneal = 0;                 // ... decaying linearly to 0 over this many epochs (0: --epochs)
+    std::size_t d_steps = 1;                 // D steps per G step
+    std::string init = "pytorch";            // pytorch | xavier | dcgan (N(0, 0.02))
+    double ema = 0;                          // decay of the moving average of G's weights (0: none)
+    bool lr_decay = false;                   // both learning rates fall linearly to 0 over --epochs
+    std::size_t sample_every = 5;            // epochs between progress grids
+    std::size_t train_limit = 0;             // 0: all 60,000 training digits
     std::uint64_t raise_signal_at_step = 0;  // tests: raise SIGINT after this many iterations
 
     template <class Self, class V>

@@ -33,8 +33,8 @@ void check_splits(std::size_t count, std::size_t splits, const std::string& what
         throw std::invalid_argument("--splits " + std::to_string(splits) + " with " + what + " " +
                                     std::to_string(count) + ": an Inception Score split needs at least " +
                                     std::to_string(min_split) + " digits (use --splits " +
-                                    std::to_string(std::max<std::size_t>(1, count / min_split)) + " or fewer" +
-                                    (count < min_split ? ", and more digits" : "") + ")");
+                                    std::to_string(std::max<std::size_t>(1, count / min_split)) +
+                                    " or fewer" + (count < min_split ? ", and more digits" : "") + ")");
 }
 
 }  // namespace
@@ -53,13 +53,16 @@ int eval_command(EvalConfig config) {
     // generated ones map from [-1, 1].
     const auto mnist = ctnn::data::mnist::load(config.data_dir, ctnn::data::Normalize::unit);
     const std::size_t count = config.count;
-    const auto reference_set = ctnn::data::split(mnist.train, std::min(count, mnist.train.size()), config.sampling.seed).second;
+    const auto reference_set =
+        ctnn::data::split(mnist.train, std::min(count, mnist.train.size()), config.sampling.seed).second;
     const auto real_set = ctnn::data::take(mnist.test, count);
     check_splits(real_set.size(), config.splits, config.data_dir + "'s test digits");
-    const auto reference = ctnn::gaussian_stats(scorer->read(reference_set.images.data(), reference_set.size()));
-    const auto real = ctnn::sample_quality(scorer->read(real_set.images.data(), real_set.size()), reference, config.splits);
-    std::printf("reference: %zu training digits; real: %zu test digits, FID %.3f, IS %.3f\n", reference_set.size(),
-                real_set.size(), real.fid, real.inception.mean);
+    const auto reference =
+        ctnn::gaussian_stats(scorer->read(reference_set.images.data(), reference_set.size()));
+    const auto real =
+        ctnn::sample_quality(scorer->read(real_set.images.data(), real_set.size()), reference, config.splits);
+    std::printf("reference: %zu training digits; real: %zu test digits, FID %.3f, IS %.3f\n",
+                reference_set.size(), real_set.size(), real.fid, real.inception.mean);
 
     const auto images = sample(*g, count, config.sampling);
     std::vector<float> unit(images.size());
@@ -81,7 +84,8 @@ int eval_command(EvalConfig config) {
         std::snprintf(text, sizeof text, "%d (%.2f)", readout.predicted[i], double(readout.confidence[i]));
         captions.push_back(text);
     }
-    examples::write_grid(out / "digits.png", images.data(), shown, g->rows(), g->cols(), -1.0f, 1.0f, captions);
+    examples::write_grid(out / "digits.png", images.data(), shown, g->rows(), g->cols(), -1.0f, 1.0f,
+                         captions);
 
     double min_fraction = 1;
     for (auto c : gen.class_histogram) min_fraction = std::min(min_fraction, double(c) / double(count));

@@ -23,9 +23,10 @@ std::unique_ptr<Generator> load_generator(const fs::path& path) {
     };
     const std::string arch = meta("gan.arch"), latent = meta("gan.latent");
     if (meta("gan.role") != "generator" || arch.empty() || latent.empty())
-        throw std::runtime_error(path.string() +
-                                 ": not a generator checkpoint of `gan train` (metadata gan.role, gan.arch, gan.latent "
-                                 "missing)");
+        throw std::runtime_error(
+            path.string() +
+            ": not a generator checkpoint of `gan train` (metadata gan.role, gan.arch, gan.latent "
+            "missing)");
     if (latent.size() > 9 || latent.find_first_not_of("0123456789") != std::string::npos)
         throw std::runtime_error(path.string() + ": metadata gan.latent '" + latent + "' is not a number");
     try {
@@ -39,8 +40,9 @@ std::unique_ptr<Generator> load_generator(const fs::path& path) {
 std::vector<float> sample(Generator& g, std::size_t count, const Sampling& sampling) {
     constexpr std::size_t chunk = 500;
     const std::size_t image = g.rows() * g.cols();
-    if (count > max_count) throw std::invalid_argument("--count " + std::to_string(count) + " is more than " +
-                                                       std::to_string(max_count));
+    if (count > max_count)
+        throw std::invalid_argument("--count " + std::to_string(count) + " is more than " +
+                                    std::to_string(max_count));
     ctnn::Rng rng(sampling.seed);
     std::vector<float> z(chunk * g.latent_size()), images(count * image);
     for (std::size_t first = 0; first < count; first += chunk) {
@@ -58,7 +60,8 @@ int generate_command(const GenerateConfig& config) {
     if (!npy && out.extension() != ".png")
         throw std::invalid_argument("--out " + config.out + ": the file must end in .png (a grid) or .npy");
     const auto g = load_generator(config.checkpoint);
-    if (!npy) examples::check_grid(config.count, g->rows(), g->cols(), "--count " + std::to_string(config.count));
+    if (!npy)
+        examples::check_grid(config.count, g->rows(), g->cols(), "--count " + std::to_string(config.count));
     if (out.has_parent_path()) examples::make_output_directory(out.parent_path(), "--out");
     const auto images = sample(*g, config.count, config.sampling);
     if (npy)

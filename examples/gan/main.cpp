@@ -46,14 +46,19 @@ int main(int argc, char** argv) {
     examples::add_common_options(*train, tc.common, help);
     train->add_option("--epochs", tc.epochs, "epochs to train (in all, a resumed run included)")
         ->check(integer_in(1, 100000));
-    train->add_option("--batch", tc.batch, "mini-batch size (default by arch)")->check(integer_in(2, 1 << 16));
-    train->add_option("--lr-g", tc.lr_g, "generator learning rate (default by arch)")->check(positive_number());
-    train->add_option("--lr-d", tc.lr_d, "discriminator learning rate (default by arch)")->check(positive_number());
+    train->add_option("--batch", tc.batch, "mini-batch size (default by arch)")
+        ->check(integer_in(2, 1 << 16));
+    train->add_option("--lr-g", tc.lr_g, "generator learning rate (default by arch)")
+        ->check(positive_number());
+    train->add_option("--lr-d", tc.lr_d, "discriminator learning rate (default by arch)")
+        ->check(positive_number());
     train->add_option("--beta1", tc.beta1, "Adam beta1 for both networks")->check(CLI::Range(0.0, 0.9999));
     train->add_option("--latent", tc.latent, "latent size: " + latent_list() + " (default by arch)")
         ->check(integer_in(1, 1 << 16));
-    train->add_option("--label-real", tc.label_real, "D's target for real digits")->check(CLI::Range(0.0f, 1.0f));
-    train->add_option("--label-fake", tc.label_fake, "D's target for generated digits")->check(CLI::Range(0.0f, 1.0f));
+    train->add_option("--label-real", tc.label_real, "D's target for real digits")
+        ->check(CLI::Range(0.0f, 1.0f));
+    train->add_option("--label-fake", tc.label_fake, "D's target for generated digits")
+        ->check(CLI::Range(0.0f, 1.0f));
     train->add_option("--noise", tc.noise, "instance noise std on D's inputs, decaying to 0")
         ->check(CLI::Range(0.0f, 10.0f));
     train->add_option("--noise-anneal", tc.noise_anneal, "epochs over which the noise decays (0: --epochs)")
@@ -62,34 +67,42 @@ int main(int argc, char** argv) {
     train->add_option("--init", tc.init, "weight init: pytorch | xavier | dcgan (default by arch)")
         ->check(CLI::IsMember({"pytorch", "xavier", "dcgan"}));
     train->add_flag("--lr-decay", tc.lr_decay, "both learning rates fall linearly to 0 over --epochs");
-    train->add_option("--ema", tc.ema,
-                      "decay of a moving average of G's weights, saved as generator_ema.safetensors and shown in "
-                      "the grids (0: none; 0.999 typical)")
+    train
+        ->add_option(
+            "--ema", tc.ema,
+            "decay of a moving average of G's weights, saved as generator_ema.safetensors and shown in "
+            "the grids (0: none; 0.999 typical)")
         ->check(CLI::Range(0.0, 0.99999));
     train->add_option("--sample-every", tc.sample_every, "epochs between sample grids (0: only at the end)")
         ->check(integer_in(0, 100000));
     train->add_option("--train-limit", tc.train_limit, "train on the first N digits only (0: all)")
         ->check(integer_in(0, std::uint64_t{1} << 31));
-    train->add_option("--raise-signal-at-step", tc.raise_signal_at_step, "")->group("")->check(integer_in(0, UINT64_MAX));
+    train->add_option("--raise-signal-at-step", tc.raise_signal_at_step, "")
+        ->group("")
+        ->check(integer_in(0, UINT64_MAX));
 
     const std::string count_range = "1 to " + std::to_string(max_count);
     GenerateConfig gc;
     std::string bn_stats = "running";
-    constexpr const char* bn_help = "G's BatchNorm: running (eval mode) | batch (each chunk of 500's own statistics)";
+    constexpr const char* bn_help =
+        "G's BatchNorm: running (eval mode) | batch (each chunk of 500's own statistics)";
     constexpr const char* truncation_help =
         "truncation trick: latents redrawn until every |z_i| <= T (e.g. 1.0; 0: plain N(0, 1))";
     CLI::App* generate = app.add_subcommand("generate", "draw digits with a trained generator");
     generate->add_option("--checkpoint", gc.checkpoint, "generator.safetensors of `gan train`")
         ->required()
         ->check(CLI::ExistingFile);
-    generate->add_option("--count", gc.count, "how many digits (" + count_range + ")")->check(integer_in(1, max_count));
+    generate->add_option("--count", gc.count, "how many digits (" + count_range + ")")
+        ->check(integer_in(1, max_count));
     generate->add_option("--out", gc.out, "FILE.png (a grid) or FILE.npy (float32 N x H x W in [-1, 1])");
     generate->add_option("--seed", gc.sampling.seed, "seed of the latents")->check(integer_in(0, UINT64_MAX));
-    generate->add_option("--truncation", gc.sampling.truncation, truncation_help)->check(CLI::Range(0.0, 100.0));
+    generate->add_option("--truncation", gc.sampling.truncation, truncation_help)
+        ->check(CLI::Range(0.0, 100.0));
     generate->add_option("--bn-stats", bn_stats, bn_help)->check(CLI::IsMember({"running", "batch"}));
 
     EvalConfig ec;
-    CLI::App* eval = app.add_subcommand("eval", "score a generator with a trained LeNet-5 (FID, IS, classes)");
+    CLI::App* eval =
+        app.add_subcommand("eval", "score a generator with a trained LeNet-5 (FID, IS, classes)");
     eval->add_option("--generator", ec.generator, "generator.safetensors of `gan train`")
         ->required()
         ->check(CLI::ExistingFile);
@@ -97,7 +110,8 @@ int main(int argc, char** argv) {
         ->required()
         ->check(CLI::ExistingFile);
     eval->add_option("--data", ec.data_dir, "MNIST directory (real digits: the reference and the ceiling)");
-    eval->add_option("--count", ec.count, "generated digits (and real ones) to score (2 to " + std::to_string(max_count) + ")")
+    eval->add_option("--count", ec.count,
+                     "generated digits (and real ones) to score (2 to " + std::to_string(max_count) + ")")
         ->check(integer_in(2, max_count));
     eval->add_option("--out", ec.out_dir, "output directory (default: <generator dir>/eval)");
     eval->add_option("--seed", ec.sampling.seed, "seed of the latents and of the reference sample")

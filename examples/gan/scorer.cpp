@@ -16,9 +16,10 @@ std::unique_ptr<Scorer> load_scorer(const std::filesystem::path& checkpoint) {
     const auto it = file.metadata.find("architecture");
     const std::string arch = it == file.metadata.end() ? std::string() : it->second;
     if (arch == ctnn::models::LeNet5::fingerprint()) return make_scorer<ctnn::models::LeNet5>(checkpoint);
-    if (arch == ctnn::models::LeNet5Relu::fingerprint()) return make_scorer<ctnn::models::LeNet5Relu>(checkpoint);
-    throw std::runtime_error(checkpoint.string() + ": not a LeNet-5 checkpoint of examples/lenet5 (architecture '" +
-                             arch + "')");
+    if (arch == ctnn::models::LeNet5Relu::fingerprint())
+        return make_scorer<ctnn::models::LeNet5Relu>(checkpoint);
+    throw std::runtime_error(checkpoint.string() +
+                             ": not a LeNet-5 checkpoint of examples/lenet5 (architecture '" + arch + "')");
 }
 
 }  // namespace gan

@@ -3,8 +3,8 @@
 #pragma once
 
 #include <ctnn/backend/cpu/blas.hpp>
-#include <ctnn/train/checkpoint.hpp>
 #include <ctnn/models/lenet5.hpp>
+#include <ctnn/train/checkpoint.hpp>
 
 #include "scorer.hpp"
 

@@ -31,10 +31,12 @@ void save_set(GanT& gan, const CheckpointSet& set) {
     const auto info = [&](const char* role) {
         return ctnn::io::CheckpointInfo{set.epoch, set.step, set_metadata(set, role)};
     };
-    save_checkpoint(set.files.at("generator"), gan.generator(), info("generator"), &gan.generator_optimizer_state());
+    save_checkpoint(set.files.at("generator"), gan.generator(), info("generator"),
+                    &gan.generator_optimizer_state());
     save_checkpoint(set.files.at("discriminator"), gan.discriminator(), info("discriminator"),
                     &gan.discriminator_optimizer_state());
-    if (gan.has_generator_ema()) save_checkpoint(set.files.at("generator_ema"), gan.sampling_generator(), info("generator"));
+    if (gan.has_generator_ema())
+        save_checkpoint(set.files.at("generator_ema"), gan.sampling_generator(), info("generator"));
 }
 
 template <class GanT>

@@ -39,7 +39,8 @@ std::size_t parse_latent(const std::string& text, const std::string& source) {
 }
 
 int train_cpu_any(const TrainConfig& tc) {
-    return with_entry(tc.arch, tc.latent, [&]<std::size_t I, std::size_t Z>() { return train_cpu<I, Z>(tc); });
+    return with_entry(tc.arch, tc.latent,
+                      [&]<std::size_t I, std::size_t Z>() { return train_cpu<I, Z>(tc); });
 }
 
 }  // namespace
@@ -51,8 +52,8 @@ int train_command(TrainConfig tc, const std::vector<std::string>& flags) {
         const std::string source = set.id.empty() ? tc.common.resume + "/generator.safetensors"
                                                   : tc.common.resume + "/" + manifest_name;
         if (given(flags, "--arch") && set.arch != tc.arch)
-            throw std::runtime_error("--arch " + tc.arch + " but " + tc.common.resume + " holds a " + set.arch +
-                                     " GAN (" + source + ")");
+            throw std::runtime_error("--arch " + tc.arch + " but " + tc.common.resume + " holds a " +
+                                     set.arch + " GAN (" + source + ")");
         arch_index(set.arch);  // throws for an architecture this build does not know
         tc.arch = set.arch;
         resumed_latent = parse_latent(set.latent, source);

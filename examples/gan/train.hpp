@@ -14,8 +14,8 @@
 #include <string>
 #include <vector>
 
-#include <ctnn/nn/summary.hpp>
 #include <ctnn/losses/bce.hpp>
+#include <ctnn/nn/summary.hpp>
 #include <ctnn/optim/adam.hpp>
 #include <ctnn/train/gan.hpp>
 
@@ -80,10 +80,11 @@ int train(const TrainConfig& config) {
     const fs::path samples_dir = out.subdirectory("samples");
     if (gan->epoch() == 0 && gan->epoch_progress().batches == 0) write_samples(samples_dir / "epoch_000.png");
     while (gan->epoch() < config.epochs) {
-        const auto s = gan->fit_epoch(train, config.batch, [&](std::size_t done, std::size_t total,
-                                                                const GanEpochStats& r) {
-            line.update(gan->epoch() + 1, config.epochs, done, total, r.images_per_second, progress_figures(r));
-        });
+        const auto s = gan->fit_epoch(train, config.batch,
+                                      [&](std::size_t done, std::size_t total, const GanEpochStats& r) {
+                                          line.update(gan->epoch() + 1, config.epochs, done, total,
+                                                      r.images_per_second, progress_figures(r));
+                                      });
         line.clear();
         if (!s.complete) {
             save();
@@ -100,8 +101,8 @@ int train(const TrainConfig& config) {
     }
     write_samples(out / "samples.png");
     write_curves(out, history, config);
-    write_summary(out, config, history, epoch_seconds, gan->epoch(), gan->skipped_steps(),
-                  network_json<G>(), network_json<D>(), gan->has_generator_ema());
+    write_summary(out, config, history, epoch_seconds, gan->epoch(), gan->skipped_steps(), network_json<G>(),
+                  network_json<D>(), gan->has_generator_ema());
     return 0;
 }
 

@@ -25,9 +25,9 @@ struct Config {
     std::size_t validation = 5000;    // images held out of the 60k training set
     std::size_t train_limit = 0;      // 0: all; else train on the first N (quick runs)
     bool eval_only = false;
-    std::string export_path;              // --export: write the --resume network as a C++17 header
-    std::string export_name = "lenet5";   // its namespace
-    std::string non_finite = "stop";  // stop | skip: what a NaN/Inf loss or gradient does
+    std::string export_path;                 // --export: write the --resume network as a C++17 header
+    std::string export_name = "lenet5";      // its namespace
+    std::string non_finite = "stop";         // stop | skip: what a NaN/Inf loss or gradient does
     std::uint64_t raise_signal_at_step = 0;  // tests: raise SIGINT after this many steps (0: never)
 
     template <class Self, class V>  // Self: Config or const Config

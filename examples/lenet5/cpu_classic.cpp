@@ -4,4 +4,6 @@
 
 #include "run.hpp"
 
-int lenet5::run_cpu_classic(const Config& config) { return run<ctnn::models::LeNet5, ctnn::cpu::Blas>(config); }
+int lenet5::run_cpu_classic(const Config& config) {
+    return run<ctnn::models::LeNet5, ctnn::cpu::Blas>(config);
+}

@@ -5,4 +5,6 @@
 
 #include "run.hpp"
 
-int lenet5::run_cpu_relu(const Config& config) { return run<ctnn::models::LeNet5Relu, ctnn::cpu::Blas>(config); }
+int lenet5::run_cpu_relu(const Config& config) {
+    return run<ctnn::models::LeNet5Relu, ctnn::cpu::Blas>(config);
+}

@@ -18,10 +18,12 @@ template <class Net>
 int export_net(const Config& config) {
     ctnn::Model<Net, ctnn::cpu::Blas> model(config.common.seed);
     const auto info = ctnn::io::load_checkpoint(config.common.resume, model);
-    ctnn::io::export_header(model, config.export_name, config.export_path,
-                            ctnn::io::ExportOptions{.pixel_divisor = 255.0f, .pixel_offset = 0.0f, .test_pixels = {}});
+    ctnn::io::export_header(
+        model, config.export_name, config.export_path,
+        ctnn::io::ExportOptions{.pixel_divisor = 255.0f, .pixel_offset = 0.0f, .test_pixels = {}});
     std::printf("exported %s (epoch %llu) to %s as namespace %s\n", config.common.resume.c_str(),
-                static_cast<unsigned long long>(info.epoch), config.export_path.c_str(), config.export_name.c_str());
+                static_cast<unsigned long long>(info.epoch), config.export_path.c_str(),
+                config.export_name.c_str());
     return 0;
 }
 }  // namespace

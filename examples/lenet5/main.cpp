@@ -53,10 +53,12 @@ int main(int argc, char** argv) {
     app.add_flag("--eval-only", config.eval_only,
                  "evaluate the --resume checkpoint on the test set into --out/eval.json; no training, and no "
                  "other file is touched");
-    app.add_option("--export", config.export_path,
-                   "write the --resume checkpoint's network as one self-contained C++17 header (no training)");
+    app.add_option(
+        "--export", config.export_path,
+        "write the --resume checkpoint's network as one self-contained C++17 header (no training)");
     app.add_option("--export-name", config.export_name, "the exported header's namespace (a C++ identifier)");
-    app.add_option("--non-finite", config.non_finite, "on a NaN/Inf loss or gradient: stop (exit 1) | skip the step")
+    app.add_option("--non-finite", config.non_finite,
+                   "on a NaN/Inf loss or gradient: stop (exit 1) | skip the step")
         ->check(CLI::IsMember({"stop", "skip"}));
     app.add_option("--raise-signal-at-step", config.raise_signal_at_step, "")  // tests only: hidden
         ->group("")
@@ -74,10 +76,12 @@ int main(int argc, char** argv) {
         if (!config.export_path.empty()) return lenet5::export_header(config);
         ctnn::set_num_threads(config.common.threads);
         config.common.threads = ctnn::get_num_threads();  // recorded as the count used
-        return examples::run_on_device(config, config.common.device, run_cpu, CTNN_EXAMPLES_CUDA_ENTRY(train_cuda));
+        return examples::run_on_device(config, config.common.device, run_cpu,
+                                       CTNN_EXAMPLES_CUDA_ENTRY(train_cuda));
     } catch (const ctnn::NonFiniteError& e) {
-        std::fprintf(stderr, "error: %s\nstopped before saving this epoch: %s/model.safetensors, if present, "
-                             "holds the last good epoch (--non-finite skip skips such steps instead)\n",
+        std::fprintf(stderr,
+                     "error: %s\nstopped before saving this epoch: %s/model.safetensors, if present, "
+                     "holds the last good epoch (--non-finite skip skips such steps instead)\n",
                      e.what(), config.common.out_dir.c_str());
         return 1;
     } catch (const std::exception& e) {

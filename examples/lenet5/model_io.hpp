@@ -8,11 +8,11 @@
 #include <filesystem>
 #include <string>
 
-#include <ctnn/train/checkpoint.hpp>
 #include <ctnn/losses/softmax_cross_entropy.hpp>
 #include <ctnn/optim/adam.hpp>
 #include <ctnn/optim/one_of.hpp>
 #include <ctnn/optim/sgd.hpp>
+#include <ctnn/train/checkpoint.hpp>
 #include <ctnn/train/classifier.hpp>
 
 namespace lenet5 {

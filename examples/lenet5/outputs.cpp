@@ -15,11 +15,14 @@ namespace lenet5 {
 Sets load_sets(const Config& config) {
     ctnn::data::Mnist mnist = ctnn::data::mnist::load(config.common.data_dir);
     if (config.validation >= mnist.train.size())
-        throw std::invalid_argument("--validation " + std::to_string(config.validation) + " leaves no training images (" +
-                                    config.common.data_dir + " holds " + std::to_string(mnist.train.size()) + ")");
+        throw std::invalid_argument("--validation " + std::to_string(config.validation) +
+                                    " leaves no training images (" + config.common.data_dir + " holds " +
+                                    std::to_string(mnist.train.size()) + ")");
     auto [train, validation] = ctnn::data::split(mnist.train, config.validation, config.common.seed);
-    if (config.train_limit && config.train_limit < train.size()) train = ctnn::data::take(train, config.train_limit);
-    if (mnist.test.size() == 0) throw std::invalid_argument(config.common.data_dir + ": the test set is empty");
+    if (config.train_limit && config.train_limit < train.size())
+        train = ctnn::data::take(train, config.train_limit);
+    if (mnist.test.size() == 0)
+        throw std::invalid_argument(config.common.data_dir + ": the test set is empty");
     return {std::move(train), std::move(validation), std::move(mnist.test)};
 }
 
@@ -39,8 +42,8 @@ void write_confusion(const RunDir& dir, const ctnn::ClassificationReport& report
     dir.write("confusion.csv", csv);
     std::vector<std::string> labels;
     for (std::size_t c = 0; c < report.classes; ++c) labels.push_back(std::to_string(c));
-    ctnn::io::plot_heatmap(dir / "confusion.png", "Confusion matrix (rows: true, columns: predicted)", matrix, labels,
-                           labels);
+    ctnn::io::plot_heatmap(dir / "confusion.png", "Confusion matrix (rows: true, columns: predicted)", matrix,
+                           labels, labels);
 }
 
 void write_misclassified(const RunDir& dir, const ctnn::data::Dataset& test,
@@ -51,7 +54,8 @@ void write_misclassified(const RunDir& dir, const ctnn::data::Dataset& test,
     for (std::size_t i = 0; i < test.size() && captions.size() < 64; ++i) {
         if (predicted[i] == test.labels(i)) continue;
         pixels.insert(pixels.end(), test.images.data() + i * sample, test.images.data() + (i + 1) * sample);
-        captions.push_back("true " + std::to_string(test.labels(i)) + " / pred " + std::to_string(predicted[i]));
+        captions.push_back("true " + std::to_string(test.labels(i)) + " / pred " +
+                           std::to_string(predicted[i]));
     }
     if (captions.empty()) return;
     examples::write_grid(dir / "misclassified.png", pixels.data(), captions.size(), test.images.shape()[2],
@@ -62,9 +66,9 @@ void write_curves(const RunDir& dir, const History& h) {
     examples::plot_history(dir / "loss.png", "LeNet-5 loss", h,
                            {{"train", "train_loss"}, {"validation", "val_loss"}, {"test", "test_loss"}},
                            "cross-entropy");
-    examples::plot_history(dir / "accuracy.png", "LeNet-5 accuracy", h,
-                           {{"train", "train_accuracy"}, {"validation", "val_accuracy"}, {"test", "test_accuracy"}},
-                           "accuracy");
+    examples::plot_history(
+        dir / "accuracy.png", "LeNet-5 accuracy", h,
+        {{"train", "train_accuracy"}, {"validation", "val_accuracy"}, {"test", "test_accuracy"}}, "accuracy");
 }
 
 nlohmann::json report_json(const ctnn::ClassificationReport& report) {
@@ -89,9 +93,11 @@ ctnn::EpochProgress parse_progress(const std::string& text, const std::string& c
     try {
         const auto j = nlohmann::json::parse(text);
         j.at("batches").get_to(p.batches), j.at("seen").get_to(p.seen), j.at("correct").get_to(p.correct);
-        j.at("skipped").get_to(p.skipped), j.at("loss_sum").get_to(p.loss_sum), j.at("seconds").get_to(p.seconds);
+        j.at("skipped").get_to(p.skipped), j.at("loss_sum").get_to(p.loss_sum),
+            j.at("seconds").get_to(p.seconds);
     } catch (const nlohmann::json::exception& e) {
-        throw std::runtime_error(checkpoint + ": metadata 'epoch_progress' is not a position in an epoch: " + e.what());
+        throw std::runtime_error(checkpoint +
+                                 ": metadata 'epoch_progress' is not a position in an epoch: " + e.what());
     }
     return p;
 }

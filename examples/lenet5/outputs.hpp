@@ -32,8 +32,8 @@ struct Sets {
 Sets load_sets(const Config& config);
 
 inline const std::vector<std::string> metrics_columns = {
-    "epoch",    "lr",        "train_loss",    "train_accuracy", "val_loss", "val_accuracy",
-    "test_loss", "test_accuracy", "seconds", "images_per_second"};
+    "epoch",        "lr",        "train_loss",    "train_accuracy", "val_loss",
+    "val_accuracy", "test_loss", "test_accuracy", "seconds",        "images_per_second"};
 
 void write_confusion(const RunDir& dir, const ctnn::ClassificationReport& report);
 // Up to 64 test digits whose predicted class is wrong, captioned "true t / pred p".

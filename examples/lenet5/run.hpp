@@ -40,7 +40,8 @@ int run(const Config& config) {
     Trainer<Net, B> clf(optimizer, config.common.seed);
     clf.set_non_finite_policy(config.non_finite == "skip" ? NonFinitePolicy::skip : NonFinitePolicy::stop);
     if (config.schedule == "cosine") clf.set_schedule(LrSchedule::cosine(config.epochs));
-    if (config.schedule == "step") clf.set_schedule(LrSchedule::step(std::max<std::size_t>(1, config.epochs / 3), 0.3));
+    if (config.schedule == "step")
+        clf.set_schedule(LrSchedule::step(std::max<std::size_t>(1, config.epochs / 3), 0.3));
     std::printf("%s", summary<Net>().c_str());
 
     History history(out, "metrics.csv", metrics_columns);
@@ -52,7 +53,8 @@ int run(const Config& config) {
                     static_cast<unsigned long long>(info.epoch), static_cast<unsigned long long>(info.step));
         if (config.eval_only) {
             const auto test = clf.evaluate(sets.test);
-            std::printf("test accuracy %.2f%% (%zu images), loss %.4f\n", 100 * test.accuracy, test.count, test.loss);
+            std::printf("test accuracy %.2f%% (%zu images), loss %.4f\n", 100 * test.accuracy, test.count,
+                        test.loss);
             auto result = report_json(test);
             result["checkpoint"] = config.common.resume;
             result["epochs"] = info.epoch;
@@ -77,44 +79,49 @@ int run(const Config& config) {
     const auto save = [&] {
         std::map<std::string, std::string> extra = {{"config", examples::to_json(config).dump()}};
         if (clf.epoch_progress().batches) extra["epoch_progress"] = progress_text(clf.epoch_progress());
-        save_model(clf, out / "model.safetensors", {.epoch = clf.epoch(), .step = clf.step(), .extra = extra});
+        save_model(clf, out / "model.safetensors",
+                   {.epoch = clf.epoch(), .step = clf.step(), .extra = extra});
     };
     std::vector<double> epoch_seconds;
     examples::ProgressLine line;
     while (clf.epoch() < config.epochs) {
-        const auto stats = clf.fit_epoch(sets.train, config.batch, [&](std::size_t done, std::size_t total,
-                                                                         double loss, double rate) {
-            char text[32];
-            std::snprintf(text, sizeof text, "loss %.4f", loss);
-            line.update(clf.epoch() + 1, config.epochs, done, total, rate, text);
-        });
+        const auto stats = clf.fit_epoch(
+            sets.train, config.batch, [&](std::size_t done, std::size_t total, double loss, double rate) {
+                char text[32];
+                std::snprintf(text, sizeof text, "loss %.4f", loss);
+                line.update(clf.epoch() + 1, config.epochs, done, total, rate, text);
+            });
         line.clear();
         if (!stats.complete) {
             save();
-            std::printf("%s: stopped in epoch %zu after %zu batches; %s holds the position (--resume it to go on)\n",
-                        stop.signal_name(), clf.epoch() + 1, clf.epoch_progress().batches,
-                        (out / "model.safetensors").c_str());
+            std::printf(
+                "%s: stopped in epoch %zu after %zu batches; %s holds the position (--resume it to go on)\n",
+                stop.signal_name(), clf.epoch() + 1, clf.epoch_progress().batches,
+                (out / "model.safetensors").c_str());
             return stop.exit_code();
         }
         const auto val = clf.evaluate(sets.validation);
         const auto test = clf.evaluate(sets.test);
         epoch_seconds.push_back(stats.seconds);
-        std::printf("epoch %2zu  lr %.2e  train loss %.4f acc %.2f%%  val acc %.2f%%  test acc %.2f%%  %.1f s (%.0f "
-                    "img/s)\n",
-                    stats.epoch + 1, stats.learning_rate, stats.loss, 100 * stats.accuracy, 100 * val.accuracy,
-                    100 * test.accuracy, stats.seconds, stats.images_per_second);
+        std::printf(
+            "epoch %2zu  lr %.2e  train loss %.4f acc %.2f%%  val acc %.2f%%  test acc %.2f%%  %.1f s (%.0f "
+            "img/s)\n",
+            stats.epoch + 1, stats.learning_rate, stats.loss, 100 * stats.accuracy, 100 * val.accuracy,
+            100 * test.accuracy, stats.seconds, stats.images_per_second);
         if (stats.skipped_steps)
-            std::printf("  %zu steps skipped (NaN/Inf loss or gradient, --non-finite skip)\n", stats.skipped_steps);
+            std::printf("  %zu steps skipped (NaN/Inf loss or gradient, --non-finite skip)\n",
+                        stats.skipped_steps);
         std::fflush(stdout);
-        history.add({double(stats.epoch + 1), stats.learning_rate, stats.loss, stats.accuracy, val.loss, val.accuracy,
-                     test.loss, test.accuracy, stats.seconds, stats.images_per_second});
+        history.add({double(stats.epoch + 1), stats.learning_rate, stats.loss, stats.accuracy, val.loss,
+                     val.accuracy, test.loss, test.accuracy, stats.seconds, stats.images_per_second});
         save();
     }
 
     const auto test = clf.evaluate(sets.test);
     std::printf("test accuracy %.2f%% (%zu images), loss %.4f\n", 100 * test.accuracy, test.count, test.loss);
     std::printf("per-class accuracy:");
-    for (std::size_t c = 0; c < test.classes; ++c) std::printf(" %zu:%.1f%%", c, 100 * test.per_class_accuracy[c]);
+    for (std::size_t c = 0; c < test.classes; ++c)
+        std::printf(" %zu:%.1f%%", c, 100 * test.per_class_accuracy[c]);
     std::printf("\n");
     write_confusion(out, test);
     std::vector<std::int32_t> predicted;
@@ -132,9 +139,10 @@ int run(const Config& config) {
                                        {"architecture", Net::fingerprint()},
                                        {"config", examples::to_json(config)}});
     out.write_json("summary.json", summary_json);
-    std::printf("outputs in %s: metrics.csv summary.json model.safetensors confusion.csv confusion.png "
-                "misclassified.png loss.png accuracy.png\n",
-                out.path().c_str());
+    std::printf(
+        "outputs in %s: metrics.csv summary.json model.safetensors confusion.csv confusion.png "
+        "misclassified.png loss.png accuracy.png\n",
+        out.path().c_str());
     return 0;
 }
 

@@ -17,7 +17,8 @@ int spirals::train(const Options& o) {
     Classifier<Mlp, SoftmaxCrossEntropy, Adam> clf(Adam{.lr = o.lr}, o.seed);
     for (int step = 1; step <= o.steps; ++step) {
         const double loss = clf.fit_batch(set.images.data(), set.labels.data(), set.size());
-        if (step == 1 || step % (o.steps / 10 > 0 ? o.steps / 10 : 1) == 0) std::printf("step %5d  loss %.4f\n", step, loss);
+        if (step == 1 || step % (o.steps / 10 > 0 ? o.steps / 10 : 1) == 0)
+            std::printf("step %5d  loss %.4f\n", step, loss);
     }
     const auto report = clf.evaluate(set);
     std::printf("accuracy %.2f%% on %zu points\n", 100 * report.accuracy, report.count);

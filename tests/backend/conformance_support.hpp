@@ -12,7 +12,8 @@
 namespace ctnn::testing {
 
 // n values uniform in [lo, hi) from Rng(seed).
-inline std::vector<float> uniform_floats(std::size_t n, std::uint64_t seed, double lo = -1.0, double hi = 1.0) {
+inline std::vector<float> uniform_floats(std::size_t n, std::uint64_t seed, double lo = -1.0,
+                                         double hi = 1.0) {
     Rng rng(seed);
     std::vector<float> values(n);
     for (auto& v : values) v = static_cast<float>(rng.uniform(lo, hi));

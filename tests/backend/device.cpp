@@ -50,7 +50,8 @@ TEST_CASE("select_device without CUDA: cpu and auto run on the CPU, cuda says ho
         ctnn::select_device("cuda");
         FAIL("--device cuda in a build without CUDA must throw");
     } catch (const std::runtime_error& e) {
-        CHECK(std::string(e.what()).find("built without CUDA (configure with -DCTNN_CUDA=ON") != std::string::npos);
+        CHECK(std::string(e.what()).find("built without CUDA (configure with -DCTNN_CUDA=ON") !=
+              std::string::npos);
     }
     CHECK_FALSE(ctnn::cuda_built);
 }

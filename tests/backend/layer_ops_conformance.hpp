@@ -291,7 +291,8 @@ template <class B>
 void global_avg_pool(std::size_t rows, std::size_t spatial, std::uint64_t seed) {
     const auto x = random_values(rows * spatial, seed), dout = random_values(rows, seed + 1);
     auto dx = On<B>::upload(x), ddout = On<B>::upload(dout);
-    auto dy = On<B>::upload(random_values(rows, seed + 2)), ddinp = On<B>::upload(random_values(rows * spatial, seed + 3));
+    auto dy = On<B>::upload(random_values(rows, seed + 2)),
+         ddinp = On<B>::upload(random_values(rows * spatial, seed + 3));
     Host y(rows, 0.0), dinp(rows * spatial);
     for (std::size_t r = 0; r < rows; ++r) {
         for (std::size_t s = 0; s < spatial; ++s) y[r] += x[r * spatial + s];
@@ -311,7 +312,8 @@ void upsample(std::size_t batch, std::uint64_t seed) {
     const std::size_t n_in = batch * C * H * W, n_out = batch * C * Ho * Wo;
     const auto x = random_values(n_in, seed), dout = random_values(n_out, seed + 1);
     auto dx = On<B>::upload(x), ddout = On<B>::upload(dout);
-    auto dy = On<B>::upload(random_values(n_out, seed + 2)), ddinp = On<B>::upload(random_values(n_in, seed + 3));
+    auto dy = On<B>::upload(random_values(n_out, seed + 2)),
+         ddinp = On<B>::upload(random_values(n_in, seed + 3));
     Host y(n_out), dinp(n_in, 0.0);
     for (std::size_t plane = 0; plane < batch * C; ++plane)
         for (std::size_t oh = 0; oh < Ho; ++oh)
@@ -328,7 +330,8 @@ void upsample(std::size_t batch, std::uint64_t seed) {
 
 template <class B, GroupNormGeometry G>
 void group_norm(std::size_t batch, std::uint64_t seed) {
-    constexpr std::size_t C = G.channels, S = G.spatial, K = G.groups, M = G.group_size(), A = G.affine_count();
+    constexpr std::size_t C = G.channels, S = G.spatial, K = G.groups, M = G.group_size(),
+                          A = G.affine_count();
     constexpr std::size_t sample = C * S;
     INFO("group norm C " << C << ", S " << S << ", groups " << K << ", per element " << G.per_element);
     const double eps = 1e-5;
@@ -336,7 +339,8 @@ void group_norm(std::size_t batch, std::uint64_t seed) {
     const auto x = random_values(n, seed, -2.0, 3.0), dout = random_values(n, seed + 1),
                gamma = random_values(A, seed + 2, 0.5, 1.5), beta = random_values(A, seed + 3),
                dgamma0 = random_values(A, seed + 4), dbeta0 = random_values(A, seed + 5);
-    auto dx = On<B>::upload(x), ddout = On<B>::upload(dout), dgam = On<B>::upload(gamma), dbet = On<B>::upload(beta);
+    auto dx = On<B>::upload(x), ddout = On<B>::upload(dout), dgam = On<B>::upload(gamma),
+         dbet = On<B>::upload(beta);
     auto ddg = On<B>::upload(dgamma0), ddb = On<B>::upload(dbeta0);
     auto dy = On<B>::template zeros<float>(n), ddinp = On<B>::template zeros<float>(n),
          dstats = On<B>::template zeros<float>(2 * batch * K);
@@ -361,10 +365,11 @@ void group_norm(std::size_t batch, std::uint64_t seed) {
             dinp[r * M + i] = rstd * (d - sd / M - xhat * sdx / M);
         }
     }
-    B::template group_norm_forward<G>(dx.data(), dy.data(), batch, dgam.data(), dbet.data(), dstats.data(), eps);
+    B::template group_norm_forward<G>(dx.data(), dy.data(), batch, dgam.data(), dbet.data(), dstats.data(),
+                                      eps);
     check_close<B>("group_norm_forward", dy.data(), y, 1e-5);
-    B::template group_norm_backward<G>(dx.data(), ddout.data(), ddinp.data(), batch, dgam.data(), dstats.data(),
-                                       ddg.data(), ddb.data());
+    B::template group_norm_backward<G>(dx.data(), ddout.data(), ddinp.data(), batch, dgam.data(),
+                                       dstats.data(), ddg.data(), ddb.data());
     check_close<B>("group_norm_backward: dinp", ddinp.data(), dinp, 1e-5);
     check_close<B>("group_norm_backward: dgamma", ddg.data(), dg, 1e-4);
     check_close<B>("group_norm_backward: dbeta", ddb.data(), db, 1e-5);
@@ -444,13 +449,13 @@ void spectral_norm(std::uint64_t seed) {
     Host normalized(n), grad(widen(random_values(n, seed + 4)));
     for (std::size_t i = 0; i < n; ++i) normalized[i] = w[i] / sigma, dot += g[i] * normalized[i];
     for (std::size_t i = 0; i < n; ++i) grad[i] += (g[i] - dot * u[G.row_of(i)] * v[G.col_of(i)]) / sigma;
-    B::template spectral_norm_forward<G>(dw.data(), du.data(), dv.data(), w_sn.data(), scalars.data(), work.data(),
-                                         scratch.data(), true, 1e-12);
+    B::template spectral_norm_forward<G>(dw.data(), du.data(), dv.data(), w_sn.data(), scalars.data(),
+                                         work.data(), scratch.data(), true, 1e-12);
     check_close<B>("spectral_norm_forward v", dv.data(), v, 1e-5);
     check_close<B>("spectral_norm_forward u", du.data(), u, 1e-5);
     check_close<B>("spectral_norm_forward w_sn", w_sn.data(), normalized, 1e-5);
-    B::template spectral_norm_backward<G>(w_sn.data(), dg.data(), du.data(), dv.data(), scalars.data(), work.data(),
-                                          scratch.data(), dgrad.data());
+    B::template spectral_norm_backward<G>(w_sn.data(), dg.data(), du.data(), dv.data(), scalars.data(),
+                                          work.data(), scratch.data(), dgrad.data());
     check_close<B>("spectral_norm_backward", dgrad.data(), grad, 1e-4);
 }
 
@@ -458,78 +463,78 @@ void spectral_norm(std::uint64_t seed) {
 
 // The test cases for backend B (a type), named "layer ops conformance (NAME): ..."; GUARD is a
 // statement that starts each (CTNN_REQUIRE_GPU() for CUDA, nothing for the CPU).
-#define CTNN_LAYER_OPS_CONFORMANCE(B, NAME, GUARD)                                                       \
-    static_assert(::ctnn::BackendLayerOps<B>);                                                           \
-    TEST_CASE("layer ops conformance (" NAME "): activation forward and backward") {                     \
-        GUARD;                                                                                           \
-        namespace c = ::ctnn::testing::conformance;                                                      \
-        c::activation<B, ::ctnn::ops::Relu>(1000, 1);                                                    \
-        c::activation<B, ::ctnn::ops::LeakyRelu<0.2f>>(1000, 2);                                         \
-        c::activation<B, ::ctnn::ops::Tanh>(5000, 3);                                                    \
-        c::activation<B, ::ctnn::ops::Sigmoid>(5000, 4);                                                 \
-    }                                                                                                    \
-    TEST_CASE("layer ops conformance (" NAME "): dropout_mask") {                                        \
-        GUARD;                                                                                           \
-        ::ctnn::testing::conformance::dropout<B>(20000, 0.3, 0x5EEDull);                                 \
-        ::ctnn::testing::conformance::dropout<B>(20000, 0.5, 77);                                        \
-    }                                                                                                    \
-    TEST_CASE("layer ops conformance (" NAME "): avg and max pooling, disjoint and overlapping") {       \
-        GUARD;                                                                                           \
-        namespace c = ::ctnn::testing::conformance;                                                      \
-        c::pooling<B, ::ctnn::PoolGeometry{3, 8, 8, 2, 2}>(4, 10);                                       \
-        c::pooling<B, ::ctnn::PoolGeometry{2, 9, 7, 3, 2}>(3, 11);                                       \
-        c::pooling<B, ::ctnn::PoolGeometry{2, 6, 7, 3, 1}>(2, 12);                                       \
-        c::pooling<B, ::ctnn::PoolGeometry{2, 8, 8, 2, 3}>(3, 13);                                       \
-        c::pooling<B, ::ctnn::PoolGeometry{6, 28, 28, 2, 2}>(5, 14);                                     \
-    }                                                                                                    \
-    TEST_CASE("layer ops conformance (" NAME "): softmax rows") {                                        \
-        GUARD;                                                                                           \
-        ::ctnn::testing::conformance::softmax<B>(17, 10, 20);                                            \
-        ::ctnn::testing::conformance::softmax<B>(5, 100, 21);                                            \
-        ::ctnn::testing::conformance::softmax<B>(3, 1, 22);                                              \
-    }                                                                                                    \
-    TEST_CASE("layer ops conformance (" NAME "): BatchNorm moments, normalize, backward (flat, 2-D)") {  \
-        GUARD;                                                                                           \
-        namespace c = ::ctnn::testing::conformance;                                                      \
-        c::batch_norm<B, ::ctnn::BatchNormGeometry{6, 1}>(16, 30);                                       \
-        c::batch_norm<B, ::ctnn::BatchNormGeometry{4, 25}>(6, 31);                                       \
-        c::batch_norm<B, ::ctnn::BatchNormGeometry{3, 49}>(5, 32);                                       \
-        c::batch_norm<B, ::ctnn::BatchNormGeometry{2, 300}>(3, 33);                                      \
-    }                                                                                                    \
-    TEST_CASE("layer ops conformance (" NAME "): pad2d and unpad2d") {                                   \
-        GUARD;                                                                                           \
-        ::ctnn::testing::conformance::padding<B, ::ctnn::PadGeometry{2, 5, 6, 2}>(3, 40);                \
-        ::ctnn::testing::conformance::padding<B, ::ctnn::PadGeometry{1, 28, 28, 2}>(2, 41);              \
-    }                                                                                                    \
-    TEST_CASE("layer ops conformance (" NAME "): add_to, global average pooling, nearest upsampling") { \
-        GUARD;                                                                                           \
-        namespace c = ::ctnn::testing::conformance;                                                      \
-        c::add_to<B>(70001, 69);                                                                         \
-        c::global_avg_pool<B>(12, 49, 70);                                                               \
-        c::global_avg_pool<B>(5, 1, 71);                                                                 \
-        c::upsample<B, ::ctnn::UpsampleGeometry{3, 4, 5, 2}>(2, 72);                                     \
-        c::upsample<B, ::ctnn::UpsampleGeometry{2, 7, 7, 3}>(3, 73);                                     \
-        c::upsample<B, ::ctnn::UpsampleGeometry{1, 2, 3, 1}>(2, 74);                                     \
-    }                                                                                                    \
+#define CTNN_LAYER_OPS_CONFORMANCE(B, NAME, GUARD)                                                          \
+    static_assert(::ctnn::BackendLayerOps<B>);                                                              \
+    TEST_CASE("layer ops conformance (" NAME "): activation forward and backward") {                        \
+        GUARD;                                                                                              \
+        namespace c = ::ctnn::testing::conformance;                                                         \
+        c::activation<B, ::ctnn::ops::Relu>(1000, 1);                                                       \
+        c::activation<B, ::ctnn::ops::LeakyRelu<0.2f>>(1000, 2);                                            \
+        c::activation<B, ::ctnn::ops::Tanh>(5000, 3);                                                       \
+        c::activation<B, ::ctnn::ops::Sigmoid>(5000, 4);                                                    \
+    }                                                                                                       \
+    TEST_CASE("layer ops conformance (" NAME "): dropout_mask") {                                           \
+        GUARD;                                                                                              \
+        ::ctnn::testing::conformance::dropout<B>(20000, 0.3, 0x5EEDull);                                    \
+        ::ctnn::testing::conformance::dropout<B>(20000, 0.5, 77);                                           \
+    }                                                                                                       \
+    TEST_CASE("layer ops conformance (" NAME "): avg and max pooling, disjoint and overlapping") {          \
+        GUARD;                                                                                              \
+        namespace c = ::ctnn::testing::conformance;                                                         \
+        c::pooling<B, ::ctnn::PoolGeometry{3, 8, 8, 2, 2}>(4, 10);                                          \
+        c::pooling<B, ::ctnn::PoolGeometry{2, 9, 7, 3, 2}>(3, 11);                                          \
+        c::pooling<B, ::ctnn::PoolGeometry{2, 6, 7, 3, 1}>(2, 12);                                          \
+        c::pooling<B, ::ctnn::PoolGeometry{2, 8, 8, 2, 3}>(3, 13);                                          \
+        c::pooling<B, ::ctnn::PoolGeometry{6, 28, 28, 2, 2}>(5, 14);                                        \
+    }                                                                                                       \
+    TEST_CASE("layer ops conformance (" NAME "): softmax rows") {                                           \
+        GUARD;                                                                                              \
+        ::ctnn::testing::conformance::softmax<B>(17, 10, 20);                                               \
+        ::ctnn::testing::conformance::softmax<B>(5, 100, 21);                                               \
+        ::ctnn::testing::conformance::softmax<B>(3, 1, 22);                                                 \
+    }                                                                                                       \
+    TEST_CASE("layer ops conformance (" NAME "): BatchNorm moments, normalize, backward (flat, 2-D)") {     \
+        GUARD;                                                                                              \
+        namespace c = ::ctnn::testing::conformance;                                                         \
+        c::batch_norm<B, ::ctnn::BatchNormGeometry{6, 1}>(16, 30);                                          \
+        c::batch_norm<B, ::ctnn::BatchNormGeometry{4, 25}>(6, 31);                                          \
+        c::batch_norm<B, ::ctnn::BatchNormGeometry{3, 49}>(5, 32);                                          \
+        c::batch_norm<B, ::ctnn::BatchNormGeometry{2, 300}>(3, 33);                                         \
+    }                                                                                                       \
+    TEST_CASE("layer ops conformance (" NAME "): pad2d and unpad2d") {                                      \
+        GUARD;                                                                                              \
+        ::ctnn::testing::conformance::padding<B, ::ctnn::PadGeometry{2, 5, 6, 2}>(3, 40);                   \
+        ::ctnn::testing::conformance::padding<B, ::ctnn::PadGeometry{1, 28, 28, 2}>(2, 41);                 \
+    }                                                                                                       \
+    TEST_CASE("layer ops conformance (" NAME "): add_to, global average pooling, nearest upsampling") {     \
+        GUARD;                                                                                              \
+        namespace c = ::ctnn::testing::conformance;                                                         \
+        c::add_to<B>(70001, 69);                                                                            \
+        c::global_avg_pool<B>(12, 49, 70);                                                                  \
+        c::global_avg_pool<B>(5, 1, 71);                                                                    \
+        c::upsample<B, ::ctnn::UpsampleGeometry{3, 4, 5, 2}>(2, 72);                                        \
+        c::upsample<B, ::ctnn::UpsampleGeometry{2, 7, 7, 3}>(3, 73);                                        \
+        c::upsample<B, ::ctnn::UpsampleGeometry{1, 2, 3, 1}>(2, 74);                                        \
+    }                                                                                                       \
     TEST_CASE("layer ops conformance (" NAME "): group norm (per channel, flat, layer norm per element)") { \
-        GUARD;                                                                                           \
-        namespace c = ::ctnn::testing::conformance;                                                      \
-        c::group_norm<B, ::ctnn::GroupNormGeometry{8, 25, 4, false}>(3, 80);                             \
-        c::group_norm<B, ::ctnn::GroupNormGeometry{6, 1, 3, false}>(5, 81);                              \
-        c::group_norm<B, ::ctnn::GroupNormGeometry{3, 49, 3, false}>(2, 82);                             \
-        c::group_norm<B, ::ctnn::GroupNormGeometry{300, 1, 1, true}>(4, 83);                             \
-    }                                                                                                    \
-    TEST_CASE("layer ops conformance (" NAME "): spectral norm power iteration and backward") {          \
-        GUARD;                                                                                           \
-        namespace c = ::ctnn::testing::conformance;                                                      \
-        c::spectral_norm<B, ::ctnn::SpectralGeometry{4, 6, 1, false}>(60);                               \
-        c::spectral_norm<B, ::ctnn::SpectralGeometry{64, 1152, 9, false}>(61);                           \
-        c::spectral_norm<B, ::ctnn::SpectralGeometry{2, 48, 16, true}>(62);                              \
-    }                                                                                                    \
-    TEST_CASE("layer ops conformance (" NAME "): minibatch stddev (flat, per channel, a short group)") { \
-        GUARD;                                                                                           \
-        namespace c = ::ctnn::testing::conformance;                                                      \
-        c::minibatch_stddev<B, ::ctnn::MinibatchStddevGeometry{32, 1, 4}>(16, 50);                       \
-        c::minibatch_stddev<B, ::ctnn::MinibatchStddevGeometry{200, 25, 4}>(6, 51);                      \
-        c::minibatch_stddev<B, ::ctnn::MinibatchStddevGeometry{7, 1, 3}>(2, 52);                         \
+        GUARD;                                                                                              \
+        namespace c = ::ctnn::testing::conformance;                                                         \
+        c::group_norm<B, ::ctnn::GroupNormGeometry{8, 25, 4, false}>(3, 80);                                \
+        c::group_norm<B, ::ctnn::GroupNormGeometry{6, 1, 3, false}>(5, 81);                                 \
+        c::group_norm<B, ::ctnn::GroupNormGeometry{3, 49, 3, false}>(2, 82);                                \
+        c::group_norm<B, ::ctnn::GroupNormGeometry{300, 1, 1, true}>(4, 83);                                \
+    }                                                                                                       \
+    TEST_CASE("layer ops conformance (" NAME "): spectral norm power iteration and backward") {             \
+        GUARD;                                                                                              \
+        namespace c = ::ctnn::testing::conformance;                                                         \
+        c::spectral_norm<B, ::ctnn::SpectralGeometry{4, 6, 1, false}>(60);                                  \
+        c::spectral_norm<B, ::ctnn::SpectralGeometry{64, 1152, 9, false}>(61);                              \
+        c::spectral_norm<B, ::ctnn::SpectralGeometry{2, 48, 16, true}>(62);                                 \
+    }                                                                                                       \
+    TEST_CASE("layer ops conformance (" NAME "): minibatch stddev (flat, per channel, a short group)") {    \
+        GUARD;                                                                                              \
+        namespace c = ::ctnn::testing::conformance;                                                         \
+        c::minibatch_stddev<B, ::ctnn::MinibatchStddevGeometry{32, 1, 4}>(16, 50);                          \
+        c::minibatch_stddev<B, ::ctnn::MinibatchStddevGeometry{200, 25, 4}>(6, 51);                         \
+        c::minibatch_stddev<B, ::ctnn::MinibatchStddevGeometry{7, 1, 3}>(2, 52);                            \
     }

@@ -197,8 +197,10 @@ void elementwise_losses() {
             if (kind == 3)
                 B::hinge(dy.data(), dt.data(), dgrad.data(), n, s, sum.sums.scratch(), sum.sums.slot(0));
             if (kind == 4)
-                B::wasserstein(dy.data(), dt.data(), dgrad.data(), n, s, sum.sums.scratch(), sum.sums.slot(0));
-            if (kind == 5) B::l1(dy.data(), dt.data(), dgrad.data(), n, s, sum.sums.scratch(), sum.sums.slot(0));
+                B::wasserstein(dy.data(), dt.data(), dgrad.data(), n, s, sum.sums.scratch(),
+                               sum.sums.slot(0));
+            if (kind == 5)
+                B::l1(dy.data(), dt.data(), dgrad.data(), n, s, sum.sums.scratch(), sum.sums.slot(0));
             if (kind == 6)
                 B::template huber<1.0f>(dy.data(), dt.data(), dgrad.data(), n, s, sum.sums.scratch(),
                                         sum.sums.slot(0));
@@ -290,13 +292,18 @@ template <class B>
 void rmsprop_step() {
     using M = Memory<B>;
     const std::size_t n = 70001;
-    const auto p0 = uniform(n, 41), g = uniform(n, 42), sq0 = uniform(n, 43, 0.5, 1.0), ga0 = uniform(n, 44, -0.1, 0.1),
-               b0 = uniform(n, 45, -0.1, 0.1);
+    const auto p0 = uniform(n, 41), g = uniform(n, 42), sq0 = uniform(n, 43, 0.5, 1.0),
+               ga0 = uniform(n, 44, -0.1, 0.1), b0 = uniform(n, 45, -0.1, 0.1);
     for (const bool centered : {false, true})
         for (const float momentum : {0.0f, 0.8f}) {
-            const RmspropHyper<float> h{
-                .lr = 0.01f, .alpha = 0.9f, .eps = 1e-3f, .decay = 0.1f, .momentum = momentum, .centered = centered};
-            auto dp = M::upload(p0), dg = M::upload(g), dsq = M::upload(sq0), dga = M::upload(ga0), db = M::upload(b0);
+            const RmspropHyper<float> h{.lr = 0.01f,
+                                        .alpha = 0.9f,
+                                        .eps = 1e-3f,
+                                        .decay = 0.1f,
+                                        .momentum = momentum,
+                                        .centered = centered};
+            auto dp = M::upload(p0), dg = M::upload(g), dsq = M::upload(sq0), dga = M::upload(ga0),
+                 db = M::upload(b0);
             B::rmsprop_step(dp.data(), dg.data(), dsq.data(), centered ? dga.data() : nullptr,
                             momentum == 0 ? nullptr : db.data(), n, h);
             std::vector<double> p(n), sq(n), ga(n), b(n);
@@ -339,7 +346,8 @@ template <class B>
 void adadelta_step() {
     using M = Memory<B>;
     const std::size_t n = 70001;
-    const auto p0 = uniform(n, 49), g = uniform(n, 50), sq0 = uniform(n, 51, 0.0, 1.0), acc0 = uniform(n, 52, 0.0, 0.1);
+    const auto p0 = uniform(n, 49), g = uniform(n, 50), sq0 = uniform(n, 51, 0.0, 1.0),
+               acc0 = uniform(n, 52, 0.0, 0.1);
     const AdadeltaHyper<float> h{.lr = 1.0f, .rho = 0.9f, .eps = 1e-6f, .decay = 0.1f};
     auto dp = M::upload(p0), dg = M::upload(g), dsq = M::upload(sq0), dacc = M::upload(acc0);
     B::adadelta_step(dp.data(), dg.data(), dsq.data(), dacc.data(), n, h);
@@ -436,7 +444,8 @@ void gradient_penalty_ops() {
         auto out = B::template allocate<float>(n);
         B::interpolate_rows(da.data(), db.data(), dw.data(), rows, cols, out.data());
         std::vector<double> mixed(n);
-        for (std::size_t i = 0; i < n; ++i) mixed[i] = double(w[i / cols]) * a[i] + (1 - double(w[i / cols])) * b[i];
+        for (std::size_t i = 0; i < n; ++i)
+            mixed[i] = double(w[i / cols]) * a[i] + (1 - double(w[i / cols])) * b[i];
         check_close("interpolate_rows", M::download(out.data(), n), mixed, 1e-6);
 
         auto zero_row = d;
@@ -496,12 +505,14 @@ void conditional_ops() {
         std::vector<double> want(rows * width);
         for (std::size_t r = 0; r < rows; ++r)
             for (std::size_t c = 0; c < width; ++c)
-                want[r * width + c] = c < cols ? x[r * cols + c]
-                                               : ((c - cols) / spread == static_cast<std::size_t>(labels[r]) ? 1 : 0);
+                want[r * width + c] =
+                    c < cols ? x[r * cols + c]
+                             : ((c - cols) / spread == static_cast<std::size_t>(labels[r]) ? 1 : 0);
         check_close("append_one_hot", M::download(out.data(), rows * width), want, 0);
         auto back = B::template allocate<float>(rows * cols);
         B::take_columns(out.data(), rows, width, cols, back.data());
-        check_close("take_columns", M::download(back.data(), rows * cols), std::vector<double>(x.begin(), x.end()), 0);
+        check_close("take_columns", M::download(back.data(), rows * cols),
+                    std::vector<double>(x.begin(), x.end()), 0);
     }
 }
 
@@ -527,5 +538,5 @@ void conditional_ops() {
     CTNN_TRAIN_OPS_CASE(B, NAME, READY, moving_average)        \
     CTNN_TRAIN_OPS_CASE(B, NAME, READY, sigmoid)               \
     CTNN_TRAIN_OPS_CASE(B, NAME, READY, fill_targets)          \
-    CTNN_TRAIN_OPS_CASE(B, NAME, READY, gradient_penalty_ops)      \
+    CTNN_TRAIN_OPS_CASE(B, NAME, READY, gradient_penalty_ops)  \
     CTNN_TRAIN_OPS_CASE(B, NAME, READY, conditional_ops)

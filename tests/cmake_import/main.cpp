@@ -1,4 +1,6 @@
 // Compiles the umbrella header against an installed ctnn (see CMakeLists.txt here).
 #include <ctnn/ctnn.hpp>
 
-int main() { return 0; }
+int main() {
+    return 0;
+}

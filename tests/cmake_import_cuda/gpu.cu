@@ -4,7 +4,9 @@
 
 #include <vector>
 
-ctnn::GpuStatus consumer_gpu_status() { return ctnn::cuda::gpu_status(); }
+ctnn::GpuStatus consumer_gpu_status() {
+    return ctnn::cuda::gpu_status();
+}
 
 // One training step on 8 blank images; returns the loss.
 double consumer_gpu_step() {

@@ -3,4 +3,7 @@
 #include <ctnn/ctnn.hpp>
 #include <ctnn/train/classifier.hpp>
 using Net = ctnn::Sequential<ctnn::Input<1, 4, 4>, ctnn::ReLU>;
-int main() { ctnn::Classifier<Net, ctnn::SoftmaxCrossEntropy, ctnn::Adam> clf; (void)clf; }
+int main() {
+    ctnn::Classifier<Net, ctnn::SoftmaxCrossEntropy, ctnn::Adam> clf;
+    (void)clf;
+}

@@ -4,6 +4,7 @@
 #include <ctnn/ctnn.hpp>
 #include <ctnn/train/gan.hpp>
 using G = ctnn::Sequential<ctnn::Input<8>, ctnn::Dense<16>, ctnn::Tanh>;
-using Critic = ctnn::Sequential<ctnn::Input<16>, ctnn::Dense<8>, ctnn::BatchNorm<>, ctnn::LeakyReLU<0.2f>, ctnn::Dense<1>>;
+using Critic = ctnn::Sequential<ctnn::Input<16>, ctnn::Dense<8>, ctnn::BatchNorm<>, ctnn::LeakyReLU<0.2f>,
+                                ctnn::Dense<1>>;
 ctnn::Gan<G, Critic, ctnn::WassersteinGP> gan(ctnn::Adam{}, ctnn::Adam{});
 int main() {}

@@ -3,4 +3,7 @@
 #include <ctnn/ctnn.hpp>
 #include <ctnn/train/classifier.hpp>
 using Net = ctnn::Sequential<ctnn::Input<4>, ctnn::Dense<1>>;
-int main() { ctnn::SoftmaxCrossEntropy::bind<Net::output_shape>::impl<ctnn::cpu::Blas> loss; (void)loss; }
+int main() {
+    ctnn::SoftmaxCrossEntropy::bind<Net::output_shape>::impl<ctnn::cpu::Blas> loss;
+    (void)loss;
+}

@@ -12,7 +12,8 @@
 using namespace ctnn;
 
 namespace {
-const std::filesystem::path fixture = std::filesystem::path(CTNN_SOURCE_DIR) / "tests/fixtures/data/table.csv";
+const std::filesystem::path fixture =
+    std::filesystem::path(CTNN_SOURCE_DIR) / "tests/fixtures/data/table.csv";
 
 std::filesystem::path write(const std::string& name, const std::string& text) {
     const auto path = std::filesystem::path(CTNN_TEST_OUTPUT_DIR) / name;
@@ -34,7 +35,8 @@ TEST_CASE("Table: a CSV with a header, the last column as target by default, or 
     const data::Dataset d = data::to_dataset(named);
     CHECK(d.sample_size() == 3);
     CHECK(d.labels(2) == 1);
-    CHECK_THROWS_WITH_AS(data::to_dataset(last), doctest::Contains("row 0 has target 3.25"), std::invalid_argument);
+    CHECK_THROWS_WITH_AS(data::to_dataset(last), doctest::Contains("row 0 has target 3.25"),
+                         std::invalid_argument);
 }
 
 TEST_CASE("Table: sklearn's count line skipped, no header, a bad field named by line and column") {
@@ -43,8 +45,8 @@ TEST_CASE("Table: sklearn's count line skipped, no header, a bad field named by 
     CHECK(t.rows == 3);
     CHECK(t.feature_names[0] == "column 0");
     const auto bad = write("bad.csv", "a,b\n1,2\n3,x\n");
-    CHECK_THROWS_WITH_AS(data::read_csv_table(bad), doctest::Contains("bad.csv: line 3, column 2 ('b'): 'x' is not"),
-                         data::DataError);
+    CHECK_THROWS_WITH_AS(data::read_csv_table(bad),
+                         doctest::Contains("bad.csv: line 3, column 2 ('b'): 'x' is not"), data::DataError);
     const auto short_row = write("short.csv", "a,b,c\n1,2,3\n4,5\n");
     CHECK_THROWS_WITH_AS(data::read_csv_table(short_row), doctest::Contains("line 3: 2 fields, expected 3"),
                          data::DataError);

@@ -53,9 +53,10 @@ int main(int argc, char** argv) {
         disagree += mine != theirs;
     }
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    std::printf("lenet5: %zu of %zu digits differ from the library, worst logit error %.3g, self_test %d, "
-                "%.1f us per image (batch 1, preprocess + forward)\n",
-                disagree, n, worst, int(lenet5::self_test()), seconds / double(n) * 1e6);
+    std::printf(
+        "lenet5: %zu of %zu digits differ from the library, worst logit error %.3g, self_test %d, "
+        "%.1f us per image (batch 1, preprocess + forward)\n",
+        disagree, n, worst, int(lenet5::self_test()), seconds / double(n) * 1e6);
 
     const auto latents = read_raw<float>(argv[1], "latents.f32", 64 * dcgan_generator::input_size);
     const auto images = read_raw<float>(argv[1], "generated.f32", 64 * dcgan_generator::output_size);

@@ -27,7 +27,8 @@ namespace {
 template <class T>
 void write_raw(const std::filesystem::path& path, const std::vector<T>& values) {
     std::ofstream out(path, std::ios::binary);
-    out.write(reinterpret_cast<const char*>(values.data()), static_cast<std::streamsize>(values.size() * sizeof(T)));
+    out.write(reinterpret_cast<const char*>(values.data()),
+              static_cast<std::streamsize>(values.size() * sizeof(T)));
     if (!out.flush()) throw std::runtime_error("cannot write " + path.string());
 }
 }  // namespace
@@ -43,7 +44,8 @@ int score(const std::filesystem::path& checkpoint, const std::filesystem::path& 
     if (!in.read(reinterpret_cast<char*>(bytes.data()), static_cast<std::streamsize>(bytes.size())))
         throw std::runtime_error("cannot read " + std::to_string(n) + " images from " + pixels_path.string());
     std::vector<float> images(bytes.size()), logits(n * 10);
-    for (std::size_t i = 0; i < bytes.size(); ++i) images[i] = data::normalize_pixel(bytes[i], data::Normalize::unit);
+    for (std::size_t i = 0; i < bytes.size(); ++i)
+        images[i] = data::normalize_pixel(bytes[i], data::Normalize::unit);
     const float* y = model.forward(images.data(), n);
     std::copy(y, y + n * 10, logits.begin());
     write_raw(logits_path, logits);
@@ -70,11 +72,13 @@ int main(int argc, char** argv) try {
     auto& model = classifier.model();
     const std::size_t n = mnist.test.size();
     std::vector<std::uint8_t> bytes(n * 784);
-    for (std::size_t i = 0; i < bytes.size(); ++i) bytes[i] = static_cast<std::uint8_t>(pixels.images.data()[i]);
-    io::export_header(model, "lenet5", out / "lenet5.h",
-                      io::ExportOptions{.pixel_divisor = 255.0f,
-                                        .pixel_offset = 0.0f,
-                                        .test_pixels = std::vector<std::uint8_t>(bytes.begin(), bytes.begin() + 784)});
+    for (std::size_t i = 0; i < bytes.size(); ++i)
+        bytes[i] = static_cast<std::uint8_t>(pixels.images.data()[i]);
+    io::export_header(
+        model, "lenet5", out / "lenet5.h",
+        io::ExportOptions{.pixel_divisor = 255.0f,
+                          .pixel_offset = 0.0f,
+                          .test_pixels = std::vector<std::uint8_t>(bytes.begin(), bytes.begin() + 784)});
     model.eval();
     std::vector<float> logits(n * 10);
     for (std::size_t first = 0; first < n; first += 500) {
@@ -82,7 +86,8 @@ int main(int argc, char** argv) try {
         const float* y = model.forward(mnist.test.images.data() + first * 784, count);
         std::copy(y, y + count * 10, logits.begin() + static_cast<std::ptrdiff_t>(first * 10));
     }
-    io::save_checkpoint(out / "lenet5.safetensors", model, io::CheckpointInfo{.epoch = 1, .step = 93, .extra = {}});
+    io::save_checkpoint(out / "lenet5.safetensors", model,
+                        io::CheckpointInfo{.epoch = 1, .step = 93, .extra = {}});
     write_raw(out / "test_pixels.u8", bytes);
     write_raw(out / "test_logits.f32", logits);
 

@@ -35,10 +35,12 @@ TEST_CASE("io::write_npy writes NumPy format 1.0 with the shape tuple and the fl
         REQUIRE(bytes.size() >= 10);
         CHECK(bytes.substr(0, 8) == std::string("\x93NUMPY\x01\x00", 8));
         const std::size_t header_length =
-            static_cast<unsigned char>(bytes[8]) | (static_cast<std::size_t>(static_cast<unsigned char>(bytes[9])) << 8);
+            static_cast<unsigned char>(bytes[8]) |
+            (static_cast<std::size_t>(static_cast<unsigned char>(bytes[9])) << 8);
         CHECK((10 + header_length) % 64 == 0);
         const std::string header = bytes.substr(10, header_length);
-        CHECK(header.starts_with("{'descr': '<f4', 'fortran_order': False, 'shape': " + std::string(c.tuple) + ", }"));
+        CHECK(header.starts_with("{'descr': '<f4', 'fortran_order': False, 'shape': " + std::string(c.tuple) +
+                                 ", }"));
         CHECK(header.back() == '\n');
         REQUIRE(bytes.size() == 10 + header_length + values.size() * sizeof(float));
         std::vector<float> back(values.size());

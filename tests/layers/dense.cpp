@@ -37,7 +37,8 @@ TEST_CASE("Dense: initialisation is PyTorch's default and seeded") {
     CHECK_FALSE(std::equal(a.parameters(), a.parameters() + Net::param_count, c.parameters()));
     const float bound = 1.0f / std::sqrt(100.0f);
     float max_abs = 0;
-    for (std::size_t i = 0; i < Net::param_count; ++i) max_abs = std::max(max_abs, std::abs(a.parameters()[i]));
+    for (std::size_t i = 0; i < Net::param_count; ++i)
+        max_abs = std::max(max_abs, std::abs(a.parameters()[i]));
     CHECK(max_abs <= bound);
     CHECK(max_abs > 0.9f * bound);
 }

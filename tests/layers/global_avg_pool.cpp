@@ -21,7 +21,8 @@ TEST_CASE("GlobalAvgPool: (C, H, W) -> (C), no parameters") {
 
 TEST_CASE("GlobalAvgPool: forward and backward equal PyTorch's AdaptiveAvgPool2d(1)") {
     namespace r = ctnn::fixtures::resample;
-    fixtures::check_against_torch<GlobalAvgPool, Shape<3, 5, 4>>(CTNN_TORCH_REFERENCE_NO_PARAMS(r::global_avg_pool_3x5x4));
+    fixtures::check_against_torch<GlobalAvgPool, Shape<3, 5, 4>>(
+        CTNN_TORCH_REFERENCE_NO_PARAMS(r::global_avg_pool_3x5x4));
 }
 
 TEST_CASE("GlobalAvgPool: finite-difference gradients") {

@@ -44,8 +44,8 @@ TEST_CASE("GroupNorm<G> and LayerNorm: finite-difference gradients") {
     const double gn_flat = testing::check_layer_gradients<GroupNorm<3>, Shape<6>>();
     const double ln = testing::check_layer_gradients<LayerNorm<>, Shape<2, 3, 3>>();
     const double ln_flat = testing::check_layer_gradients<LayerNorm<>, Shape<7>>();
-    MESSAGE("gradient check, worst relative error: GroupNorm<2> " << gn << ", GroupNorm<3> flat " << gn_flat
-                                                                  << ", LayerNorm " << ln << ", flat " << ln_flat);
+    MESSAGE("gradient check, worst relative error: GroupNorm<2> "
+            << gn << ", GroupNorm<3> flat " << gn_flat << ", LayerNorm " << ln << ", flat " << ln_flat);
     CHECK(gn < 1e-6);
     CHECK(gn_flat < 1e-6);
     CHECK(ln < 1e-6);

@@ -32,9 +32,11 @@ TEST_CASE("MinibatchStddev: flat input, values by hand") {
     const double tiny = std::sqrt(static_cast<double>(1e-8f));
     const std::vector<double> x = {0, 1, 2, 1, 1, 3, 1, -1, 5, 7};
     const auto y = run(model, x, 5);
-    const std::vector<double> expected = {0, 1, (1 + tiny) / 2, 2, 1, (1 + tiny) / 2,  //
-                                          1, 3, (2 + tiny) / 2, 1, -1, (2 + tiny) / 2,  //
-                                          5, 7, tiny};
+    const std::vector<double> expected = {0, 1,  (1 + tiny) / 2,
+                                          2, 1,  (1 + tiny) / 2,  //
+                                          1, 3,  (2 + tiny) / 2,
+                                          1, -1, (2 + tiny) / 2,  //
+                                          5, 7,  tiny};
     REQUIRE(y.size() == expected.size());
     for (std::size_t i = 0; i < y.size(); ++i) CHECK(y[i] == doctest::Approx(expected[i]).epsilon(1e-7));
 }
@@ -61,7 +63,7 @@ TEST_CASE("MinibatchStddev: a group of identical samples reads sqrt(eps), a vari
     std::vector<double> x(8 * 16);
     for (std::size_t f = 0; f < 16; ++f) {
         const double same = rng.uniform(-1, 1);
-        for (std::size_t n = 0; n < 4; ++n) x[n * 16 + f] = same;           // group 0: one sample 4 times
+        for (std::size_t n = 0; n < 4; ++n) x[n * 16 + f] = same;  // group 0: one sample 4 times
         for (std::size_t n = 4; n < 8; ++n) x[n * 16 + f] = rng.uniform(-1, 1);  // group 1: varied
     }
     const auto y = run(model, x, 8);
@@ -74,6 +76,6 @@ TEST_CASE("MinibatchStddev: finite-difference gradients") {
     CHECK(testing::check_layer_gradients<MinibatchStddev<>, Shape<5>>() < 1e-6);
     CHECK(testing::check_layer_gradients<MinibatchStddev<3>, Shape<6>>({.batch = 7}) < 1e-6);
     CHECK(testing::check_layer_gradients<MinibatchStddev<2>, Shape<2, 3, 3>>({.batch = 5}) < 1e-6);
-    CHECK(testing::check_layer_gradients<MinibatchStddev<4>, Shape<3, 2, 2>>({.batch = 8, .mode = Mode::eval}) <
-          1e-6);
+    CHECK(testing::check_layer_gradients<MinibatchStddev<4>, Shape<3, 2, 2>>(
+              {.batch = 8, .mode = Mode::eval}) < 1e-6);
 }

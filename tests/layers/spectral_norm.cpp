@@ -44,7 +44,8 @@ TEST_CASE("SpectralNorm: finite-difference gradients (u and v held: evaluation m
     const testing::GradCheckOptions eval{.mode = Mode::eval};
     CHECK(testing::check_layer_gradients<SpectralNorm<Dense<4>>, Shape<6>>(eval) < 1e-6);
     CHECK(testing::check_layer_gradients<SpectralNorm<Conv<3, 3, 1, 1>>, Shape<2, 5, 5>>(eval) < 1e-6);
-    CHECK(testing::check_layer_gradients<SpectralNorm<ConvTranspose<2, 4, 2, 1>>, Shape<3, 3, 3>>(eval) < 1e-6);
+    CHECK(testing::check_layer_gradients<SpectralNorm<ConvTranspose<2, 4, 2, 1>>, Shape<3, 3, 3>>(eval) <
+          1e-6);
 }
 
 namespace {
@@ -76,7 +77,8 @@ TEST_CASE("SpectralNorm: one training step matches torch.nn.utils.spectral_norm"
     check_against_pytorch<SpectralNorm<Dense<4>>, Shape<6>, reference::dense_6_4>();
     check_against_pytorch<SpectralNorm<Conv<3, 3, 1, 1>>, Shape<2, 5, 5>, reference::conv_3x3_p1>();
     check_against_pytorch<SpectralNorm<Conv<4, 4, 2, 1>>, Shape<3, 6, 6>, reference::conv_4x4_s2_p1>();
-    check_against_pytorch<SpectralNorm<ConvTranspose<2, 4, 2, 1>>, Shape<3, 3, 3>, reference::convt_4x4_s2_p1>();
+    check_against_pytorch<SpectralNorm<ConvTranspose<2, 4, 2, 1>>, Shape<3, 3, 3>,
+                          reference::convt_4x4_s2_p1>();
 }
 
 TEST_CASE("SpectralNorm: the normalized weight's largest singular value is about 1 after iterating") {

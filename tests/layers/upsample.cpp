@@ -21,8 +21,10 @@ TEST_CASE("Upsample<F>: (C, H, W) -> (C, F H, F W), no parameters") {
 
 TEST_CASE("Upsample<F>: forward and backward equal PyTorch's nearest upsampling") {
     namespace r = ctnn::fixtures::resample;
-    fixtures::check_against_torch<Upsample<2>, Shape<2, 3, 4>>(CTNN_TORCH_REFERENCE_NO_PARAMS(r::upsample2_2x3x4));
-    fixtures::check_against_torch<Upsample<3>, Shape<1, 2, 2>>(CTNN_TORCH_REFERENCE_NO_PARAMS(r::upsample3_1x2x2));
+    fixtures::check_against_torch<Upsample<2>, Shape<2, 3, 4>>(
+        CTNN_TORCH_REFERENCE_NO_PARAMS(r::upsample2_2x3x4));
+    fixtures::check_against_torch<Upsample<3>, Shape<1, 2, 2>>(
+        CTNN_TORCH_REFERENCE_NO_PARAMS(r::upsample3_1x2x2));
 }
 
 TEST_CASE("Upsample<F>: finite-difference gradients") {

@@ -22,7 +22,8 @@ TEST_CASE("SoftmaxCrossEntropy: hand-computed value and gradient") {
 }
 
 TEST_CASE("SoftmaxCrossEntropy is stable with huge logits and honours Reduction::sum") {
-    SoftmaxCrossEntropy::bind<Shape<2>>::impl<cpu::Blas> loss(SoftmaxCrossEntropy{.reduction = Reduction::sum});
+    SoftmaxCrossEntropy::bind<Shape<2>>::impl<cpu::Blas> loss(
+        SoftmaxCrossEntropy{.reduction = Reduction::sum});
     const float logits[] = {10000.0f, -10000.0f, 10000.0f, -10000.0f};
     const std::int32_t targets[] = {0, 1};
     float grad[4];
@@ -44,7 +45,8 @@ TEST_CASE("BCE and BCEWithLogits: hand-computed values") {
 
     BCEWithLogits::bind<Shape<1>>::impl<cpu::Blas64> logits_loss;
     const double x[] = {0.0, 2.0};
-    CHECK(logits_loss.compute(x, t, grad, 2) == doctest::Approx((std::log(2.0) + 2.0 + std::log1p(std::exp(-2.0))) / 2));
+    CHECK(logits_loss.compute(x, t, grad, 2) ==
+          doctest::Approx((std::log(2.0) + 2.0 + std::log1p(std::exp(-2.0))) / 2));
     CHECK(grad[0] == doctest::Approx(-0.25));
     CHECK(grad[1] == doctest::Approx((1 / (1 + std::exp(-2.0))) / 2));
 }
@@ -77,7 +79,8 @@ TEST_CASE("MSE: hand-computed value and sum reduction") {
 
 TEST_CASE("Losses: finite-difference gradients") {
     testing::check_loss_gradients<SoftmaxCrossEntropy, Shape<5>>({}, {0, 4, 2}, 3);
-    testing::check_loss_gradients<BCE, Shape<1>>({}, {1.0f, 0.0f, 0.9f}, 3, {.output_low = 0.05, .output_high = 0.95});
+    testing::check_loss_gradients<BCE, Shape<1>>({}, {1.0f, 0.0f, 0.9f}, 3,
+                                                 {.output_low = 0.05, .output_high = 0.95});
     testing::check_loss_gradients<BCEWithLogits, Shape<1>>({}, {1.0f, 0.0f, 0.1f}, 3);
     testing::check_loss_gradients<MSE, Shape<2>>({.reduction = Reduction::sum}, {1, 2, 3, 4}, 2);
 }

@@ -102,9 +102,9 @@ TEST_CASE("DCGAN, wide discriminator: twice the channels, (128, 14, 14) -> (256,
 
 TEST_CASE("GAN architectures have distinct fingerprints (checkpoints tell them apart)") {
     const std::vector<std::string> prints = {
-        MlpGenerator<>::fingerprint(), MlpGeneratorBN<>::fingerprint(), MlpGeneratorBNRelu<>::fingerprint(),
-        MlpGenerator<128>::fingerprint(), DcganGenerator<>::fingerprint(),
-        DcganGeneratorWide<>::fingerprint()};
+        MlpGenerator<>::fingerprint(),       MlpGeneratorBN<>::fingerprint(),
+        MlpGeneratorBNRelu<>::fingerprint(), MlpGenerator<128>::fingerprint(),
+        DcganGenerator<>::fingerprint(),     DcganGeneratorWide<>::fingerprint()};
     for (std::size_t i = 0; i < prints.size(); ++i)
         for (std::size_t j = i + 1; j < prints.size(); ++j) CHECK(prints[i] != prints[j]);
 }

@@ -46,14 +46,16 @@ TEST_CASE("ResNet28 on real MNIST: 120 steps lower the loss (smoke test)") {
     const auto start = std::chrono::steady_clock::now();
     for (std::size_t s = 0; s < steps; ++s) {
         const std::size_t first = s * batch;
-        losses.push_back(clf.fit_batch(mnist.train.images.data() + first * pixels, mnist.train.labels.data() + first, batch));
+        losses.push_back(clf.fit_batch(mnist.train.images.data() + first * pixels,
+                                       mnist.train.labels.data() + first, batch));
     }
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     const double head = std::accumulate(losses.begin(), losses.begin() + 20, 0.0) / 20;
     const double tail = std::accumulate(losses.end() - 20, losses.end(), 0.0) / 20;
     const auto report = clf.evaluate(test);
     MESSAGE("ResNet28: loss " << head << " (first 20 steps) -> " << tail << " (last 20), test accuracy "
-                              << report.accuracy << " on 500 images, " << seconds << " s for " << steps << " steps");
+                              << report.accuracy << " on 500 images, " << seconds << " s for " << steps
+                              << " steps");
     CHECK(tail < head / 2);
     CHECK(report.accuracy > 0.5);
 }

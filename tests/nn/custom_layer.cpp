@@ -100,7 +100,8 @@ TEST_CASE("custom layers: an Activation<Op> and a parameterized layer pass the f
 }
 
 TEST_CASE("custom layers: a Classifier trains a network built from them") {
-    using Net = ctnn::Sequential<ctnn::Input<4>, ctnn::Dense<16>, user::Swish, user::ScaleShift, ctnn::Dense<2>>;
+    using Net =
+        ctnn::Sequential<ctnn::Input<4>, ctnn::Dense<16>, user::Swish, user::ScaleShift, ctnn::Dense<2>>;
     CHECK(ctnn::summary<Net>().find("ScaleShift") != std::string::npos);
     ctnn::Classifier<Net, ctnn::SoftmaxCrossEntropy, ctnn::Adam> classifier(ctnn::Adam{.lr = 1e-2f}, 3);
     std::vector<float> x(64 * 4);
@@ -125,7 +126,8 @@ TEST_CASE("Classifier::predict: one sample's class and softmax probabilities, as
     double total = 0;
     for (const float v : p.probabilities) total += v;
     CHECK(total == doctest::Approx(1.0));
-    CHECK(p.probabilities[std::size_t(p.label)] == *std::max_element(p.probabilities.begin(), p.probabilities.end()));
+    CHECK(p.probabilities[std::size_t(p.label)] ==
+          *std::max_element(p.probabilities.begin(), p.probabilities.end()));
     ctnn::data::Dataset one;
     one.images = xt::xtensor<float, 4>::from_shape({1, 4, 1, 1});
     one.labels = xt::xtensor<std::int32_t, 1>::from_shape({1});

@@ -21,7 +21,8 @@ struct Moments {
 };
 Moments moments(const float* x, std::size_t n) {
     Moments m;
-    for (std::size_t i = 0; i < n; ++i) m.mean += x[i], m.max_abs = std::max(m.max_abs, double(std::fabs(x[i])));
+    for (std::size_t i = 0; i < n; ++i)
+        m.mean += x[i], m.max_abs = std::max(m.max_abs, double(std::fabs(x[i])));
     m.mean /= double(n);
     for (std::size_t i = 0; i < n; ++i) m.std += (x[i] - m.mean) * (x[i] - m.mean);
     m.std = std::sqrt(m.std / double(n));
@@ -34,7 +35,8 @@ TEST_CASE("init: pytorch, xavier and dcgan schemes draw the documented distribut
     SUBCASE("pytorch: weights and biases U(-1/sqrt(fan_in), +)") {
         Model<Net, cpu::Blas> model(7, InitScheme::pytorch);
         const double bound = 1.0 / std::sqrt(400.0);
-        const Moments w = moments(model.parameters(), weights), b = moments(model.parameters() + weights, biases);
+        const Moments w = moments(model.parameters(), weights),
+                      b = moments(model.parameters() + weights, biases);
         CHECK(w.max_abs <= bound);
         CHECK(w.std == doctest::Approx(bound / std::sqrt(3.0)).epsilon(0.01));
         CHECK(b.max_abs <= bound);
@@ -43,14 +45,16 @@ TEST_CASE("init: pytorch, xavier and dcgan schemes draw the documented distribut
     SUBCASE("xavier: weights U(-sqrt(6 / (fan_in + fan_out)), +), biases zero") {
         Model<Net, cpu::Blas> model(7, InitScheme::xavier);
         const double bound = std::sqrt(6.0 / 700.0);
-        const Moments w = moments(model.parameters(), weights), b = moments(model.parameters() + weights, biases);
+        const Moments w = moments(model.parameters(), weights),
+                      b = moments(model.parameters() + weights, biases);
         CHECK(w.max_abs <= bound);
         CHECK(w.std == doctest::Approx(bound / std::sqrt(3.0)).epsilon(0.01));
         CHECK(b.max_abs == 0);
     }
     SUBCASE("dcgan: weights N(0, 0.02), biases zero") {
         Model<Net, cpu::Blas> model(7, InitScheme::dcgan);
-        const Moments w = moments(model.parameters(), weights), b = moments(model.parameters() + weights, biases);
+        const Moments w = moments(model.parameters(), weights),
+                      b = moments(model.parameters() + weights, biases);
         CHECK(std::fabs(w.mean) < 0.0005);
         CHECK(w.std == doctest::Approx(0.02).epsilon(0.01));
         CHECK(w.max_abs > 0.06);  // a normal's tail, not a uniform's bound

@@ -22,9 +22,10 @@ using namespace ctnn;
 
 namespace {
 using Block = Sequential<Input<4, 8, 8>, Conv<4, 3, 1, 1>, BatchNorm<>, ReLU>;
-using Projection = Residual<Shortcut<Conv<8, 1, 2>>, Conv<8, 3, 2, 1>, BatchNorm<>, ReLU, Conv<8, 3, 1, 1>, BatchNorm<>>;
-using Net = Sequential<Input<1, 8, 8>, Conv<4, 3, 1, 1>, Block, Residual<Conv<4, 3, 1, 1>, ReLU>, Projection, ReLU,
-                       GlobalAvgPool, Dense<10>>;
+using Projection =
+    Residual<Shortcut<Conv<8, 1, 2>>, Conv<8, 3, 2, 1>, BatchNorm<>, ReLU, Conv<8, 3, 1, 1>, BatchNorm<>>;
+using Net = Sequential<Input<1, 8, 8>, Conv<4, 3, 1, 1>, Block, Residual<Conv<4, 3, 1, 1>, ReLU>, Projection,
+                       ReLU, GlobalAvgPool, Dense<10>>;
 
 std::vector<std::string> names(const std::vector<TensorSlot>& slots) {
     std::vector<std::string> result;
@@ -41,7 +42,8 @@ TEST_CASE("Residual and blocks: shapes, parameter counts, names") {
     static_assert(std::is_same_v<P::out_shape, Shape<8, 4, 4>>);
     static_assert(P::param_count == (8 * 4 * 9 + 8) + 16 + (8 * 8 * 9 + 8) + 16 + (8 * 4 + 8));
     static_assert(std::is_same_v<Net::output_shape, Shape<10>>);
-    static_assert(Net::param_count == (4 * 9 + 4) + (4 * 4 * 9 + 4 + 8) + (4 * 4 * 9 + 4) + P::param_count + 8 * 10 + 10);
+    static_assert(Net::param_count ==
+                  (4 * 9 + 4) + (4 * 4 * 9 + 4 + 8) + (4 * 4 * 9 + 4) + P::param_count + 8 * 10 + 10);
     CHECK(R::name() == "Residual<" + Conv<4, 3, 1, 1>::bind<Shape<4, 8, 8>>::name() + " -> ReLU>");
     CHECK(P::name().starts_with("Residual<Shortcut<Conv<8, 1x1, stride 2>>, Conv<8, 3x3, stride 2, pad 1>"));
     CHECK(Block::name().starts_with("Block<Conv<4, 3x3, pad 1> -> BatchNorm"));
@@ -51,16 +53,31 @@ TEST_CASE("Residual and blocks: shapes, parameter counts, names") {
 TEST_CASE("Residual and blocks: nested tensor names (block1.conv1.weight) in the model's slots") {
     using M = Model<Net, cpu::Blas>;
     const auto params = names(M::parameter_slots()), state = names(M::state_slots());
-    const std::vector<std::string> want = {
-        "conv1.weight", "conv1.bias", "block1.conv1.weight", "block1.conv1.bias", "block1.batchnorm1.weight",
-        "block1.batchnorm1.bias", "residual1.conv1.weight", "residual1.conv1.bias", "residual2.conv1.weight",
-        "residual2.conv1.bias", "residual2.batchnorm1.weight", "residual2.batchnorm1.bias",
-        "residual2.conv2.weight", "residual2.conv2.bias", "residual2.batchnorm2.weight", "residual2.batchnorm2.bias",
-        "residual2.shortcut1.conv1.weight", "residual2.shortcut1.conv1.bias", "dense1.weight", "dense1.bias"};
+    const std::vector<std::string> want = {"conv1.weight",
+                                           "conv1.bias",
+                                           "block1.conv1.weight",
+                                           "block1.conv1.bias",
+                                           "block1.batchnorm1.weight",
+                                           "block1.batchnorm1.bias",
+                                           "residual1.conv1.weight",
+                                           "residual1.conv1.bias",
+                                           "residual2.conv1.weight",
+                                           "residual2.conv1.bias",
+                                           "residual2.batchnorm1.weight",
+                                           "residual2.batchnorm1.bias",
+                                           "residual2.conv2.weight",
+                                           "residual2.conv2.bias",
+                                           "residual2.batchnorm2.weight",
+                                           "residual2.batchnorm2.bias",
+                                           "residual2.shortcut1.conv1.weight",
+                                           "residual2.shortcut1.conv1.bias",
+                                           "dense1.weight",
+                                           "dense1.bias"};
     CHECK(params == want);
-    CHECK(state == std::vector<std::string>{"block1.batchnorm1.running_mean", "block1.batchnorm1.running_var",
-                                            "residual2.batchnorm1.running_mean", "residual2.batchnorm1.running_var",
-                                            "residual2.batchnorm2.running_mean", "residual2.batchnorm2.running_var"});
+    CHECK(state ==
+          std::vector<std::string>{"block1.batchnorm1.running_mean", "block1.batchnorm1.running_var",
+                                   "residual2.batchnorm1.running_mean", "residual2.batchnorm1.running_var",
+                                   "residual2.batchnorm2.running_mean", "residual2.batchnorm2.running_var"});
     std::size_t total = 0;
     for (const auto& slot : M::parameter_slots()) {
         CHECK(slot.offset == total);
@@ -71,12 +88,14 @@ TEST_CASE("Residual and blocks: nested tensor names (block1.conv1.weight) in the
 }
 
 TEST_CASE("Residual and blocks: finite-difference gradients") {
-    const double identity = testing::check_layer_gradients<Residual<Conv<3, 3, 1, 1>, Tanh, Conv<3, 3, 1, 1>>, Shape<3, 5, 5>>();
-    const double projection =
-        testing::check_layer_gradients<Residual<Shortcut<Conv<4, 1, 2>>, Conv<4, 3, 2, 1>, BatchNorm<>, Tanh, Conv<4, 3, 1, 1>>,
-                                       Shape<2, 6, 6>>();
-    const double block = testing::check_layer_gradients<Sequential<Input<2, 5, 5>, Conv<3, 3>, Tanh, Flatten, Dense<4>>,
-                                                        Shape<2, 5, 5>>();
+    const double identity =
+        testing::check_layer_gradients<Residual<Conv<3, 3, 1, 1>, Tanh, Conv<3, 3, 1, 1>>, Shape<3, 5, 5>>();
+    const double projection = testing::check_layer_gradients<
+        Residual<Shortcut<Conv<4, 1, 2>>, Conv<4, 3, 2, 1>, BatchNorm<>, Tanh, Conv<4, 3, 1, 1>>,
+        Shape<2, 6, 6>>();
+    const double block =
+        testing::check_layer_gradients<Sequential<Input<2, 5, 5>, Conv<3, 3>, Tanh, Flatten, Dense<4>>,
+                                       Shape<2, 5, 5>>();
     const double dense = testing::check_layer_gradients<Residual<Dense<6>, Tanh, Dense<6>>, Shape<6>>();
     MESSAGE("gradient check, worst relative error: identity residual " << identity << ", projection residual "
                                                                        << projection << ", block " << block
@@ -89,27 +108,31 @@ TEST_CASE("Residual and blocks: finite-difference gradients") {
 
 TEST_CASE("Residual: a projection block's training step equals PyTorch's") {
     namespace r = ctnn::fixtures::residual;
-    using R = Sequential<Input<2, 6, 6>,
-                         Residual<Shortcut<Conv<4, 1, 2>>, Conv<4, 3, 2, 1>, BatchNorm<>, ReLU, Conv<4, 3, 1, 1>, BatchNorm<>>,
-                         ReLU>;
+    using R = Sequential<
+        Input<2, 6, 6>,
+        Residual<Shortcut<Conv<4, 1, 2>>, Conv<4, 3, 2, 1>, BatchNorm<>, ReLU, Conv<4, 3, 1, 1>, BatchNorm<>>,
+        ReLU>;
     Model<R, cpu::Blas64> model(1);
     REQUIRE(std::size(r::projection_block::params) == R::param_count);
-    std::copy(std::begin(r::projection_block::params), std::end(r::projection_block::params), model.parameters());
+    std::copy(std::begin(r::projection_block::params), std::end(r::projection_block::params),
+              model.parameters());
     const double* out = model.forward(r::projection_block::input, 3);
     std::vector<double> dinput(std::size(r::projection_block::input));
     model.zero_grad();
     model.backward(r::projection_block::dout, dinput.data());
     const auto worst = [](const double* got, const double* want, std::size_t n) {
         double e = 0;
-        for (std::size_t i = 0; i < n; ++i) e = std::max(e, std::abs(got[i] - want[i]) / std::max(1.0, std::abs(want[i])));
+        for (std::size_t i = 0; i < n; ++i)
+            e = std::max(e, std::abs(got[i] - want[i]) / std::max(1.0, std::abs(want[i])));
         return e;
     };
     const double e_out = worst(out, r::projection_block::output, std::size(r::projection_block::output));
     const double e_dinp = worst(dinput.data(), r::projection_block::dinput, dinput.size());
     const double e_dparams = worst(model.gradients(), r::projection_block::dparams, R::param_count);
-    const double e_state = worst(model.state(), r::projection_block::state, std::size(r::projection_block::state));
-    MESSAGE("residual block vs PyTorch (float64): output " << e_out << ", dinput " << e_dinp << ", dparams " << e_dparams
-                                                           << ", running stats " << e_state);
+    const double e_state =
+        worst(model.state(), r::projection_block::state, std::size(r::projection_block::state));
+    MESSAGE("residual block vs PyTorch (float64): output " << e_out << ", dinput " << e_dinp << ", dparams "
+                                                           << e_dparams << ", running stats " << e_state);
     CHECK(e_out < 1e-10);
     CHECK(e_dinp < 1e-10);
     CHECK(e_dparams < 1e-10);
@@ -117,7 +140,8 @@ TEST_CASE("Residual: a projection block's training step equals PyTorch's") {
 }
 
 TEST_CASE("Residual and blocks: a checkpoint carries the nested names and round-trips") {
-    const auto dir = std::filesystem::temp_directory_path() / ("ctnn-residual-test-" + std::to_string(::getpid()));
+    const auto dir =
+        std::filesystem::temp_directory_path() / ("ctnn-residual-test-" + std::to_string(::getpid()));
     std::filesystem::create_directories(dir);
     const auto path = dir / "net.safetensors";
     Model<Net, cpu::Blas> model(3), loaded(4);
@@ -137,8 +161,8 @@ TEST_CASE("Residual and blocks: a Dropout inside a block keeps a named counter t
     using Inner = Sequential<Input<6>, Dense<6>, Dropout<0.5f>>;
     using DropNet = Sequential<Input<6>, Dropout<0.2f>, Inner, Residual<Dense<6>, Dropout<0.3f>>, Dense<2>>;
     using M = Model<DropNet, cpu::Blas>;
-    CHECK(M::counter_names() ==
-          std::vector<std::string>{"dropout1.counter", "block1.dropout1.counter", "residual1.dropout1.counter"});
+    CHECK(M::counter_names() == std::vector<std::string>{"dropout1.counter", "block1.dropout1.counter",
+                                                         "residual1.dropout1.counter"});
     M model(5);
     std::vector<float> x(12, 0.5f);
     for (int i = 0; i < 3; ++i) model.forward(x.data(), 2);  // three masks each

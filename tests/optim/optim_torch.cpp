@@ -53,11 +53,16 @@ Adadelta adadelta_config() {
 // The state array of the fixture named `name` (nullptr when the case has none of that name).
 template <class Case>
 const double* fixture_state(const std::string& name) {
-    if constexpr (requires { Case::square_avg; }) if (name == "square_avg") return Case::square_avg;
-    if constexpr (requires { Case::momentum_buffer; }) if (name == "momentum_buffer") return Case::momentum_buffer;
-    if constexpr (requires { Case::grad_avg; }) if (name == "grad_avg") return Case::grad_avg;
-    if constexpr (requires { Case::sum; }) if (name == "sum") return Case::sum;
-    if constexpr (requires { Case::acc_delta; }) if (name == "acc_delta") return Case::acc_delta;
+    if constexpr (requires { Case::square_avg; })
+        if (name == "square_avg") return Case::square_avg;
+    if constexpr (requires { Case::momentum_buffer; })
+        if (name == "momentum_buffer") return Case::momentum_buffer;
+    if constexpr (requires { Case::grad_avg; })
+        if (name == "grad_avg") return Case::grad_avg;
+    if constexpr (requires { Case::sum; })
+        if (name == "sum") return Case::sum;
+    if constexpr (requires { Case::acc_delta; })
+        if (name == "acc_delta") return Case::acc_delta;
     return nullptr;
 }
 template <class Case>
@@ -69,7 +74,9 @@ std::size_t fixture_state_count() {
 }
 
 // |a - b| / max(1, |b|), the worst over the values.
-inline double relative(double a, double b) { return std::abs(a - b) / std::max(1.0, std::abs(b)); }
+inline double relative(double a, double b) {
+    return std::abs(a - b) / std::max(1.0, std::abs(b));
+}
 
 // Runs the fixture's steps with Optimizer on backend B; returns the worst error of parameters and state.
 template <class Case, class B, class Config>
@@ -83,7 +90,8 @@ double replay(const Config& config) {
     for (std::size_t s = 0; s < fx::STEPS; ++s) {
         for (std::size_t i = 0; i < fx::N; ++i) g[i] = static_cast<T>(Case::grads[s * fx::N + i]);
         opt.step(p.data(), g.data());
-        for (std::size_t i = 0; i < fx::N; ++i) worst = std::max(worst, relative(p[i], Case::after[s * fx::N + i]));
+        for (std::size_t i = 0; i < fx::N; ++i)
+            worst = std::max(worst, relative(p[i], Case::after[s * fx::N + i]));
         for (auto& [name, buffer] : opt.state_tensors()) {
             const double* want = fixture_state<Case>(name);
             REQUIRE_MESSAGE(want != nullptr, "state " << name << " is not one PyTorch keeps");
@@ -98,8 +106,8 @@ double replay(const Config& config) {
 template <class Case, class Config>
 void check_against_torch(const char* name, const Config& config) {
     const double error64 = replay<Case, cpu::Blas64>(config), error32 = replay<Case, cpu::Blas>(config);
-    MESSAGE(std::string(name) << ": worst relative error against torch.optim " << error64 << " (float64), " << error32
-                 << " (float)");
+    MESSAGE(std::string(name) << ": worst relative error against torch.optim " << error64 << " (float64), "
+                              << error32 << " (float)");
     CHECK(error64 < 1e-12);
     CHECK(error32 < 1e-5);
 }

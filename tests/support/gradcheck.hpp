@@ -31,7 +31,7 @@ struct GradCheckOptions {
     std::size_t batch = 3;
     std::uint64_t seed = 7;
     double step = 1e-6;
-    double tolerance = 1e-6;     // on |a - n| / max(1, |a|, |n|)
+    double tolerance = 1e-6;       // on |a - n| / max(1, |a|, |n|)
     std::size_t max_checks = 400;  // per tensor; larger tensors are checked at a stride
     Mode mode = Mode::train;
     double input_scale = 1.0;

@@ -12,7 +12,8 @@ using namespace ctnn;
 
 namespace {
 std::filesystem::path scratch_dir() {
-    auto dir = std::filesystem::temp_directory_path() / ("ctnn-checkpoint-test-" + std::to_string(::getpid()));
+    auto dir =
+        std::filesystem::temp_directory_path() / ("ctnn-checkpoint-test-" + std::to_string(::getpid()));
     std::filesystem::create_directories(dir);
     return dir;
 }
@@ -95,10 +96,13 @@ TEST_CASE("Checkpoint: a different architecture is refused naming the file and t
 
     const auto plain = scratch_dir() / "plain.safetensors";
     io::save_safetensors(plain, {io::tensor_ref("x", std::vector<float>{1, 2})}, {});
-    CHECK_THROWS_WITH_AS(io::load_checkpoint(plain, model), doctest::Contains("not a ctnn checkpoint"), io::IoError);
+    CHECK_THROWS_WITH_AS(io::load_checkpoint(plain, model), doctest::Contains("not a ctnn checkpoint"),
+                         io::IoError);
 }
 
-TEST_CASE("Checkpoint: the metadata spells the architecture's C++ type and the version; a mismatch names the first differing layer") {
+TEST_CASE(
+    "Checkpoint: the metadata spells the architecture's C++ type and the version; a mismatch names the first "
+    "differing layer") {
     const auto path = scratch_dir() / "typed.safetensors";
     Model<Net, cpu::Blas> model(1);
     io::save_checkpoint(path, model, {});

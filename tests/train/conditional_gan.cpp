@@ -31,15 +31,17 @@ TEST_CASE("ConditionalGan: shapes of the latent, the image and D's input") {
     static_assert(Flat::latent_size == 4 && Flat::image_size == 4 && Flat::label_spread == 1);
     using Planes = ConditionalGan<TinyG, PlanesD, 2>;
     static_assert(Planes::label_spread == 4 && Planes::discriminator_input_size == 12);
-    using Cdcgan = ConditionalGan<models::ConditionalDcganGenerator<100>, models::ConditionalDcganDiscriminator<>, 10>;
+    using Cdcgan =
+        ConditionalGan<models::ConditionalDcganGenerator<100>, models::ConditionalDcganDiscriminator<>, 10>;
     static_assert(Cdcgan::latent_size == 100 && Cdcgan::label_spread == 28 * 28);
-    using Cmlp = ConditionalGan<models::ConditionalMlpGenerator<100>, models::ConditionalMlpDiscriminator<>, 10>;
+    using Cmlp =
+        ConditionalGan<models::ConditionalMlpGenerator<100>, models::ConditionalMlpDiscriminator<>, 10>;
     static_assert(Cmlp::label_spread == 1);
 }
 
 TEST_CASE("ConditionalGan: a tiny GAN draws the image of the class it is asked for") {
-    ConditionalGan<TinyG, TinyD, 2, Hinge> gan(Adam{.lr = 2e-3f, .beta1 = 0.5f}, Adam{.lr = 2e-3f, .beta1 = 0.5f}, 4,
-                                               GanOptions{.sample_count = 4});
+    ConditionalGan<TinyG, TinyD, 2, Hinge> gan(
+        Adam{.lr = 2e-3f, .beta1 = 0.5f}, Adam{.lr = 2e-3f, .beta1 = 0.5f}, 4, GanOptions{.sample_count = 4});
     const std::size_t n = 32;
     std::vector<float> images(n * 4);
     std::vector<std::int32_t> labels(n);

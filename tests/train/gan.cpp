@@ -227,7 +227,8 @@ TEST_CASE("Gan: a steady-state iteration allocates no buffer and nothing on the 
     CHECK(gan.step() == 7);
 }
 
-TEST_CASE("Gan: the moving average of G's weights follows min(decay, (1 + t) / (10 + t)) and is what samples") {
+TEST_CASE(
+    "Gan: the moving average of G's weights follows min(decay, (1 + t) / (10 + t)) and is what samples") {
     const auto x = tiny_images(32);
     GanOptions options{.generator_ema = 0.5};
     Gan<TinyG, TinyD> gan(Adam{.lr = 1e-2f}, Adam{}, 6, options);

@@ -79,8 +79,8 @@ TEST_CASE("Gan with the hinge loss moves a tiny generator to the one image it is
 TEST_CASE("Gan with the hinge loss and a spectrally normalized DCGAN critic: finite steps, u and v saved") {
     using G = models::DcganGenerator<16>;
     using D = models::DcganDiscriminatorSn;
-    Gan<G, D, Hinge> gan(Adam{.lr = 2e-4f, .beta1 = 0.0f, .beta2 = 0.9f}, Adam{.lr = 2e-4f, .beta1 = 0.0f, .beta2 = 0.9f},
-                         6, GanOptions{.sample_count = 4});
+    Gan<G, D, Hinge> gan(Adam{.lr = 2e-4f, .beta1 = 0.0f, .beta2 = 0.9f},
+                         Adam{.lr = 2e-4f, .beta1 = 0.0f, .beta2 = 0.9f}, 6, GanOptions{.sample_count = 4});
     std::vector<float> x(8 * 784);
     Rng rng(9);
     for (auto& v : x) v = static_cast<float>(rng.uniform(-1.0, 1.0));
@@ -103,5 +103,6 @@ TEST_CASE("Gan with the hinge loss and a spectrally normalized DCGAN critic: fin
     io::save_checkpoint(path, gan.discriminator(), io::CheckpointInfo{});
     Model<D, cpu::Blas> restored(99);
     io::load_checkpoint(path, restored);
-    CHECK(std::equal(restored.state(), restored.state() + Model<D, cpu::Blas>::state_count, gan.discriminator().state()));
+    CHECK(std::equal(restored.state(), restored.state() + Model<D, cpu::Blas>::state_count,
+                     gan.discriminator().state()));
 }

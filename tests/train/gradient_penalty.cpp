@@ -33,14 +33,15 @@ TEST_CASE("GradientPenalty: the penalty and its parameter gradient match PyTorch
     Model<Critic, B> critic(1);
     const auto parameters = floats(reference::parameters);
     std::copy(parameters.begin(), parameters.end(), critic.parameters());
-    const auto real = floats(reference::real), fake = floats(reference::fake), weights = floats(reference::weights);
+    const auto real = floats(reference::real), fake = floats(reference::fake),
+               weights = floats(reference::weights);
     const std::size_t n = weights.size();
 
     GradientPenalty<Critic, B> penalty;
     float value = 0;
     critic.zero_grad();
-    penalty.add(critic, real.data(), fake.data(), weights.data(), n, static_cast<float>(reference::lambda), 1e-3f,
-                &value);
+    penalty.add(critic, real.data(), fake.data(), weights.data(), n, static_cast<float>(reference::lambda),
+                1e-3f, &value);
     CHECK(value == doctest::Approx(reference::penalty).epsilon(1e-5));
 
     double largest = 0, worst_relative = 0;
@@ -48,7 +49,8 @@ TEST_CASE("GradientPenalty: the penalty and its parameter gradient match PyTorch
     for (std::size_t i = 0; i < Critic::param_count; ++i) {
         const double error = std::abs(critic.gradients()[i] - reference::gradient[i]);
         worst_relative = std::max(worst_relative, error / largest);
-        INFO("parameter " << i << ": ctnn " << critic.gradients()[i] << ", PyTorch " << reference::gradient[i]);
+        INFO("parameter " << i << ": ctnn " << critic.gradients()[i] << ", PyTorch "
+                          << reference::gradient[i]);
         CHECK(error <= 1e-3 * largest);
     }
     MESSAGE("gradient penalty: largest error of the central difference, relative to the largest gradient: "

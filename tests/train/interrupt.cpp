@@ -80,7 +80,8 @@ TEST_CASE("Classifier: an epoch stopped after step 5 and finished equals an unin
     CHECK(parameters_of(parts.model()) == parameters_of(whole.model()));
 }
 
-TEST_CASE("Classifier: a trainer restored to the stopping moment finishes the epoch as an uninterrupted one") {
+TEST_CASE(
+    "Classifier: a trainer restored to the stopping moment finishes the epoch as an uninterrupted one") {
     const auto data = points(200);
     Classifier<PlainMlp, SoftmaxCrossEntropy, SGD> whole(SGD{.lr = 0.1f}, 4), stopped(SGD{.lr = 0.1f}, 4),
         resumed(SGD{.lr = 0.1f}, 4);
@@ -105,7 +106,9 @@ TEST_CASE("Classifier: a trainer restored to the stopping moment finishes the ep
     CHECK(parameters_of(resumed.model()) == parameters_of(whole.model()));
 }
 
-TEST_CASE("Gan: an epoch stopped and finished, on the same trainer or a restored one, equals an uninterrupted one") {
+TEST_CASE(
+    "Gan: an epoch stopped and finished, on the same trainer or a restored one, equals an uninterrupted "
+    "one") {
     const auto data = points(96);  // 12 iterations of 8
     const GanOptions options{.noise_std = 0.1f, .d_steps = 2};
     using Trainer = Gan<TinyG, TinyD, BCEWithLogits, SGD, SGD>;

@@ -17,7 +17,8 @@ data::Table linear_table(std::size_t rows, std::uint64_t seed, bool binary) {
     Rng rng(seed);
     std::vector<float> x(rows * 2), y(rows);
     for (std::size_t r = 0; r < rows; ++r) {
-        x[r * 2] = static_cast<float>(rng.uniform(-1, 1)), x[r * 2 + 1] = static_cast<float>(rng.uniform(-1, 1));
+        x[r * 2] = static_cast<float>(rng.uniform(-1, 1)),
+              x[r * 2 + 1] = static_cast<float>(rng.uniform(-1, 1));
         const float value = 2 * x[r * 2] - x[r * 2 + 1] + 0.5f;
         y[r] = binary ? (value > 0 ? 1.0f : 0.0f) : value;
     }
@@ -35,7 +36,8 @@ RegressionReport fit(std::size_t epochs) {
 
 TEST_CASE("Regressor: MSE, L1 and Huber fit a linear function") {
     const auto mse = fit<MSE>(30), l1 = fit<L1>(30), huber = fit<Huber<1.0f>>(30);
-    MESSAGE("test RMSE: MSE " << mse.rmse << ", L1 " << l1.rmse << ", Huber " << huber.rmse << "; R^2 " << mse.r2);
+    MESSAGE("test RMSE: MSE " << mse.rmse << ", L1 " << l1.rmse << ", Huber " << huber.rmse << "; R^2 "
+                              << mse.r2);
     CHECK(mse.rmse < 0.1);
     CHECK(l1.rmse < 0.15);
     CHECK(huber.rmse < 0.1);

@@ -44,7 +44,8 @@ TEST_CASE("LrSchedule::exponential: base * gamma^epoch, stepped once an epoch") 
     CHECK(exponential.rate(0.5, 2.7) == doctest::Approx(0.5 * 0.81));  // floor of the epochs done
 }
 
-TEST_CASE("LrSchedule: step, exponential and cosine equal PyTorch's StepLR, ExponentialLR, CosineAnnealingLR") {
+TEST_CASE(
+    "LrSchedule: step, exponential and cosine equal PyTorch's StepLR, ExponentialLR, CosineAnnealingLR") {
     namespace fx = ctnn::fixtures::schedules;
     double worst = 0;
     const auto compare = [&](const LrSchedule& schedule, const double* want, std::size_t epochs) {

@@ -28,7 +28,8 @@ struct Regression {
     std::vector<float> x, y;
     Regression() {
         for (int i = 0; i < 16; ++i) {
-            const float a = 0.25f * static_cast<float>(i % 4) - 0.4f, b = 0.2f * static_cast<float>(i / 4) - 0.3f;
+            const float a = 0.25f * static_cast<float>(i % 4) - 0.4f,
+                        b = 0.2f * static_cast<float>(i / 4) - 0.3f;
             x.push_back(a);
             x.push_back(b);
             y.push_back(3 * a - 2 * b + 0.5f);
@@ -54,7 +55,9 @@ auto mse_step(OptimizationStep<B, Sums>& step, Model<Net, B>& model, Opt& optimi
         [] { return std::string("test step"); });
 }
 
-std::vector<float> copy_of(const float* p, std::size_t n) { return {p, p + n}; }
+std::vector<float> copy_of(const float* p, std::size_t n) {
+    return {p, p + n};
+}
 
 }  // namespace
 
@@ -108,7 +111,8 @@ TEST_CASE("OptimizationStep: a hook's NaN is caught by the finite check, under s
     OptimizationStep<B> step("critic");
     const Regression data;
     std::vector<float> dy;
-    step.add_hook([](const GradientView<B>& view) { view.gradients[2] = std::numeric_limits<float>::quiet_NaN(); });
+    step.add_hook(
+        [](const GradientView<B>& view) { view.gradients[2] = std::numeric_limits<float>::quiet_NaN(); });
     const auto before = copy_of(model.parameters(), Line::param_count);
     std::string message;
     try {
@@ -125,7 +129,8 @@ TEST_CASE("OptimizationStep: a hook's NaN is caught by the finite check, under s
     CHECK(result.skipped);
     CHECK(step.skipped_steps() == 1);
     CHECK(copy_of(model.parameters(), Line::param_count) == before);
-    CHECK(std::all_of(model.gradients(), model.gradients() + Line::param_count, [](float g) { return g == 0; }));
+    CHECK(std::all_of(model.gradients(), model.gradients() + Line::param_count,
+                      [](float g) { return g == 0; }));
 }
 
 TEST_CASE("OptimizationStep: a hook may change the sums, as a gradient sync averages the losses") {
@@ -185,16 +190,18 @@ TEST_CASE("Classifier: a label outside the network's classes is refused, naming 
     Classifier<Mlp, SoftmaxCrossEntropy, SGD> clf(SGD{.lr = 0.1f}, 1);
     std::vector<float> x(4 * 4, 0.5f);
     std::vector<std::int32_t> y = {0, 1, 3, 0};
-    CHECK_THROWS_WITH_AS(clf.fit_batch(x.data(), y.data(), 4),
-                         "Classifier: sample 2 of the batch has label 3, outside the network's 3 classes (0 to 2)",
-                         std::invalid_argument);
+    CHECK_THROWS_WITH_AS(
+        clf.fit_batch(x.data(), y.data(), 4),
+        "Classifier: sample 2 of the batch has label 3, outside the network's 3 classes (0 to 2)",
+        std::invalid_argument);
     y[2] = -1;
     data::Dataset d;
     d.images = xt::adapt(x, std::array<std::size_t, 4>{4, 4, 1, 1});
     d.labels = xt::adapt(y, std::array<std::size_t, 1>{4});
-    CHECK_THROWS_WITH_AS(clf.evaluate(d),
-                         "Classifier: sample 2 of the data set has label -1, outside the network's 3 classes (0 to 2)",
-                         std::invalid_argument);
+    CHECK_THROWS_WITH_AS(
+        clf.evaluate(d),
+        "Classifier: sample 2 of the data set has label -1, outside the network's 3 classes (0 to 2)",
+        std::invalid_argument);
     CHECK_THROWS_AS(clf.fit_epoch(d, 2), std::invalid_argument);
     CHECK(clf.step() == 0);
 }

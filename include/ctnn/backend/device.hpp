@@ -49,8 +49,9 @@ inline DeviceChoice select_device(std::string_view requested, GpuStatus (*probe)
 inline DeviceChoice select_device(std::string_view requested) {
     if (requested == "cuda")
         return select_device(requested, [] {
-            return GpuStatus{false, "this program was built without CUDA (configure with -DCTNN_CUDA=ON and "
-                                    "nvcc; --device cpu or auto run on the CPU)"};
+            return GpuStatus{false,
+                             "this program was built without CUDA (configure with -DCTNN_CUDA=ON and "
+                             "nvcc; --device cpu or auto run on the CPU)"};
         });
     return select_device(requested, [] { return GpuStatus{false, "built without CUDA"}; });
 }

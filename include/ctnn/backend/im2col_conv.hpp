@@ -80,7 +80,7 @@ struct Im2colConv {
         }
     }
 
-private:
+  private:
     struct Sizes {
         std::size_t fan_in, plane, in_size, out_size, chunk;
         Sizes(const ConvGeometry& g, std::size_t cout)

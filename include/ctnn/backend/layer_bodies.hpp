@@ -19,8 +19,8 @@
 #include "ctnn/core/random.hpp"
 
 #include "ctnn/backend/batch_norm_bodies.hpp"
-#include "ctnn/backend/minibatch_stddev_bodies.hpp"
 #include "ctnn/backend/group_norm_bodies.hpp"
+#include "ctnn/backend/minibatch_stddev_bodies.hpp"
 #include "ctnn/backend/pool_bodies.hpp"
 #include "ctnn/backend/resample_bodies.hpp"
 

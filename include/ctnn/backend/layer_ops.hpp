@@ -64,7 +64,6 @@ struct LayerOps {
     }
 
   public:
-
     // ------------------------------------------------------------ pooling: one body per row
     template <PoolGeometry G>
     static void avg_pool_forward(const T* in, T* out, std::size_t batch) {
@@ -149,19 +148,22 @@ struct LayerOps {
     }
     template <UpsampleGeometry G>
     static void upsample_nearest(const T* in, T* out, std::size_t batch) {
-        Self::for_each(batch * G.channels * G.out_height() * G.out_width(), bodies::UpsampleElement<T, G>{in, out});
+        Self::for_each(batch * G.channels * G.out_height() * G.out_width(),
+                       bodies::UpsampleElement<T, G>{in, out});
     }
     template <UpsampleGeometry G>
     static void upsample_nearest_backward(const T* dout, T* dinp, std::size_t batch) {
-        Self::for_each(batch * G.channels * G.height * G.width, bodies::UpsampleBackwardElement<T, G>{dout, dinp});
+        Self::for_each(batch * G.channels * G.height * G.width,
+                       bodies::UpsampleBackwardElement<T, G>{dout, dinp});
     }
 
     // ------------------------------------------------------------ group normalization
     template <GroupNormGeometry G>
-    static void group_norm_forward(const T* in, T* out, std::size_t batch, const T* gamma, const T* beta, T* stats,
-                                   double eps) {
-        for_each_weighted<Self>(batch * G.groups, 3 * G.group_size(),
-                                bodies::GroupNormForward<T, G>{in, out, gamma, beta, stats, static_cast<T>(eps)});
+    static void group_norm_forward(const T* in, T* out, std::size_t batch, const T* gamma, const T* beta,
+                                   T* stats, double eps) {
+        for_each_weighted<Self>(
+            batch * G.groups, 3 * G.group_size(),
+            bodies::GroupNormForward<T, G>{in, out, gamma, beta, stats, static_cast<T>(eps)});
     }
     template <GroupNormGeometry G>
     static void group_norm_backward(const T* in, const T* dout, T* dinp, std::size_t batch, const T* gamma,

@@ -1,7 +1,7 @@
 // The per-element bodies of the resampling ops (core/layer_ops.hpp): GlobalAvgPool's mean of each
-// (n, c) plane and its spread back, nearest Upsample's copy and its block sum; Residual's add_to. CTNN_HD functors,
-// run by backend/layer_ops.hpp through a backend's for_each (one body per row or element).
-// N batch, C channels, H, W the input plane, F the upsampling factor, S = H * W.
+// (n, c) plane and its spread back, nearest Upsample's copy and its block sum; Residual's add_to. CTNN_HD
+// functors, run by backend/layer_ops.hpp through a backend's for_each (one body per row or element). N batch,
+// C channels, H, W the input plane, F the upsampling factor, S = H * W.
 #pragma once
 
 #include <cstddef>
@@ -47,7 +47,8 @@ struct UpsampleElement {
     const T* in;
     T* out;
     CTNN_HD void operator()(std::size_t o) const {
-        constexpr std::size_t F = G.factor, H = G.height, W = G.width, Ho = G.out_height(), Wo = G.out_width();
+        constexpr std::size_t F = G.factor, H = G.height, W = G.width, Ho = G.out_height(),
+                              Wo = G.out_width();
         const std::size_t ow = o % Wo, oh = o / Wo % Ho, plane = o / (Ho * Wo);
         out[o] = in[(plane * H + oh / F) * W + ow / F];
     }
@@ -59,7 +60,8 @@ struct UpsampleBackwardElement {
     const T* dout;
     T* dinp;
     CTNN_HD void operator()(std::size_t i) const {
-        constexpr std::size_t F = G.factor, H = G.height, W = G.width, Ho = G.out_height(), Wo = G.out_width();
+        constexpr std::size_t F = G.factor, H = G.height, W = G.width, Ho = G.out_height(),
+                              Wo = G.out_width();
         const std::size_t w = i % W, h = i / W % H, plane = i / (H * W);
         const T* block = dout + (plane * Ho + h * F) * Wo + w * F;
         T total = 0;

@@ -14,10 +14,13 @@ namespace ctnn {
 
 inline void set_num_threads(int threads) {
     const int available = static_cast<int>(cpu::ThreadPool::hardware_threads());
-    cpu::ThreadPool::instance().resize(static_cast<std::size_t>(std::clamp(threads <= 0 ? available : threads, 1, available)));
+    cpu::ThreadPool::instance().resize(
+        static_cast<std::size_t>(std::clamp(threads <= 0 ? available : threads, 1, available)));
     openblas_set_num_threads(1);
 }
 
-inline int get_num_threads() { return static_cast<int>(cpu::ThreadPool::instance().size()); }
+inline int get_num_threads() {
+    return static_cast<int>(cpu::ThreadPool::instance().size());
+}
 
 }  // namespace ctnn

@@ -81,13 +81,17 @@ struct TrainOps {
                              std::size_t n, const RmspropHyper<T>& h) {
         const bool momentum = h.momentum != T(0);
         if (h.centered && momentum)
-            Self::for_each(n, bodies::RmspropStep<T, true, true>{params, grads, square_avg, grad_avg, momentum_buffer, h});
+            Self::for_each(n, bodies::RmspropStep<T, true, true>{params, grads, square_avg, grad_avg,
+                                                                 momentum_buffer, h});
         else if (h.centered)
-            Self::for_each(n, bodies::RmspropStep<T, true, false>{params, grads, square_avg, grad_avg, nullptr, h});
+            Self::for_each(
+                n, bodies::RmspropStep<T, true, false>{params, grads, square_avg, grad_avg, nullptr, h});
         else if (momentum)
-            Self::for_each(n, bodies::RmspropStep<T, false, true>{params, grads, square_avg, nullptr, momentum_buffer, h});
+            Self::for_each(n, bodies::RmspropStep<T, false, true>{params, grads, square_avg, nullptr,
+                                                                  momentum_buffer, h});
         else
-            Self::for_each(n, bodies::RmspropStep<T, false, false>{params, grads, square_avg, nullptr, nullptr, h});
+            Self::for_each(
+                n, bodies::RmspropStep<T, false, false>{params, grads, square_avg, nullptr, nullptr, h});
     }
     static void adagrad_step(T* params, const T* grads, T* sum, std::size_t n, const AdagradHyper<T>& h) {
         Self::for_each(n, bodies::AdagradStep<T>{params, grads, sum, h});
@@ -125,12 +129,12 @@ struct TrainOps {
     static void row_norms(const T* x, std::size_t rows, std::size_t cols, T* norms) {
         Self::for_each(rows, bodies::RowNorm<T>{x, norms, cols});
     }
-    static void step_along_rows(const T* x, const T* d, const T* norms, T h, std::size_t rows, std::size_t cols,
-                                T* out) {
+    static void step_along_rows(const T* x, const T* d, const T* norms, T h, std::size_t rows,
+                                std::size_t cols, T* out) {
         Self::for_each(rows * cols, bodies::StepAlongRows<T>{x, d, norms, h, out, cols});
     }
-    static void gradient_penalty(const T* norms, std::size_t rows, T lambda, T h, T* dplus, T* dminus, T* scratch,
-                                 T* sum) {
+    static void gradient_penalty(const T* norms, std::size_t rows, T lambda, T h, T* dplus, T* dminus,
+                                 T* scratch, T* sum) {
         const T scale = rows ? lambda / static_cast<T>(rows) : T(0);
         Self::for_each(rows, bodies::GradientPenaltyRow<T>{norms, dplus, dminus, scratch, scale, h});
         *sum = Self::sum(scratch, rows);

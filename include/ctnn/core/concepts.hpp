@@ -49,22 +49,22 @@ concept Backend = std::floating_point<typename B::value_type> && BackendBuffer<B
     std::default_initializable<typename B::ConvWorkspace> &&
     requires(typename B::value_type* y, const typename B::value_type* x, std::size_t n,
              typename B::value_type a, typename B::ConvWorkspace& workspace) {
-        { B::name } -> std::convertible_to<const char*>;           // "cpu", "cuda"
-        B::gemm(false, true, n, n, n, a, x, n, x, n, a, y, n);     // C = alpha op(A) op(B) + beta C, row-major
-        B::for_each(n, detail::NoOpKernel{});                      // body(i), i < n: what the shared ops run on
-        B::fill(y, n, a);                                          // y[i] = a
-        { B::sum(x, n) } -> std::convertible_to<typename B::value_type>;  // to the host (waits)
-        B::add_row_vector(y, x, n, n);                             // y[r, c] += v[c]
-        B::sum_rows(x, y, n, n);                                   // y[c] += sum_r x[r, c]
-        B::add_channel_bias(y, x, n, n, n);                        // y[n, c, p] += bias[c]
-        B::sum_channels(x, y, n, n, n);                            // y[c] += sum_{n,p} x[n, c, p]
-        B::transpose_blocks(x, y, n, n, n);                        // (R, C, block) -> (C, R, block)
-        B::im2col(x, y, n, ConvGeometry{});                        // (N, C, H, W) -> (C K K, N Ho Wo)
-        B::col2im(x, y, n, ConvGeometry{});                        // its adjoint (overwrites the image)
-        B::conv2d(x, x, x, y, n, n, ConvGeometry{}, workspace);    // y = conv(x, w) + bias
-        B::conv2d_backward_data(x, x, y, n, n, ConvGeometry{}, workspace);       // dx = conv^T(dy)
-        B::conv2d_backward_weight(x, x, y, y, n, n, ConvGeometry{}, workspace);  // dw += , dbias +=
-    } && BackendLayerOps<B> && BackendTrainOps<B>;
+    { B::name } -> std::convertible_to<const char*>;        // "cpu", "cuda"
+    B::gemm(false, true, n, n, n, a, x, n, x, n, a, y, n);  // C = alpha op(A) op(B) + beta C, row-major
+    B::for_each(n, detail::NoOpKernel{});                   // body(i), i < n: what the shared ops run on
+    B::fill(y, n, a);                                       // y[i] = a
+    { B::sum(x, n) } -> std::convertible_to<typename B::value_type>;    // to the host (waits)
+    B::add_row_vector(y, x, n, n);                                      // y[r, c] += v[c]
+    B::sum_rows(x, y, n, n);                                            // y[c] += sum_r x[r, c]
+    B::add_channel_bias(y, x, n, n, n);                                 // y[n, c, p] += bias[c]
+    B::sum_channels(x, y, n, n, n);                                     // y[c] += sum_{n,p} x[n, c, p]
+    B::transpose_blocks(x, y, n, n, n);                                 // (R, C, block) -> (C, R, block)
+    B::im2col(x, y, n, ConvGeometry{});                                 // (N, C, H, W) -> (C K K, N Ho Wo)
+    B::col2im(x, y, n, ConvGeometry{});                                 // its adjoint (overwrites the image)
+    B::conv2d(x, x, x, y, n, n, ConvGeometry{}, workspace);             // y = conv(x, w) + bias
+    B::conv2d_backward_data(x, x, y, n, n, ConvGeometry{}, workspace);  // dx = conv^T(dy)
+    B::conv2d_backward_weight(x, x, y, y, n, n, ConvGeometry{}, workspace);  // dw += , dbias +=
+} && BackendLayerOps<B> && BackendTrainOps<B>;
 
 // B::for_each(n, kernel) where each body does about `work` element operations (a row
 // kernel: the row's length), passed on to backends whose for_each takes that estimate
@@ -89,7 +89,10 @@ concept BoundLayer = ShapeType<typename L::in_shape> && ShapeType<typename L::ou
 
 // A layer specification (Dense<10>, Tanh, ...) that can follow a layer producing shape In.
 template <class L, class In>
-concept Layer = requires { typename L::template bind<In>; } && BoundLayer<typename L::template bind<In>>;
+concept Layer = requires {
+    typename L::template bind<In>;
+}
+&&BoundLayer<typename L::template bind<In>>;
 
 // The kernels of a bound layer on backend B.
 template <class Impl, class T>

@@ -1,7 +1,7 @@
 // The layer half of the Backend contract: the named ops that layers call (activations, pooling,
-// global average pooling, nearest upsampling, softmax rows, BatchNorm moments / normalize / backward, dropout masks, padding, minibatch
-// stddev), and the small geometry structs they take. One requirement line per op; cpu::Blas and
-// cuda::CuBlas implement them (backend/layer_ops.hpp shared, backend/cuda where they differ).
+// global average pooling, nearest upsampling, softmax rows, BatchNorm moments / normalize / backward, dropout
+// masks, padding, minibatch stddev), and the small geometry structs they take. One requirement line per op;
+// cpu::Blas and cuda::CuBlas implement them (backend/layer_ops.hpp shared, backend/cuda where they differ).
 // Geometry that shapes an op's inner loops is a template argument (a structural struct: the
 // layer's shape is known at compile time, so the CPU loops compile as fully as a layer's own
 // would); counts (batch, n, rows) are run-time. All pointers are backend memory.

@@ -43,7 +43,7 @@ inline std::uint64_t rank_seed(std::uint64_t seed, int rank) {
 }
 
 class Rng {
-public:
+  public:
     explicit Rng(std::uint64_t seed = 0) : m_engine(seed) {}
 
     std::uint64_t next_u64() { return m_engine(); }
@@ -56,14 +56,16 @@ public:
     std::uint64_t below(std::uint64_t bound) {
         const std::uint64_t limit = UINT64_MAX - UINT64_MAX % bound;
         std::uint64_t value;
-        do value = m_engine(); while (value >= limit);
+        do value = m_engine();
+        while (value >= limit);
         return value % bound;
     }
 
     // Standard normal by Box-Muller (one value per call; simple and platform-independent).
     double normal() {
         double u1;
-        do u1 = uniform01(); while (u1 <= 0.0);
+        do u1 = uniform01();
+        while (u1 <= 0.0);
         const double u2 = uniform01();
         return std::sqrt(-2.0 * std::log(u1)) * std::cos(6.283185307179586 * u2);
     }
@@ -76,14 +78,16 @@ public:
         if (!(bound > 0.0) || std::isinf(bound)) return normal();
         double z;
         if (bound >= 1.0) {
-            do z = normal(); while (std::abs(z) > bound);
+            do z = normal();
+            while (std::abs(z) > bound);
         } else {
-            do z = uniform(-bound, bound); while (uniform01() >= std::exp(-0.5 * z * z));
+            do z = uniform(-bound, bound);
+            while (uniform01() >= std::exp(-0.5 * z * z));
         }
         return z;
     }
 
-private:
+  private:
     std::mt19937_64 m_engine;
 };
 

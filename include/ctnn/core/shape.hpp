@@ -50,7 +50,8 @@ inline constexpr bool always_false = false;
 // The first element of every Sequential: the shape of one sample.
 template <std::size_t... Dims>
 struct Input {
-    static_assert(sizeof...(Dims) > 0, "Input: give at least one dimension, e.g. Input<784> or Input<1, 28, 28>");
+    static_assert(sizeof...(Dims) > 0,
+                  "Input: give at least one dimension, e.g. Input<784> or Input<1, 28, 28>");
     static_assert(((Dims > 0) && ...), "Input: every dimension must be positive");
     using shape = Shape<Dims...>;
 

@@ -1,7 +1,7 @@
 // The training half of the Backend contract: the named ops that losses, optimizers and trainers
-// call (loss value + gradient with the sum kept on the device, SGD, Adam/AdamW, RMSprop, Adagrad and Adadelta steps, instance
-// noise, the moving average of G, sums for the finite checks), and the hyperparameter structs the
-// optimizer steps take. One requirement line per op; cpu::Blas and cuda::CuBlas implement them
+// call (loss value + gradient with the sum kept on the device, SGD, Adam/AdamW, RMSprop, Adagrad and Adadelta
+// steps, instance noise, the moving average of G, sums for the finite checks), and the hyperparameter structs
+// the optimizer steps take. One requirement line per op; cpu::Blas and cuda::CuBlas implement them
 // (backend/train_ops.hpp shared, backend/cuda/train_ops.cuh where the GPU wants block reductions).
 // A loss op writes the gradient scaled by `scale` (1 / count under Reduction::mean) and scale
 // times the summed loss into the device scalar `sum`; reductions go through `scratch`
@@ -80,7 +80,8 @@ concept BackendTrainOps = requires(typename B::value_type* y, const typename B::
     // Huber (PyTorch's HuberLoss, delta a template argument): d^2 / 2 below delta, else
     // delta (|d| - delta / 2) (y, targets, dy, n, scale, scratch, sum).
     B::template huber<1.0f>(x, targets, y, n, a, y, y);
-    // Hinge, t = +1 or -1: max(0, 1 - t y), dy = scale (-t where 1 - t y > 0) (y, targets, dy, n, scale, scratch, sum).
+    // Hinge, t = +1 or -1: max(0, 1 - t y), dy = scale (-t where 1 - t y > 0) (y, targets, dy, n, scale,
+    // scratch, sum).
     B::hinge(x, targets, y, n, a, y, y);
     // Wasserstein (linear), t = +1 or -1: -t y, dy = -scale t (y, targets, dy, n, scale, scratch, sum).
     B::wasserstein(x, targets, y, n, a, y, y);
@@ -103,7 +104,8 @@ concept BackendTrainOps = requires(typename B::value_type* y, const typename B::
     B::interpolate_rows(x, x, x, n, n, y);
     // norms[r] = |x[r, :]|_2 (x, rows, cols, norms).
     B::row_norms(x, n, n, y);
-    // out[r, c] = x[r, c] + h d[r, c] / |d[r, :]|, x where d's row is 0 (x, d, norms of d, h, rows, cols, out).
+    // out[r, c] = x[r, c] + h d[r, c] / |d[r, :]|, x where d's row is 0 (x, d, norms of d, h, rows, cols,
+    // out).
     B::step_along_rows(x, x, x, a, n, n, y);
     // *sum = lambda / rows sum (norms[r] - 1)^2, dplus[r] = lambda (norms[r] - 1) / (rows h) = -dminus[r]
     // (norms, rows, lambda, h, dplus, dminus, scratch, sum).

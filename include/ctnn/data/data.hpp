@@ -9,5 +9,5 @@
 #include <ctnn/data/file.hpp>
 #include <ctnn/data/idx.hpp>
 #include <ctnn/data/mnist.hpp>
-#include <ctnn/data/table.hpp>
 #include <ctnn/data/shuffle.hpp>
+#include <ctnn/data/table.hpp>

@@ -123,7 +123,8 @@ inline FileBytes decode_bytes(std::vector<std::uint8_t> bytes, const std::filesy
                               std::size_t max_bytes = max_file_bytes) {
     if (bytes.size() > max_bytes) {
         throw detail::data_error(name, "file is " + std::to_string(bytes.size()) +
-                                           " bytes, over the limit of " + std::to_string(max_bytes) + " bytes");
+                                           " bytes, over the limit of " + std::to_string(max_bytes) +
+                                           " bytes");
     }
     FileBytes f;
     f.bytes = std::move(bytes);

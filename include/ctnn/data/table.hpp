@@ -37,9 +37,9 @@ struct Table {
 
 struct CsvTableOptions {
     char delimiter = ',';
-    std::size_t skip_rows = 0;                // lines ignored before the header or the first row
-    std::optional<bool> header{};             // nullopt: detected (a field that is not a number)
-    std::vector<std::string> target_names{};  // target columns by header name ...
+    std::size_t skip_rows = 0;                  // lines ignored before the header or the first row
+    std::optional<bool> header{};               // nullopt: detected (a field that is not a number)
+    std::vector<std::string> target_names{};    // target columns by header name ...
     std::vector<std::size_t> target_columns{};  // ... or by 0-based index; neither: the last column
 };
 
@@ -49,8 +49,10 @@ inline std::vector<std::string_view> split_fields(std::string_view line, char de
     std::vector<std::string_view> fields;
     for (std::size_t start = 0;;) {
         const std::size_t end = line.find(delimiter, start);
-        std::string_view field = trim(line.substr(start, end == std::string_view::npos ? line.npos : end - start));
-        if (field.size() >= 2 && field.front() == '"' && field.back() == '"') field = field.substr(1, field.size() - 2);
+        std::string_view field =
+            trim(line.substr(start, end == std::string_view::npos ? line.npos : end - start));
+        if (field.size() >= 2 && field.front() == '"' && field.back() == '"')
+            field = field.substr(1, field.size() - 2);
         fields.push_back(field);
         if (end == std::string_view::npos) return fields;
         start = end + 1;
@@ -78,7 +80,8 @@ inline Table read_csv_table(const std::filesystem::path& path, const CsvTableOpt
     }
     std::size_t line_index = options.skip_rows;
     while (line_index < lines.size() && detail::trim(lines[line_index]).empty()) ++line_index;
-    if (line_index >= lines.size()) throw detail::data_error(path, "no rows after the first " + std::to_string(options.skip_rows));
+    if (line_index >= lines.size())
+        throw detail::data_error(path, "no rows after the first " + std::to_string(options.skip_rows));
     const auto first = detail::split_fields(lines[line_index], options.delimiter);
     bool header = false;
     if (options.header) {
@@ -91,7 +94,8 @@ inline Table read_csv_table(const std::filesystem::path& path, const CsvTableOpt
     }
     const std::size_t columns = first.size();
     std::vector<std::string> names(columns);
-    for (std::size_t c = 0; c < columns; ++c) names[c] = header ? std::string(first[c]) : "column " + std::to_string(c);
+    for (std::size_t c = 0; c < columns; ++c)
+        names[c] = header ? std::string(first[c]) : "column " + std::to_string(c);
     std::vector<bool> is_target(columns, false);
     for (const auto& name : options.target_names) {
         std::size_t c = 0;
@@ -101,28 +105,32 @@ inline Table read_csv_table(const std::filesystem::path& path, const CsvTableOpt
     }
     for (const std::size_t c : options.target_columns) {
         if (c >= columns)
-            throw detail::data_error(path, "target column " + std::to_string(c) + " is past the " + std::to_string(columns) +
-                                      " columns");
+            throw detail::data_error(path, "target column " + std::to_string(c) + " is past the " +
+                                               std::to_string(columns) + " columns");
         is_target[c] = true;
     }
     if (options.target_names.empty() && options.target_columns.empty()) is_target[columns - 1] = true;
     Table table;
-    for (std::size_t c = 0; c < columns; ++c) (is_target[c] ? table.target_names : table.feature_names).push_back(names[c]);
+    for (std::size_t c = 0; c < columns; ++c)
+        (is_target[c] ? table.target_names : table.feature_names).push_back(names[c]);
     table.feature_count = table.feature_names.size();
     table.target_count = table.target_names.size();
-    if (table.feature_count == 0) throw detail::data_error(path, "every column is a target; no features left");
+    if (table.feature_count == 0)
+        throw detail::data_error(path, "every column is a target; no features left");
     for (std::size_t l = header ? line_index + 1 : line_index; l < lines.size(); ++l) {
         if (detail::trim(lines[l]).empty()) continue;
         const auto fields = detail::split_fields(lines[l], options.delimiter);
         const std::string where = "line " + std::to_string(l + 1);
         if (fields.size() != columns)
-            throw detail::data_error(path, where + ": " + std::to_string(fields.size()) + " fields, expected " +
-                                      std::to_string(columns) + " as in line " + std::to_string(line_index + 1));
+            throw detail::data_error(path, where + ": " + std::to_string(fields.size()) +
+                                               " fields, expected " + std::to_string(columns) +
+                                               " as in line " + std::to_string(line_index + 1));
         for (std::size_t c = 0; c < columns; ++c) {
             float value;
             if (!detail::parse_number(fields[c], value) || !std::isfinite(value))
-                throw detail::data_error(path, where + ", column " + std::to_string(c + 1) + " ('" + names[c] +
-                                          "'): '" + std::string(fields[c]) + "' is not a finite number");
+                throw detail::data_error(path, where + ", column " + std::to_string(c + 1) + " ('" +
+                                                   names[c] + "'): '" + std::string(fields[c]) +
+                                                   "' is not a finite number");
             (is_target[c] ? table.targets : table.features).push_back(value);
         }
         ++table.rows;
@@ -133,24 +141,27 @@ inline Table read_csv_table(const std::filesystem::path& path, const CsvTableOpt
 
 inline Table from_arrays(std::span<const float> features, std::span<const float> targets, std::size_t rows) {
     if (rows == 0 || features.size() % rows != 0 || targets.size() % rows != 0)
-        throw std::invalid_argument("ctnn::data::from_arrays: " + std::to_string(features.size()) + " features and " +
-                                    std::to_string(targets.size()) + " targets do not split into " +
-                                    std::to_string(rows) + " rows");
+        throw std::invalid_argument("ctnn::data::from_arrays: " + std::to_string(features.size()) +
+                                    " features and " + std::to_string(targets.size()) +
+                                    " targets do not split into " + std::to_string(rows) + " rows");
     Table table;
     table.rows = rows;
     table.features.assign(features.begin(), features.end());
     table.targets.assign(targets.begin(), targets.end());
     table.feature_count = features.size() / rows;
     table.target_count = targets.size() / rows;
-    for (std::size_t c = 0; c < table.feature_count; ++c) table.feature_names.push_back("feature " + std::to_string(c));
-    for (std::size_t c = 0; c < table.target_count; ++c) table.target_names.push_back("target " + std::to_string(c));
+    for (std::size_t c = 0; c < table.feature_count; ++c)
+        table.feature_names.push_back("feature " + std::to_string(c));
+    for (std::size_t c = 0; c < table.target_count; ++c)
+        table.target_names.push_back("target " + std::to_string(c));
     return table;
 }
 
 // Per-feature (x - mean) / std with the training table's statistics (std 0: left at x - mean).
 class Standardizer {
   public:
-    explicit Standardizer(const Table& train) : m_mean(train.feature_count, 0.0), m_std(train.feature_count, 0.0) {
+    explicit Standardizer(const Table& train)
+        : m_mean(train.feature_count, 0.0), m_std(train.feature_count, 0.0) {
         const std::size_t f = train.feature_count;
         for (std::size_t r = 0; r < train.rows; ++r)
             for (std::size_t c = 0; c < f; ++c) m_mean[c] += train.features[r * f + c];
@@ -182,8 +193,9 @@ class Standardizer {
 
 inline Dataset to_dataset(const Table& table) {
     if (table.target_count != 1)
-        throw std::invalid_argument("ctnn::data::to_dataset: a classification set needs one target column, not " +
-                                    std::to_string(table.target_count));
+        throw std::invalid_argument(
+            "ctnn::data::to_dataset: a classification set needs one target column, not " +
+            std::to_string(table.target_count));
     Dataset d;
     d.images = xt::xtensor<float, 4>::from_shape({table.rows, table.feature_count, 1, 1});
     d.labels = xt::xtensor<std::int32_t, 1>::from_shape({table.rows});

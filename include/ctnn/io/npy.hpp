@@ -16,8 +16,10 @@
 
 namespace ctnn::io {
 
-inline void write_npy(const std::filesystem::path& path, const float* values, std::initializer_list<std::size_t> shape) {
-    static_assert(std::endian::native == std::endian::little, "write_npy writes the host's float bytes as '<f4'");
+inline void write_npy(const std::filesystem::path& path, const float* values,
+                      std::initializer_list<std::size_t> shape) {
+    static_assert(std::endian::native == std::endian::little,
+                  "write_npy writes the host's float bytes as '<f4'");
     std::size_t count = 1;
     std::string dims;
     for (std::size_t d : shape) {

@@ -17,8 +17,9 @@ namespace detail {
 // minimax approximation on [-7.99, 7.99], within a few ulp of std::tanh). The loops that call
 // it vectorize; libm's tanhf does not, and it dominated LeNet-5's training time.
 constexpr float fast_tanh(float input) {
-    const float x = input < -7.99881172180175781f ? -7.99881172180175781f
-                                                  : (input > 7.99881172180175781f ? 7.99881172180175781f : input);
+    const float x = input < -7.99881172180175781f
+                        ? -7.99881172180175781f
+                        : (input > 7.99881172180175781f ? 7.99881172180175781f : input);
     const float x2 = x * x;
     float p = x2 * -2.76076847742355e-16f + 2.00018790482477e-13f;
     p = p * x2 + -8.60467152213735e-11f;
@@ -40,9 +41,13 @@ struct Relu {
     static constexpr std::string_view kind = "relu";
     static std::string name() { return "ReLU"; }
     template <class T>
-    static constexpr T forward(T x) { return x > T(0) ? x : T(0); }
+    static constexpr T forward(T x) {
+        return x > T(0) ? x : T(0);
+    }
     template <class T>
-    static constexpr T derivative(T x, T) { return x > T(0) ? T(1) : T(0); }
+    static constexpr T derivative(T x, T) {
+        return x > T(0) ? T(1) : T(0);
+    }
 };
 
 template <float Slope>
@@ -55,9 +60,13 @@ struct LeakyRelu {
         return text;
     }
     template <class T>
-    static constexpr T forward(T x) { return x > T(0) ? x : T(Slope) * x; }
+    static constexpr T forward(T x) {
+        return x > T(0) ? x : T(Slope) * x;
+    }
     template <class T>
-    static constexpr T derivative(T x, T) { return x > T(0) ? T(1) : T(Slope); }
+    static constexpr T derivative(T x, T) {
+        return x > T(0) ? T(1) : T(Slope);
+    }
 };
 
 struct Tanh {
@@ -71,7 +80,9 @@ struct Tanh {
             return std::tanh(x);
     }
     template <class T>
-    static constexpr T derivative(T, T y) { return T(1) - y * y; }
+    static constexpr T derivative(T, T y) {
+        return T(1) - y * y;
+    }
 };
 
 struct Sigmoid {
@@ -85,7 +96,9 @@ struct Sigmoid {
         return e / (T(1) + e);
     }
     template <class T>
-    static constexpr T derivative(T, T y) { return y * (T(1) - y); }
+    static constexpr T derivative(T, T y) {
+        return y * (T(1) - y);
+    }
 };
 }  // namespace ops
 

@@ -40,8 +40,8 @@ struct Conv {
         using out_shape = Shape<Cout, Ho, Wo>;
         static constexpr std::string_view kind = "conv";
         static constexpr std::array<ParamSpec, 2> params{{
-            {"weight", {Cout, Cin, K, K}, 4, InitRole::weight, fan_in, Cout * K * K},
-            {"bias", {Cout}, 1, InitRole::bias, fan_in, Cout * K * K},
+            {"weight", {Cout, Cin, K, K}, 4, InitRole::weight, fan_in, Cout* K* K},
+            {"bias", {Cout}, 1, InitRole::bias, fan_in, Cout* K* K},
         }};
         static constexpr std::size_t param_count = total_count(params);
         static constexpr std::size_t flops = Cout * plane * fan_in;
@@ -52,7 +52,7 @@ struct Conv {
 
         template <class B>
         class impl {
-        public:
+          public:
             using T = typename B::value_type;
 
             void bind_parameters(T* params, T* grads) {
@@ -76,7 +76,7 @@ struct Conv {
                 B::conv2d_backward_data(dout, m_weight, dinp, batch, Cout, geometry, m_workspace);
             }
 
-        private:
+          private:
             T* m_weight = nullptr;
             T* m_bias = nullptr;
             T* m_dweight = nullptr;

@@ -43,8 +43,8 @@ struct ConvTranspose {
         static constexpr std::string_view kind = "convtranspose";
         // PyTorch takes fan_in from dim 1 of the weight (Cout * K * K) and fan_out from dim 0.
         static constexpr std::array<ParamSpec, 2> params{{
-            {"weight", {Cin, Cout, K, K}, 4, InitRole::weight, taps, Cin * K * K},
-            {"bias", {Cout}, 1, InitRole::bias, taps, Cin * K * K},
+            {"weight", {Cin, Cout, K, K}, 4, InitRole::weight, taps, Cin* K* K},
+            {"bias", {Cout}, 1, InitRole::bias, taps, Cin* K* K},
         }};
         static constexpr std::size_t param_count = total_count(params);
         static constexpr std::size_t flops = Cin * plane * taps;
@@ -58,7 +58,7 @@ struct ConvTranspose {
 
         template <class B>
         class impl {
-        public:
+          public:
             using T = typename B::value_type;
 
             void bind_parameters(T* params, T* grads) {
@@ -79,7 +79,7 @@ struct ConvTranspose {
                 if (dinp) B::conv2d(dout, m_weight, nullptr, dinp, batch, Cin, geometry, m_workspace);
             }
 
-        private:
+          private:
             T* m_weight = nullptr;
             T* m_bias = nullptr;
             T* m_dweight = nullptr;

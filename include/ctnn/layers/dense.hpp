@@ -31,7 +31,7 @@ struct Dense {
 
         template <class B>
         class impl {
-        public:
+          public:
             using T = typename B::value_type;
 
             void bind_parameters(T* params, T* grads) {
@@ -42,7 +42,8 @@ struct Dense {
             }
 
             void forward(const T* in, T* out, std::size_t batch, Mode) {
-                B::gemm(false, true, batch, Units, fan_in, T(1), in, fan_in, m_weight, fan_in, T(0), out, Units);
+                B::gemm(false, true, batch, Units, fan_in, T(1), in, fan_in, m_weight, fan_in, T(0), out,
+                        Units);
                 B::add_row_vector(out, m_bias, batch, Units);
             }
 
@@ -52,16 +53,17 @@ struct Dense {
                         fan_in);
                 B::sum_rows(dout, m_dbias, batch, Units);
                 if (dinp)
-                    B::gemm(false, false, batch, fan_in, Units, T(1), dout, Units, m_weight, fan_in, T(0), dinp,
-                            fan_in);
+                    B::gemm(false, false, batch, fan_in, Units, T(1), dout, Units, m_weight, fan_in, T(0),
+                            dinp, fan_in);
             }
 
             // dinp = dout W alone (Model::backward_input: no weight gradients wanted).
             void backward_input(const T* dout, T* dinp, std::size_t batch) {
-                B::gemm(false, false, batch, fan_in, Units, T(1), dout, Units, m_weight, fan_in, T(0), dinp, fan_in);
+                B::gemm(false, false, batch, fan_in, Units, T(1), dout, Units, m_weight, fan_in, T(0), dinp,
+                        fan_in);
             }
 
-        private:
+          private:
             T* m_weight = nullptr;
             T* m_bias = nullptr;
             T* m_dweight = nullptr;

@@ -17,7 +17,8 @@ struct GlobalAvgPool {
 
     template <class In>
     struct bind : NoParams {
-        static_assert(In::rank == 3, "GlobalAvgPool: input must be (C, H, W); put Reshape<C, H, W> before it");
+        static_assert(In::rank == 3,
+                      "GlobalAvgPool: input must be (C, H, W); put Reshape<C, H, W> before it");
         static constexpr std::size_t C = detail::image_dim<In>(0),
                                      S = detail::image_dim<In>(1) * detail::image_dim<In>(2);
         using in_shape = In;

@@ -20,7 +20,7 @@ struct ReshapeLayer : NoParams {
 
     template <class B>
     class impl {
-    public:
+      public:
         using T = typename B::value_type;
         void forward(const T* in, T* out, std::size_t batch, Mode) { B::copy(in, out, batch * In::size); }
         void backward(const T*, const T*, const T* dout, T* dinp, std::size_t batch) {

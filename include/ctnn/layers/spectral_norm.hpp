@@ -108,8 +108,8 @@ struct SpectralNorm {
             void backward(const T* in, const T* out, const T* dout, T* dinp, std::size_t batch) {
                 B::fill(m_normalized_grads.data(), param_count, T(0));
                 m_inner.backward(in, out, dout, dinp, batch);
-                B::template spectral_norm_backward<geometry>(m_normalized.data(), m_normalized_grads.data(), m_u,
-                                                             m_v, m_scalars.data(), m_work.data(),
+                B::template spectral_norm_backward<geometry>(m_normalized.data(), m_normalized_grads.data(),
+                                                             m_u, m_v, m_scalars.data(), m_work.data(),
                                                              m_scratch.data(), m_dweight);
                 B::add_row_vector(m_dbias, m_normalized_grads.data() + weight_count, 1, bias_count);
             }

@@ -38,7 +38,7 @@ struct SoftmaxCrossEntropy {
 namespace detail {
 template <class Out, class B>
 class SoftmaxCrossEntropyImpl {
-public:
+  public:
     using T = typename B::value_type;
     static constexpr std::size_t K = Out::size;
 
@@ -54,13 +54,14 @@ public:
     }
 
     // The same, and returns the loss of the batch (one blocking read).
-    T compute(const T* logits, const SoftmaxCrossEntropy::target_type* targets, T* dlogits, std::size_t batch) {
+    T compute(const T* logits, const SoftmaxCrossEntropy::target_type* targets, T* dlogits,
+              std::size_t batch) {
         m_sums.reserve(B::loss_scratch(batch));
         compute_on_device(logits, targets, dlogits, batch, m_sums.slot(0));
         return m_sums.read()[0];
     }
 
-private:
+  private:
     SoftmaxCrossEntropy m_config;
     DeviceSums<B, 1> m_sums;
 };

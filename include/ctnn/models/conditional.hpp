@@ -39,7 +39,8 @@ using ConditionalDcganDiscriminator = Sequential<Input<1 + Classes, 28, 28>,
                                                  Flatten, Dense<1>>;
 // clang-format on
 
-static_assert(ConditionalDcganDiscriminator<10>::param_count == DcganDiscriminator::param_count + 10 * 64 * 16);
+static_assert(ConditionalDcganDiscriminator<10>::param_count ==
+              DcganDiscriminator::param_count + 10 * 64 * 16);
 static_assert(ConditionalMlpDiscriminator<10>::param_count == MlpDiscriminator::param_count + 10 * 1024);
 
 }  // namespace ctnn::models

@@ -72,7 +72,8 @@ static_assert(DcganGenerator<100>::param_count == 766'017);
 static_assert(DcganGeneratorWide<100>::param_count == 1'794'177);
 static_assert(DcganDiscriminator::param_count == 138'817);
 static_assert(DcganDiscriminatorWide::param_count == 539'777);
-static_assert(DcganDiscriminatorSn::param_count == DcganDiscriminator::param_count - 2 * 128);  // no BatchNorm
+static_assert(DcganDiscriminatorSn::param_count ==
+              DcganDiscriminator::param_count - 2 * 128);  // no BatchNorm
 static_assert(DcganDiscriminatorMbstd::param_count == DcganDiscriminator::param_count + 128 * 4 * 4);
 
 }  // namespace ctnn::models

@@ -15,17 +15,11 @@
 
 namespace ctnn::models {
 
-using LeNet5 = Sequential<Input<1, 28, 28>, Pad<2>,
-                          Conv<6, 5>, Tanh, AvgPool<2>,
-                          Conv<16, 5>, Tanh, AvgPool<2>,
-                          Conv<120, 5>, Tanh,
-                          Flatten, Dense<84>, Tanh, Dense<10>>;
+using LeNet5 = Sequential<Input<1, 28, 28>, Pad<2>, Conv<6, 5>, Tanh, AvgPool<2>, Conv<16, 5>, Tanh,
+                          AvgPool<2>, Conv<120, 5>, Tanh, Flatten, Dense<84>, Tanh, Dense<10>>;
 
-using LeNet5Relu = Sequential<Input<1, 28, 28>, Pad<2>,
-                              Conv<6, 5>, ReLU, MaxPool<2>,
-                              Conv<16, 5>, ReLU, MaxPool<2>,
-                              Conv<120, 5>, ReLU,
-                              Flatten, Dense<84>, ReLU, Dense<10>>;
+using LeNet5Relu = Sequential<Input<1, 28, 28>, Pad<2>, Conv<6, 5>, ReLU, MaxPool<2>, Conv<16, 5>, ReLU,
+                              MaxPool<2>, Conv<120, 5>, ReLU, Flatten, Dense<84>, ReLU, Dense<10>>;
 
 static_assert(LeNet5::param_count == 61'706);
 static_assert(std::is_same_v<LeNet5::output_shape, Shape<10>>);

@@ -20,15 +20,11 @@ template <std::size_t C>
 using ResNetBlock = Residual<Conv<C, 3, 1, 1>, BatchNorm<>, ReLU, Conv<C, 3, 1, 1>, BatchNorm<>>;
 
 template <std::size_t C>
-using ResNetDownBlock = Residual<Shortcut<Conv<C, 1, 2>, BatchNorm<>>,
-                                 Conv<C, 3, 2, 1>, BatchNorm<>, ReLU, Conv<C, 3, 1, 1>, BatchNorm<>>;
+using ResNetDownBlock = Residual<Shortcut<Conv<C, 1, 2>, BatchNorm<>>, Conv<C, 3, 2, 1>, BatchNorm<>, ReLU,
+                                 Conv<C, 3, 1, 1>, BatchNorm<>>;
 
-using ResNet28 = Sequential<Input<1, 28, 28>,
-                            Conv<16, 3, 1, 1>, BatchNorm<>, ReLU,
-                            ResNetBlock<16>, ReLU,
-                            ResNetDownBlock<32>, ReLU,
-                            ResNetDownBlock<64>, ReLU,
-                            ResNetBlock<64>, ReLU,
+using ResNet28 = Sequential<Input<1, 28, 28>, Conv<16, 3, 1, 1>, BatchNorm<>, ReLU, ResNetBlock<16>, ReLU,
+                            ResNetDownBlock<32>, ReLU, ResNetDownBlock<64>, ReLU, ResNetBlock<64>, ReLU,
                             GlobalAvgPool, Dense<10>>;
 
 static_assert(ResNet28::param_count == 152'202);

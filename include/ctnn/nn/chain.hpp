@@ -8,9 +8,9 @@
 #pragma once
 
 #include <array>
+#include <concepts>
 #include <cstdint>
 #include <string>
-#include <concepts>
 #include <tuple>
 #include <type_traits>
 #include <utility>
@@ -25,8 +25,9 @@ namespace detail {
 // "required from" notes, so a failing layer is named with its position in the Sequential.
 template <std::size_t Index, class L, class In>
 struct sequential_layer {
-    static_assert(requires { typename L::template bind<In>; },
-                  "Sequential: this element is not a layer (a layer spec has a member template bind<Shape>)");
+    static_assert(
+        requires { typename L::template bind<In>; },
+        "Sequential: this element is not a layer (a layer spec has a member template bind<Shape>)");
     using type = typename L::template bind<In>;
     static_assert(BoundLayer<type>, "Sequential: this layer does not satisfy the ctnn::BoundLayer contract");
 };
@@ -41,7 +42,8 @@ template <std::size_t Index, class In, class L, class... Rest>
 struct bind_chain<Index, In, L, Rest...> {
     using bound = typename sequential_layer<Index, L, In>::type;
     using rest = bind_chain<Index + 1, typename bound::out_shape, Rest...>;
-    using type = decltype(std::tuple_cat(std::declval<std::tuple<bound>>(), std::declval<typename rest::type>()));
+    using type =
+        decltype(std::tuple_cat(std::declval<std::tuple<bound>>(), std::declval<typename rest::type>()));
     using out_shape = typename rest::out_shape;
 };
 
@@ -90,13 +92,17 @@ constexpr auto concat_specs(std::tuple<Bound...>*) {
 // Calls f.template operator()<I>() for I in [0, N), in order or reversed.
 template <std::size_t N, class F>
 constexpr void for_each_index(F&& f) {
-    [&]<std::size_t... I>(std::index_sequence<I...>) { (f.template operator()<I>(), ...); }(std::make_index_sequence<N>{});
+    [&]<std::size_t... I>(std::index_sequence<I...>) {
+        (f.template operator()<I>(), ...);
+    }
+    (std::make_index_sequence<N>{});
 }
 template <std::size_t N, class F>
 constexpr void for_each_index_reversed(F&& f) {
     [&]<std::size_t... I>(std::index_sequence<I...>) {
         (f.template operator()<N - 1 - I>(), ...);
-    }(std::make_index_sequence<N>{});
+    }
+    (std::make_index_sequence<N>{});
 }
 
 // An impl with one integer counter (Dropout's mask count), which Model names "<prefix>counter".
@@ -107,7 +113,9 @@ concept HasCounter = requires(Impl& impl) {
 };
 // An impl holding layers with counters (a block, a residual): it visits them with their names.
 template <class Impl>
-concept HasNestedCounters = requires { Impl::nested_counters; };
+concept HasNestedCounters = requires {
+    Impl::nested_counters;
+};
 
 // The tensor-name prefixes of a tuple of bound layers at one level: "conv1.", "dropout1.", ...
 template <class Tuple>
@@ -145,7 +153,8 @@ class ChainImpl {
         std::size_t offset = 0;
         for_each_index<depth>([&]<std::size_t I>() {
             using L = std::tuple_element_t<I, Layers>;
-            if constexpr (L::param_count > 0) std::get<I>(m_layers).bind_parameters(params + offset, grads + offset);
+            if constexpr (L::param_count > 0)
+                std::get<I>(m_layers).bind_parameters(params + offset, grads + offset);
             offset += L::param_count;
         });
     }
@@ -153,14 +162,15 @@ class ChainImpl {
         std::size_t offset = 0;
         for_each_index<depth>([&]<std::size_t I>() {
             using L = std::tuple_element_t<I, Layers>;
-            if constexpr (state_count_v<L> > 0) std::get<I>(m_layers).bind_state(state + offset);
+            if constexpr (state_count_v < L >> 0) std::get<I>(m_layers).bind_state(state + offset);
             offset += state_count_v<L>;
         });
     }
     void set_seed(std::uint64_t seed) {
         for_each_index<depth>([&]<std::size_t I>() {
             auto& layer = std::get<I>(m_layers);
-            if constexpr (requires { layer.set_seed(seed); }) layer.set_seed(seed * 0x9E3779B97F4A7C15ull + I + 1);
+            if constexpr (requires { layer.set_seed(seed); })
+                layer.set_seed(seed * 0x9E3779B97F4A7C15ull + I + 1);
         });
     }
 
@@ -253,9 +263,8 @@ struct Chain {
     // "Conv<16, 3x3, pad 1> -> BatchNorm<0.1, 1e-05> -> ReLU": the inner layers' names.
     static std::string inner_names() {
         std::string text;
-        for_each_index<std::tuple_size_v<sublayers>>([&]<std::size_t I>() {
-            text += (I ? " -> " : "") + std::tuple_element_t<I, sublayers>::name();
-        });
+        for_each_index<std::tuple_size_v<sublayers>>(
+            [&]<std::size_t I>() { text += (I ? " -> " : "") + std::tuple_element_t<I, sublayers>::name(); });
         return text;
     }
 

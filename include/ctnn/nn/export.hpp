@@ -74,7 +74,9 @@ struct weight_layer {
     using type = L;
 };
 template <class L>
-    requires requires { typename L::inner; }
+requires requires {
+    typename L::inner;
+}
 struct weight_layer<L> {
     using type = typename L::inner;
 };
@@ -98,7 +100,8 @@ inline void write_array(std::ostringstream& out, const std::string& name, const 
 }
 
 // The kernels every exported header carries (templates: only those a network uses are compiled).
-inline constexpr const char* export_kernels = R"(// Kernels of one sample, shapes as template arguments. CHW layout, PyTorch's weight layouts.
+inline constexpr const char* export_kernels =
+    R"(// Kernels of one sample, shapes as template arguments. CHW layout, PyTorch's weight layouts.
 // Output rows accumulate one weight at a time over a contiguous run of output pixels (the
 // run where the tap lands inside the input), so the inner loop vectorizes.
 template <std::size_t Cin, std::size_t H, std::size_t W, std::size_t Cout, std::size_t K, std::size_t S, std::size_t P>
@@ -244,8 +247,9 @@ void export_header(Model<Net, B>& model, const std::string& name, const std::fil
                      [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }))
         throw std::invalid_argument("export_header: the name '" + name + "' is not a C++ identifier");
     if (!options.test_pixels.empty() && options.test_pixels.size() != input_size)
-        throw std::invalid_argument("export_header: test_pixels holds " + std::to_string(options.test_pixels.size()) +
-                                    " bytes but the network's input has " + std::to_string(input_size) + " values");
+        throw std::invalid_argument(
+            "export_header: test_pixels holds " + std::to_string(options.test_pixels.size()) +
+            " bytes but the network's input has " + std::to_string(input_size) + " values");
     std::vector<float> params(M::param_count), state(M::state_count);
     B::to_host(model.parameters(), params.data(), M::param_count);
     B::to_host(model.state(), state.data(), M::state_count);
@@ -287,13 +291,13 @@ void export_header(Model<Net, B>& model, const std::string& name, const std::fil
             } else if constexpr (kind == "conv") {
                 constexpr auto g = W::geometry;
                 calls << "        conv<" << g.channels << ", " << g.height << ", " << g.width << ", "
-                      << L::out_shape::dims[0] << ", " << g.kernel << ", " << g.stride << ", " << g.padding << ">"
-                      << args;
+                      << L::out_shape::dims[0] << ", " << g.kernel << ", " << g.stride << ", " << g.padding
+                      << ">" << args;
             } else {
                 constexpr auto g = W::geometry;
                 calls << "        conv_transpose<" << W::Cin << ", " << W::H << ", " << W::W << ", "
-                      << L::out_shape::dims[0] << ", " << g.kernel << ", " << g.stride << ", " << g.padding << ">"
-                      << args;
+                      << L::out_shape::dims[0] << ", " << g.kernel << ", " << g.stride << ", " << g.padding
+                      << ">" << args;
             }
             calls << swap;
         } else if constexpr (kind == "batchnorm") {
@@ -319,8 +323,8 @@ void export_header(Model<Net, B>& model, const std::string& name, const std::fil
                 flush_weights();
                 detail::write_array(arrays, prefix + "_scale", scale);
                 detail::write_array(arrays, prefix + "_shift", shift);
-                calls << "        scale_shift<" << C << ", " << L::spatial << ">(x, " << prefix << "_scale, " << prefix
-                      << "_shift);\n";
+                calls << "        scale_shift<" << C << ", " << L::spatial << ">(x, " << prefix << "_scale, "
+                      << prefix << "_shift);\n";
             }
         } else if constexpr (kind == "avgpool" || kind == "maxpool") {
             constexpr auto g = L::geometry;
@@ -332,9 +336,11 @@ void export_header(Model<Net, B>& model, const std::string& name, const std::fil
                   << ">(x, y);\n"
                   << swap;
         } else if constexpr (kind == "relu" || kind == "tanh" || kind == "sigmoid" || kind == "softmax") {
-            calls << "        " << (kind == "relu" ? "relu" : std::string(kind)) << "<" << in_size << ">(x);\n";
+            calls << "        " << (kind == "relu" ? "relu" : std::string(kind)) << "<" << in_size
+                  << ">(x);\n";
         } else if constexpr (kind == "leakyrelu") {
-            calls << "        leaky_relu<" << in_size << ">(x, " << detail::float_literal(L::op::slope) << ");\n";
+            calls << "        leaky_relu<" << in_size << ">(x, " << detail::float_literal(L::op::slope)
+                  << ");\n";
         }
         folded_next = kind == "dense" || kind == "conv" || kind == "convtranspose";
         param_offset += L::param_count;
@@ -346,9 +352,11 @@ void export_header(Model<Net, B>& model, const std::string& name, const std::fil
     // The self-test: its input and what this library computes from it.
     std::vector<std::uint8_t> pixels = options.test_pixels;
     if (pixels.empty())
-        for (std::size_t i = 0; i < input_size; ++i) pixels.push_back(static_cast<std::uint8_t>((i * 37 + 11) % 256));
+        for (std::size_t i = 0; i < input_size; ++i)
+            pixels.push_back(static_cast<std::uint8_t>((i * 37 + 11) % 256));
     std::vector<float> input(input_size), expected(output_size);
-    for (std::size_t i = 0; i < input_size; ++i) input[i] = float(pixels[i]) / options.pixel_divisor + options.pixel_offset;
+    for (std::size_t i = 0; i < input_size; ++i)
+        input[i] = float(pixels[i]) / options.pixel_divisor + options.pixel_offset;
     const Mode saved = model.mode();
     model.eval();
     auto device_input = B::template allocate<typename M::T>(input_size);
@@ -362,27 +370,32 @@ void export_header(Model<Net, B>& model, const std::string& name, const std::fil
     out << "// " << name << ": generated by ctnn::io::export_header from\n//   " << Net::fingerprint()
         << "\n// Self-contained C++17: weights, a one-sample forward pass with no heap, exceptions, RTTI or\n"
         << "// threads. forward() is not reentrant (it uses the one workspace below).\n"
-        << "#pragma once\n\n#include <cmath>\n#include <cstddef>\n#include <cstdint>\n\nnamespace " << name << " {\n\n"
+        << "#pragma once\n\n#include <cmath>\n#include <cstddef>\n#include <cstdint>\n\nnamespace " << name
+        << " {\n\n"
         << "inline constexpr std::size_t input_size = " << input_size << ", output_size = " << output_size
         << ";\n\nnamespace detail {\n\n"
-        << detail::export_kernels << "\n" << arrays.str() << "\ninline float workspace[2][" << largest << "];\n\n"
+        << detail::export_kernels << "\n"
+        << arrays.str() << "\ninline float workspace[2][" << largest << "];\n\n"
         << "template <class T>\ninline void swap(T& a, T& b) {\n    T t = a;\n    a = b;\n    b = t;\n}\n\n"
         << "}  // namespace detail\n\n"
         << "// input = pixel / " << detail::float_literal(options.pixel_divisor) << " + "
         << detail::float_literal(options.pixel_offset) << " (the trainer's normalization).\n"
         << "inline void preprocess(const std::uint8_t* pixels, float* input) {\n"
         << "    for (std::size_t i = 0; i < input_size; ++i)\n        input[i] = float(pixels[i]) / "
-        << detail::float_literal(options.pixel_divisor) << " + " << detail::float_literal(options.pixel_offset)
-        << ";\n}\n\n"
+        << detail::float_literal(options.pixel_divisor) << " + "
+        << detail::float_literal(options.pixel_offset) << ";\n}\n\n"
         << "inline void forward(const float* input, float* output) {\n    using namespace detail;\n"
         << "    float* x = workspace[0];\n    float* y = workspace[1];\n"
         << "    for (std::size_t i = 0; i < input_size; ++i) x[i] = input[i];\n    {\n"
         << calls.str() << "    }\n    for (std::size_t i = 0; i < output_size; ++i) output[i] = x[i];\n}\n\n"
         << "// Runs the stored input and compares with ctnn's output at export time (1e-4 relative).\n"
-        << "inline bool self_test() {\n    float output[output_size];\n    forward(detail::test_input, output);\n"
+        << "inline bool self_test() {\n    float output[output_size];\n    forward(detail::test_input, "
+           "output);\n"
         << "    for (std::size_t i = 0; i < output_size; ++i) {\n"
-        << "        const float want = detail::test_output[i], scale = std::fabs(want) > 1.0f ? std::fabs(want) : 1.0f;\n"
-        << "        if (!(std::fabs(output[i] - want) <= 1e-4f * scale)) return false;\n    }\n    return true;\n}\n\n"
+        << "        const float want = detail::test_output[i], scale = std::fabs(want) > 1.0f ? "
+           "std::fabs(want) : 1.0f;\n"
+        << "        if (!(std::fabs(output[i] - want) <= 1e-4f * scale)) return false;\n    }\n    return "
+           "true;\n}\n\n"
         << "}  // namespace " << name << "\n";
     write_file_atomic(path, out.str());
 }

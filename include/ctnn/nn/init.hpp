@@ -40,7 +40,8 @@ inline void init_tensor(const ParamSpec& spec, InitScheme scheme, Rng& rng, T* v
                 for (std::size_t i = 0; i < n; ++i) values[i] = static_cast<T>(0.02 * rng.normal());
                 return;
             }
-            bound = scheme == InitScheme::xavier ? std::sqrt(6.0 / (fan_in + fan_out)) : 1.0 / std::sqrt(fan_in);
+            bound =
+                scheme == InitScheme::xavier ? std::sqrt(6.0 / (fan_in + fan_out)) : 1.0 / std::sqrt(fan_in);
             break;
         case InitRole::bias:
             bound = scheme != InitScheme::pytorch ? 0.0 : 1.0 / std::sqrt(fan_in);

@@ -37,10 +37,11 @@ using BackwardListener = std::function<void(std::size_t offset, std::size_t coun
 
 template <class Net, Backend B>
 class Model {
-    static_assert(is_sequential<Net>::value, "Model<Net, Backend>: Net must be a Sequential<Input<...>, ...>");
+    static_assert(is_sequential<Net>::value,
+                  "Model<Net, Backend>: Net must be a Sequential<Input<...>, ...>");
     static_assert(Net::depth > 0, "Model: the network has no layers after Input");
 
-public:
+  public:
     using net = Net;
     using backend = B;
     using T = typename B::value_type;
@@ -65,7 +66,7 @@ public:
             auto& impl = std::get<I>(m_layers);
             if constexpr (L::param_count > 0)
                 impl.bind_parameters(m_params.data() + param_offset, m_grads.data() + param_offset);
-            if constexpr (detail::state_count_v<L> > 0) impl.bind_state(m_state.data() + state_offset);
+            if constexpr (detail::state_count_v < L >> 0) impl.bind_state(m_state.data() + state_offset);
             param_offset += L::param_count;
             state_offset += detail::state_count_v<L>;
         });
@@ -129,7 +130,8 @@ public:
             if (!dinput && I < first_trainable) return;
             const T* in = I == 0 ? m_input : m_outputs[I - 1].data();
             const T* grad_out = I == depth - 1 ? dout : m_output_grads[I].data();
-            T* grad_in = I == 0 ? dinput : (dinput || I > first_trainable ? m_output_grads[I - 1].data() : nullptr);
+            T* grad_in =
+                I == 0 ? dinput : (dinput || I > first_trainable ? m_output_grads[I - 1].data() : nullptr);
             std::get<I>(m_layers).backward(in, m_outputs[I].data(), grad_out, grad_in, m_batch);
             constexpr std::size_t count = Net::template layer<I>::param_count;
             if constexpr (count > 0)
@@ -185,11 +187,15 @@ public:
     const T* output() const { return m_outputs[depth - 1].data(); }
     // Output of layer I for the last forward (e.g. penultimate features for FID).
     template <std::size_t I>
-    const T* layer_output() const { return m_outputs[I].data(); }
+    const T* layer_output() const {
+        return m_outputs[I].data();
+    }
     std::size_t batch() const { return m_batch; }
 
     template <std::size_t I>
-    auto& layer() { return std::get<I>(m_layers); }
+    auto& layer() {
+        return std::get<I>(m_layers);
+    }
 
     // Names and places of every parameter ("conv1.weight") and state tensor ("batchnorm1.running_mean").
     static std::vector<TensorSlot> parameter_slots() { return slots(false); }
@@ -213,7 +219,8 @@ public:
     }
     std::vector<std::uint64_t> counters() const {
         std::vector<std::uint64_t> values;
-        visit_all_counters(*this, [&](const std::string&, const auto& impl) { values.push_back(impl.counter()); });
+        visit_all_counters(*this,
+                           [&](const std::string&, const auto& impl) { values.push_back(impl.counter()); });
         return values;
     }
     // Sets every counter, in counter_names() order; `values` must hold exactly that many.
@@ -222,18 +229,20 @@ public:
         visit_all_counters(*this, [&](const std::string&, auto& impl) { impl.set_counter(values[k++]); });
     }
 
-private:
+  private:
     template <class F>
     static void for_each_index(F&& f) {
         [&]<std::size_t... I>(std::index_sequence<I...>) {
             (f.template operator()<I>(), ...);
-        }(std::make_index_sequence<depth>{});
+        }
+        (std::make_index_sequence<depth>{});
     }
     template <class F>
     static void for_each_index_reversed(F&& f) {
         [&]<std::size_t... I>(std::index_sequence<I...>) {
             (f.template operator()<depth - 1 - I>(), ...);
-        }(std::make_index_sequence<depth>{});
+        }
+        (std::make_index_sequence<depth>{});
     }
 
     // Where each layer's parameters start in the flat buffer.
@@ -297,7 +306,8 @@ private:
         std::vector<TensorSlot> result;
         std::size_t offset = 0;
         const auto add = [&](std::string name, const ParamSpec& spec) {
-            result.push_back({std::move(name), std::vector<std::size_t>(spec.dims.begin(), spec.dims.begin() + spec.rank),
+            result.push_back({std::move(name),
+                              std::vector<std::size_t>(spec.dims.begin(), spec.dims.begin() + spec.rank),
                               offset, spec.count()});
             offset += spec.count();
         };

@@ -21,12 +21,15 @@ namespace ctnn {
 // The projection of a Residual block's shortcut (its first element only).
 template <class... Ps>
 struct Shortcut {
-    static_assert(sizeof...(Ps) > 0, "Shortcut<P...>: give the projection's layers, e.g. Shortcut<Conv<32, 1, 2>>");
+    static_assert(sizeof...(Ps) > 0,
+                  "Shortcut<P...>: give the projection's layers, e.g. Shortcut<Conv<32, 1, 2>>");
     static constexpr std::string_view kind = "shortcut";
     template <class In>
     struct Named {
         static constexpr std::string_view kind = Shortcut::kind;
-        static std::string name() { return "Shortcut<" + detail::Chain<Named, In, Ps...>::inner_names() + ">"; }
+        static std::string name() {
+            return "Shortcut<" + detail::Chain<Named, In, Ps...>::inner_names() + ">";
+        }
     };
     template <class In>
     using bind = detail::Chain<Named<In>, In, Ps...>;
@@ -45,7 +48,8 @@ template <class ShortcutShape, class BranchShape>
 struct residual_shapes_match {
     static_assert(std::is_same_v<ShortcutShape, BranchShape>,
                   "Residual: f(x) must have the shape of the shortcut (x's shape, or the Shortcut<...> "
-                  "projection's output); the instantiation residual_shapes_match<shortcut shape, f(x) shape> names both; add a "
+                  "projection's output); the instantiation residual_shapes_match<shortcut shape, f(x) shape> "
+                  "names both; add a "
                   "Shortcut<...> projection");
     static constexpr bool value = true;
 };
@@ -88,9 +92,10 @@ class ResidualImpl {
         }
     }
     void bind_state(T* state) {
-        if constexpr (state_count_v<Branch> > 0) m_f.bind_state(state);
+        if constexpr (state_count_v < Branch >> 0) m_f.bind_state(state);
         if constexpr (has_projection) {
-            if constexpr (state_count_v<Projection> > 0) m_shortcut.bind_state(state + state_count_v<Branch>);
+            if constexpr (state_count_v < Projection >> 0)
+                m_shortcut.bind_state(state + state_count_v<Branch>);
         }
     }
     void set_seed(std::uint64_t seed) {
@@ -103,7 +108,8 @@ class ResidualImpl {
     template <class Self, class F>
     static void visit_counters(Self& self, const std::string& prefix, F&& f) {
         Branch::template impl<B>::visit_counters(self.m_f, prefix, f);
-        if constexpr (has_projection) ProjectionImpl::visit_counters(self.m_shortcut, prefix + shortcut_prefix(), f);
+        if constexpr (has_projection)
+            ProjectionImpl::visit_counters(self.m_shortcut, prefix + shortcut_prefix(), f);
     }
     template <class F>
     static void counter_names(const std::string& prefix, F&& f) {
@@ -129,7 +135,8 @@ class ResidualImpl {
     void backward(const T* in, const T*, const T* dout, T* dinp, std::size_t batch) {
         m_f.backward(in, m_branch_out.data(), dout, dinp, batch);
         if constexpr (has_projection) {
-            m_shortcut.backward(in, m_projected.data(), dout, dinp ? m_projected_grad.data() : nullptr, batch);
+            m_shortcut.backward(in, m_projected.data(), dout, dinp ? m_projected_grad.data() : nullptr,
+                                batch);
             if (dinp) B::add_to(m_projected_grad.data(), dinp, batch * Branch::in_shape::size);
         } else {
             if (dinp) B::add_to(dout, dinp, batch * out_size);
@@ -161,7 +168,8 @@ class ResidualImpl {
 
 template <class Branch, class Projection>
 struct residual_sublayers {
-    using type = decltype(std::tuple_cat(std::declval<typename Branch::sublayers>(), std::declval<std::tuple<Projection>>()));
+    using type = decltype(std::tuple_cat(std::declval<typename Branch::sublayers>(),
+                                         std::declval<std::tuple<Projection>>()));
 };
 template <class Branch>
 struct residual_sublayers<Branch, void> {
@@ -172,7 +180,8 @@ struct residual_sublayers<Branch, void> {
 
 template <class... Ls>
 struct Residual {
-    static_assert(sizeof...(Ls) > 0, "Residual<L...>: give the layers of f, e.g. Residual<Conv<16, 3, 1, 1>, ReLU>");
+    static_assert(sizeof...(Ls) > 0,
+                  "Residual<L...>: give the layers of f, e.g. Residual<Conv<16, 3, 1, 1>, ReLU>");
     static constexpr std::string_view kind = "residual";
 
     template <class In>
@@ -186,7 +195,8 @@ struct Residual {
         using parts = detail::residual_parts<In, Ls...>;
         using branch = typename parts::template branch<Named<In>>;
         using shortcut = typename parts::shortcut;
-        static_assert(detail::residual_shapes_match<typename parts::shortcut_shape, typename branch::out_shape>::value);
+        static_assert(
+            detail::residual_shapes_match<typename parts::shortcut_shape, typename branch::out_shape>::value);
 
         using sublayers = typename detail::residual_sublayers<branch, shortcut>::type;
         using in_shape = In;

@@ -47,7 +47,8 @@ std::string spelled_type() {
     }
     std::string spelled(text.substr(start + 4, end - start - 4));
     for (const std::string_view prefix : {"ctnn::models::", "ctnn::detail::", "ctnn::"})
-        for (std::size_t at; (at = spelled.find(prefix)) != std::string::npos;) spelled.erase(at, prefix.size());
+        for (std::size_t at; (at = spelled.find(prefix)) != std::string::npos;)
+            spelled.erase(at, prefix.size());
     for (std::size_t at; (at = spelled.find("> >")) != std::string::npos;) spelled.erase(at + 1, 1);
     // GCC writes float arguments as 2.00000003e-1f: back to the shortest spelling, 0.2f.
     std::string out;
@@ -55,7 +56,8 @@ std::string spelled_type() {
         const bool starts_number = std::isdigit(static_cast<unsigned char>(spelled[i])) &&
                                    (i == 0 || !std::isalnum(static_cast<unsigned char>(spelled[i - 1])));
         std::size_t j = i;
-        while (starts_number && j < spelled.size() && std::string_view("0123456789.e+-").find(spelled[j]) != std::string_view::npos)
+        while (starts_number && j < spelled.size() &&
+               std::string_view("0123456789.e+-").find(spelled[j]) != std::string_view::npos)
             ++j;
         if (starts_number && j < spelled.size() && spelled[j] == 'f' && spelled.find('e', i) < j) {
             char text[32];
@@ -91,7 +93,9 @@ struct Sequential<Input<InputDims...>, Ls...> {
 
     // As an element of another Sequential: a block bound to the shape reaching it.
     static constexpr std::string_view kind = "block";
-    static std::string name() { return "Block<" + detail::Chain<Sequential, input_shape, Ls...>::inner_names() + ">"; }
+    static std::string name() {
+        return "Block<" + detail::Chain<Sequential, input_shape, Ls...>::inner_names() + ">";
+    }
     template <class In>
     struct bind : detail::Chain<Sequential, input_shape, Ls...> {
         static_assert(detail::block_input_mismatch<In, input_shape>::value);
@@ -117,7 +121,8 @@ struct Sequential<Input<InputDims...>, Ls...> {
     static constexpr void for_each_layer(F&& f) {
         [&]<std::size_t... I>(std::index_sequence<I...>) {
             (f.template operator()<layer<I>>(), ...);
-        }(std::make_index_sequence<depth>{});
+        }
+        (std::make_index_sequence<depth>{});
     }
 };
 

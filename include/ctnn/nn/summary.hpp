@@ -21,8 +21,8 @@ inline std::string with_separators(std::size_t value) {
 inline std::string summary_row(const std::string& index, const std::string& layer, const std::string& shape,
                                const std::string& params, const std::string& flops) {
     char line[160];
-    std::snprintf(line, sizeof line, "%-5s %-28s %-18s %12s %14s\n", index.c_str(), layer.c_str(), shape.c_str(),
-                  params.c_str(), flops.c_str());
+    std::snprintf(line, sizeof line, "%-5s %-28s %-18s %12s %14s\n", index.c_str(), layer.c_str(),
+                  shape.c_str(), params.c_str(), flops.c_str());
     return line;
 }
 }  // namespace detail
@@ -34,8 +34,9 @@ std::string summary() {
     text += rule + "\n" + detail::summary_row("", "Input", Net::input_shape::to_string(), "", "");
     std::size_t index = 0;
     Net::for_each_layer([&]<class L>() {
-        text += detail::summary_row(std::to_string(index++), L::name(), L::out_shape::to_string(),
-                                    detail::with_separators(L::param_count), detail::with_separators(L::flops));
+        text +=
+            detail::summary_row(std::to_string(index++), L::name(), L::out_shape::to_string(),
+                                detail::with_separators(L::param_count), detail::with_separators(L::flops));
     });
     text += rule + "\n";
     text += "Total params: " + detail::with_separators(Net::param_count) + "\n";

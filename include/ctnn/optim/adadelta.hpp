@@ -31,7 +31,7 @@ struct Adadelta {
 // The optimizer state for Adadelta on backend B, and its step.
 template <Backend B>
 class AdadeltaStep {
-public:
+  public:
     using T = typename B::value_type;
     using buffer = typename B::template buffer<T>;
 
@@ -56,7 +56,7 @@ public:
 
     Adadelta config;
 
-private:
+  private:
     std::size_t m_count;
     buffer m_square_avg, m_acc_delta;
     std::uint64_t m_steps = 0;

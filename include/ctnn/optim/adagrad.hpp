@@ -31,7 +31,7 @@ struct Adagrad {
 // The optimizer state for Adagrad on backend B, and its step.
 template <Backend B>
 class AdagradStep {
-public:
+  public:
     using T = typename B::value_type;
     using buffer = typename B::template buffer<T>;
 
@@ -45,7 +45,8 @@ public:
         ++m_steps;
         const double clr = static_cast<double>(config.lr) /
                            (1.0 + static_cast<double>(m_steps - 1) * static_cast<double>(config.lr_decay));
-        const AdagradHyper<T> hyper{.clr = static_cast<T>(clr), .eps = config.eps, .decay = config.weight_decay};
+        const AdagradHyper<T> hyper{
+            .clr = static_cast<T>(clr), .eps = config.eps, .decay = config.weight_decay};
         B::adagrad_step(params, grads, m_sum.data(), m_count, hyper);
     }
 
@@ -55,7 +56,7 @@ public:
 
     Adagrad config;
 
-private:
+  private:
     std::size_t m_count;
     buffer m_sum;
     std::uint64_t m_steps = 0;

@@ -25,7 +25,7 @@ struct BasicAdam {
 
     template <Backend B>
     class impl {
-    public:
+      public:
         using T = typename B::value_type;
         using buffer = typename B::template buffer<T>;
 
@@ -59,7 +59,7 @@ struct BasicAdam {
 
         BasicAdam config;
 
-    private:
+      private:
         std::size_t m_count;
         buffer m_exp_avg, m_exp_avg_sq;
         std::uint64_t m_steps = 0;

@@ -36,7 +36,7 @@ struct OneOf {
 // The state and step of whichever optimizer the OneOf holds.
 template <Backend B, class... Options>
 class OneOfStep {
-public:
+  public:
     using T = typename B::value_type;
     using buffer = typename B::template buffer<T>;
 
@@ -70,7 +70,7 @@ public:
         return std::visit([](const auto& s) -> const char* { return s.config.name; }, m_step);
     }
 
-private:
+  private:
     using Steps = std::variant<typename Options::template impl<B>...>;
     Steps m_step;
 };

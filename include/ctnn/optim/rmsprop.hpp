@@ -34,7 +34,7 @@ struct RMSprop {
 // The optimizer state for RMSprop on backend B, and its step.
 template <Backend B>
 class RmspropStep {
-public:
+  public:
     using T = typename B::value_type;
     using buffer = typename B::template buffer<T>;
 
@@ -68,10 +68,11 @@ public:
 
     RMSprop config;
 
-private:
+  private:
     // The optional buffers exist once the configuration asks for them (zeros, as in PyTorch).
     void ensure_state() {
-        if (config.momentum != 0 && m_momentum.size() != m_count) m_momentum = B::template allocate<T>(m_count);
+        if (config.momentum != 0 && m_momentum.size() != m_count)
+            m_momentum = B::template allocate<T>(m_count);
         if (config.centered && m_grad_avg.size() != m_count) m_grad_avg = B::template allocate<T>(m_count);
     }
 

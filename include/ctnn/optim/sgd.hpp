@@ -31,12 +31,14 @@ struct SGD {
 // The optimizer state for SGD on backend B (the velocity), and its step.
 template <Backend B>
 class SgdStep {
-public:
+  public:
     using T = typename B::value_type;
     using buffer = typename B::template buffer<T>;
 
     SgdStep(SGD config, std::size_t count)
-        : config(config), m_count(count), m_velocity(B::template allocate<T>(config.momentum > 0 ? count : 0)) {}
+        : config(config),
+          m_count(count),
+          m_velocity(B::template allocate<T>(config.momentum > 0 ? count : 0)) {}
 
     void step(T* params, const T* grads) {
         ++m_steps;
@@ -55,14 +57,15 @@ public:
     void set_steps(std::uint64_t steps) { m_steps = steps; }
     // Named state tensors, each `count` long, for checkpoints.
     std::vector<std::pair<std::string, buffer*>> state_tensors() {
-        if (config.momentum > 0 && m_velocity.size() != m_count) m_velocity = B::template allocate<T>(m_count);
+        if (config.momentum > 0 && m_velocity.size() != m_count)
+            m_velocity = B::template allocate<T>(m_count);
         if (config.momentum > 0) return {{"momentum_buffer", &m_velocity}};
         return {};
     }
 
     SGD config;
 
-private:
+  private:
     std::size_t m_count;
     buffer m_velocity;
     std::uint64_t m_steps = 0;

@@ -53,10 +53,12 @@ inline std::string first_difference(const std::string& saved, const std::string&
     };
     const auto a = split(saved), b = split(ours);
     for (std::size_t i = 0; i < std::max(a.size(), b.size()); ++i) {
-        const std::string left = i < a.size() ? "'" + a[i] + "'" : "nothing", right = i < b.size() ? "'" + b[i] + "'" : "nothing";
+        const std::string left = i < a.size() ? "'" + a[i] + "'" : "nothing",
+                          right = i < b.size() ? "'" + b[i] + "'" : "nothing";
         if (i >= a.size() || i >= b.size() || a[i] != b[i])
-            return "first difference at " + (i == 0 ? std::string("the input") : "layer " + std::to_string(i)) + ": " +
-                   left + " in the checkpoint, " + right + " in this model";
+            return "first difference at " +
+                   (i == 0 ? std::string("the input") : "layer " + std::to_string(i)) + ": " + left +
+                   " in the checkpoint, " + right + " in this model";
     }
     return "the same layers";
 }

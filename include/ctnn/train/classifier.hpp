@@ -46,8 +46,8 @@ struct EpochStats {
 struct EpochProgress {
     std::size_t batches = 0;  // batches of the epoch trained (0: at an epoch boundary)
     std::size_t seen = 0, correct = 0, skipped = 0;
-    double loss_sum = 0;      // sum of batch mean loss x batch size
-    double seconds = 0;       // training time spent on those batches
+    double loss_sum = 0;  // sum of batch mean loss x batch size
+    double seconds = 0;   // training time spent on those batches
 };
 
 // Called every few batches: samples done, samples total, running loss, images per second.
@@ -58,16 +58,19 @@ class Classifier {
     static_assert(Net::output_shape::rank == 1 && Net::output_shape::size >= 2,
                   "Classifier: the network must end in Shape<K> class scores, K >= 2");
 
-public:
+  public:
     using model_type = Model<Net, B>;
     using T = typename B::value_type;
     using optimizer_type = typename Optimizer::template impl<B>;
     static constexpr std::size_t classes = Net::output_shape::size;
     static constexpr std::size_t sample_size = Net::input_shape::size;
 
-    explicit Classifier(Optimizer optimizer = {}, std::uint64_t seed = 0, InitScheme init = InitScheme::pytorch,
-                        Loss loss = {})
-        : m_model(seed, init), m_optimizer(optimizer, Net::param_count), m_loss(loss), m_seed(seed),
+    explicit Classifier(Optimizer optimizer = {}, std::uint64_t seed = 0,
+                        InitScheme init = InitScheme::pytorch, Loss loss = {})
+        : m_model(seed, init),
+          m_optimizer(optimizer, Net::param_count),
+          m_loss(loss),
+          m_seed(seed),
           m_base_lr(learning_rate(optimizer)) {}
 
     // One optimisation step on n samples (host memory). Returns the batch's mean loss. Labels
@@ -87,7 +90,10 @@ public:
                 B::count_correct(logits, m_labels.data(), n, classes, step.scratch(), step.sum(correct_sum));
                 m_model.backward(m_dlogits.data());
             },
-            [&] { return "training step " + std::to_string(m_step) + " (epoch " + std::to_string(m_epoch + 1) + ")"; });
+            [&] {
+                return "training step " + std::to_string(m_step) + " (epoch " + std::to_string(m_epoch + 1) +
+                       ")";
+            });
         m_last_correct = result.skipped ? 0 : static_cast<std::size_t>(result.sums[correct_sum]);
         return result.loss;
     }
@@ -97,7 +103,8 @@ public:
     // complete = false and the epoch's position kept (epoch_progress()); the next call goes on
     // from there, as does one on a trainer given that position (set_epoch_progress) with the
     // weights, optimizer state and step of the same moment: the result equals an uninterrupted run.
-    EpochStats fit_epoch(const data::Dataset& train, std::size_t batch_size, const ProgressCallback& progress = {}) {
+    EpochStats fit_epoch(const data::Dataset& train, std::size_t batch_size,
+                         const ProgressCallback& progress = {}) {
         check_data(train);
         EpochStats stats;
         stats.epoch = m_epoch;
@@ -118,7 +125,8 @@ public:
             done.skipped += skipped_steps() - skipped_before;
             ++done.batches;
             if (progress && (done.batches % 20 == 0 || done.seen == train.size()))
-                progress(done.seen, train.size(), done.loss_sum / double(done.seen), double(done.seen) / seconds());
+                progress(done.seen, train.size(), done.loss_sum / double(done.seen),
+                         double(done.seen) / seconds());
         }
         stats.complete = done.batches >= batches.batches_per_epoch();
         stats.seconds = seconds();
@@ -146,10 +154,11 @@ public:
     ClassificationReport evaluate(const data::Dataset& data, std::size_t batch_size = 500) {
         check_data(data);
         MetricsAccumulator metrics(classes);
-        for_each_prediction(data, batch_size, [&](std::size_t, std::int32_t truth, const float* logits, double loss) {
-            metrics.add(truth, argmax(logits));
-            metrics.add_loss(loss);
-        });
+        for_each_prediction(data, batch_size,
+                            [&](std::size_t, std::int32_t truth, const float* logits, double loss) {
+                                metrics.add(truth, argmax(logits));
+                                metrics.add_loss(loss);
+                            });
         return metrics.finish();
     }
 
@@ -178,8 +187,8 @@ public:
     }
 
     // Predicted class and its softmax probability for every sample of `data`.
-    void predict(const data::Dataset& data, std::vector<std::int32_t>& classes_out, std::vector<float>& confidence,
-                 std::size_t batch_size = 500) {
+    void predict(const data::Dataset& data, std::vector<std::int32_t>& classes_out,
+                 std::vector<float>& confidence, std::size_t batch_size = 500) {
         check_data(data, /*labels_used=*/false);
         classes_out.resize(data.size());
         confidence.resize(data.size());
@@ -187,7 +196,8 @@ public:
             const std::int32_t best = argmax(logits);
             classes_out[i] = best;
             double total = 0;
-            for (std::size_t k = 0; k < classes; ++k) total += std::exp(double(logits[k]) - double(logits[best]));
+            for (std::size_t k = 0; k < classes; ++k)
+                total += std::exp(double(logits[k]) - double(logits[best]));
             confidence[i] = static_cast<float>(1.0 / total);
         });
     }
@@ -209,7 +219,7 @@ public:
     double base_learning_rate() const { return m_base_lr; }
     std::size_t skipped_steps() const { return m_step_runner.skipped_steps(); }
 
-private:
+  private:
     static std::int32_t argmax(const float* scores) {
         std::size_t best = 0;
         for (std::size_t k = 1; k < classes; ++k)
@@ -231,9 +241,9 @@ private:
         for (std::size_t i = 0; i < n; ++i)
             if (labels[i] < 0 || static_cast<std::size_t>(labels[i]) >= classes)
                 throw std::invalid_argument("Classifier: sample " + std::to_string(i) + " of " + where +
-                                            " has label " + std::to_string(labels[i]) + ", outside the network's " +
-                                            std::to_string(classes) + " classes (0 to " +
-                                            std::to_string(classes - 1) + ")");
+                                            " has label " + std::to_string(labels[i]) +
+                                            ", outside the network's " + std::to_string(classes) +
+                                            " classes (0 to " + std::to_string(classes - 1) + ")");
     }
 
     // Eval-mode forward over `data` in order; f(index, label, host logits, summed loss of the batch
@@ -250,10 +260,12 @@ private:
             B::from_host(batches.images(), m_input.data(), n * sample_size);
             B::from_host(batches.labels(), m_labels.data(), n);
             const T* logits = m_model.forward(m_input.data(), n);
-            const double loss = static_cast<double>(m_loss.compute(logits, m_labels.data(), m_dlogits.data(), n));
+            const double loss =
+                static_cast<double>(m_loss.compute(logits, m_labels.data(), m_dlogits.data(), n));
             B::to_host(logits, m_host_logits.data(), n * classes);
             for (std::size_t i = 0; i < n; ++i)
-                f(offset + i, batches.labels()[i], m_host_logits.data() + i * classes, i == 0 ? loss * double(n) : 0.0);
+                f(offset + i, batches.labels()[i], m_host_logits.data() + i * classes,
+                  i == 0 ? loss * double(n) : 0.0);
             offset += n;
         }
         m_model.set_mode(saved);

@@ -33,10 +33,10 @@
 #include <vector>
 
 #include "ctnn/backend/cpu/blas.hpp"
+#include "ctnn/backend/train_ops.hpp"
 #include "ctnn/core/random.hpp"
 #include "ctnn/data/batches.hpp"
 #include "ctnn/data/dataset.hpp"
-#include "ctnn/backend/train_ops.hpp"
 #include "ctnn/losses/bce.hpp"
 #include "ctnn/losses/critic.hpp"
 #include "ctnn/nn/model.hpp"
@@ -61,10 +61,14 @@ struct GeneratorLoss {
     static type make(const Loss& loss) { return loss; }
 };
 template <class Loss>
-inline constexpr bool has_gradient_penalty_v = requires { requires Loss::gradient_penalty; };
+inline constexpr bool has_gradient_penalty_v = requires {
+    requires Loss::gradient_penalty;
+};
 struct NoGradientPenalty {};
 template <class Loss>
-    requires requires { typename Loss::generator_loss; }
+requires requires {
+    typename Loss::generator_loss;
+}
 struct GeneratorLoss<Loss> {
     using type = typename Loss::generator_loss;
     static constexpr bool signed_targets = Loss::signed_targets;
@@ -95,7 +99,8 @@ class Gan : detail::GanShapes<typename G::output_shape, typename D::input_shape,
     using discriminator_optimizer = typename OptD::template impl<B>;
     using loss_type = typename Loss::template bind<typename D::output_shape>::template impl<B>;
     using generator_loss = typename detail::GeneratorLoss<Loss>::type;
-    using generator_loss_type = typename generator_loss::template bind<typename D::output_shape>::template impl<B>;
+    using generator_loss_type =
+        typename generator_loss::template bind<typename D::output_shape>::template impl<B>;
     using target_type = typename Loss::target_type;
     // Hinge and Wasserstein take targets +1 (real) and -1 (fake); BCE takes labels in [0, 1].
     static constexpr bool signed_targets = detail::GeneratorLoss<Loss>::signed_targets;
@@ -130,9 +135,9 @@ class Gan : detail::GanShapes<typename G::output_shape, typename D::input_shape,
         check_options(options);
         if constexpr (penalized)
             m_d_step.add_hook([this](const GradientView<B>& view) {
-                m_penalty.add(m_d, m_real.data(), m_fake.data(), m_batch, static_cast<T>(m_loss_config.lambda),
-                              static_cast<T>(m_loss_config.step), detail::dropout_key(m_seed ^ 0x6E7A1ull, m_step),
-                              view.sums + penalty);
+                m_penalty.add(m_d, m_real.data(), m_fake.data(), m_batch,
+                              static_cast<T>(m_loss_config.lambda), static_cast<T>(m_loss_config.step),
+                              detail::dropout_key(m_seed ^ 0x6E7A1ull, m_step), view.sums + penalty);
             });
         if (options.generator_ema > 0) m_g_average.emplace(m_g);
         Rng fixed(seed ^ 0xF17EDB47C4ull);  // the progress grid's latents: fixed by the seed alone
@@ -150,22 +155,20 @@ class Gan : detail::GanShapes<typename G::output_shape, typename D::input_shape,
     // discriminator_step() and generator_step() hold. Needs n >= 2 when a network has BatchNorm.
     // global_n: under data-parallel training, the global batch these n images are a share of (the
     // D step's hook sums the D(x) and D(G(z)) sums over the ranks); 0: n.
-    GanStepStats fit_batch(const float* images, std::size_t n, std::size_t global_n = 0)
-        requires(!conditional)
-    {
+    GanStepStats fit_batch(const float* images, std::size_t n,
+                           std::size_t global_n = 0) requires(!conditional) {
         return iterate(images, nullptr, n, global_n);
     }
     // The same for a conditional GAN: the images' labels (host, n values in [0, Classes)).
     GanStepStats fit_batch(const float* images, const std::int32_t* labels, std::size_t n,
-                           std::size_t global_n = 0)
-        requires conditional
-    {
+                           std::size_t global_n = 0) requires conditional {
         check_labels(labels, n, "ConditionalGan: sample ", " of the batch");
         return iterate(images, labels, n, global_n);
     }
 
   private:
-    GanStepStats iterate(const float* images, const std::int32_t* labels, std::size_t n, std::size_t global_n) {
+    GanStepStats iterate(const float* images, const std::int32_t* labels, std::size_t n,
+                         std::size_t global_n) {
         reserve(n);
         m_batch = n;
         GanStepStats stats;
@@ -196,11 +199,13 @@ class Gan : detail::GanShapes<typename G::output_shape, typename D::input_shape,
             m_d, m_opt_d,
             [&](auto& step) {
                 const T* logits = m_d.forward(m_real.data(), n);
-                m_loss.compute_on_device(logits, m_targets_real.data(), m_dlogits.data(), n, step.sum(loss_real));
+                m_loss.compute_on_device(logits, m_targets_real.data(), m_dlogits.data(), n,
+                                         step.sum(loss_real));
                 output_sum(logits, n, step.scratch(), step.sum(prob_real));
                 m_d.backward(m_dlogits.data());
                 logits = m_d.forward(m_fake.data(), n);
-                m_loss.compute_on_device(logits, m_targets_fake.data(), m_dlogits.data(), n, step.sum(loss_fake));
+                m_loss.compute_on_device(logits, m_targets_fake.data(), m_dlogits.data(), n,
+                                         step.sum(loss_fake));
                 output_sum(logits, n, step.scratch(), step.sum(prob_fake));
                 m_d.backward(m_dlogits.data());
             },
@@ -241,7 +246,6 @@ class Gan : detail::GanShapes<typename G::output_shape, typename D::input_shape,
     }
 
   public:
-
     // One shuffled pass over `train` (order fixed by seed and epoch); the last short batch is
     // dropped (BatchNorm needs full batches). Latents are drawn from a stream of (seed, epoch),
     // so a resumed run draws what an uninterrupted one would. When the stop flag is raised it
@@ -277,15 +281,15 @@ class Gan : detail::GanShapes<typename G::output_shape, typename D::input_shape,
             stats.d_loss = done.d_loss / d, stats.d_real = done.d_real / d, stats.d_fake = done.d_fake / d;
             stats.g_loss = done.g_loss / static_cast<double>(std::max<std::size_t>(done.g_steps, 1));
             stats.d_steps = done.d_steps, stats.g_steps = done.g_steps, stats.skipped_steps = done.skipped;
-            stats.seconds =
-                done.seconds + std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+            stats.seconds = done.seconds +
+                            std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
             stats.images_per_second = static_cast<double>(done.seen) / std::max(stats.seconds, 1e-9);
         };
         while (!stop_requested() && batches.next()) {
             m_progress = static_cast<double>(m_epoch) +
                          static_cast<double>(done.batches++) / static_cast<double>(per_epoch);
-            const GanStepStats step =
-                iterate(batches.images(), conditional ? batches.labels() : nullptr, batches.size(), batches.global_size());
+            const GanStepStats step = iterate(batches.images(), conditional ? batches.labels() : nullptr,
+                                              batches.size(), batches.global_size());
             done.seen += batches.global_size();
             done.skipped += step.skipped;
             if (std::isfinite(step.d_loss))
@@ -343,15 +347,12 @@ class Gan : detail::GanShapes<typename G::output_shape, typename D::input_shape,
     // (host, n x Z) -> images (host, n x image_size); its mode is restored afterwards. Generate
     // in chunks: the buffers grow to the largest n asked for. Mode::train samples as PyTorch
     // code that never calls G.eval() does: BatchNorm normalises with the n images' own statistics.
-    void generate(const T* z, std::size_t n, T* images, Mode mode = Mode::eval)
-        requires(!conditional)
-    {
+    void generate(const T* z, std::size_t n, T* images, Mode mode = Mode::eval) requires(!conditional) {
         sample(z, nullptr, n, images, mode);
     }
     // The same for a conditional GAN: the digit of each image (host, n values in [0, Classes)).
-    void generate(const T* z, const std::int32_t* labels, std::size_t n, T* images, Mode mode = Mode::eval)
-        requires conditional
-    {
+    void generate(const T* z, const std::int32_t* labels, std::size_t n, T* images,
+                  Mode mode = Mode::eval) requires conditional {
         check_labels(labels, n, "ConditionalGan::generate: image ", "");
         sample(z, labels, n, images, mode);
     }
@@ -360,8 +361,8 @@ class Gan : detail::GanShapes<typename G::output_shape, typename D::input_shape,
     // conditional GAN its rows of the grid draw the digits in order (fixed_labels()).
     void sample_fixed(std::vector<T>& images) {
         images.resize(m_fixed_z.size() / latent_size * image_size);
-        sample(m_fixed_z.data(), conditional ? m_fixed_labels.data() : nullptr, m_fixed_z.size() / latent_size,
-               images.data());
+        sample(m_fixed_z.data(), conditional ? m_fixed_labels.data() : nullptr,
+               m_fixed_z.size() / latent_size, images.data());
     }
     const std::vector<std::int32_t>& fixed_labels() const { return m_fixed_labels; }
 
@@ -443,12 +444,14 @@ class Gan : detail::GanShapes<typename G::output_shape, typename D::input_shape,
         for (std::size_t i = 0; i < n; ++i)
             if (labels[i] < 0 || static_cast<std::size_t>(labels[i]) >= Classes)
                 throw std::invalid_argument(what + std::to_string(i) + where + " has label " +
-                                            std::to_string(labels[i]) + ", outside the " + std::to_string(Classes) +
-                                            " classes (0 to " + std::to_string(Classes - 1) + ")");
+                                            std::to_string(labels[i]) + ", outside the " +
+                                            std::to_string(Classes) + " classes (0 to " +
+                                            std::to_string(Classes - 1) + ")");
     }
     // Noise on the n images in m_staging (conditional) or already in out, then (conditional) the
     // labels appended: D's input in out.
-    void to_discriminator_input(const std::int32_t* labels, T* out, std::size_t n, T noise, std::uint64_t key) {
+    void to_discriminator_input(const std::int32_t* labels, T* out, std::size_t n, T noise,
+                                std::uint64_t key) {
         if constexpr (conditional) {
             add_gaussian_noise<B>(m_staging.data(), n * image_size, noise, key);
             B::append_one_hot(m_staging.data(), labels, n, image_size, Classes, label_spread, out);
@@ -459,10 +462,11 @@ class Gan : detail::GanShapes<typename G::output_shape, typename D::input_shape,
     }
 
     static void check_options(const GanOptions& options) {
-        if (signed_targets && (options.label_real != 1.0f || options.label_fake != 0.0f ||
-                               options.label_generator != 1.0f))
-            throw std::invalid_argument(std::string("Gan: label smoothing (label_real, label_fake, label_generator) ") +
-                                        "applies to BCE; the " + Loss::name + " loss takes targets +1 and -1");
+        if (signed_targets &&
+            (options.label_real != 1.0f || options.label_fake != 0.0f || options.label_generator != 1.0f))
+            throw std::invalid_argument(
+                std::string("Gan: label smoothing (label_real, label_fake, label_generator) ") +
+                "applies to BCE; the " + Loss::name + " loss takes targets +1 and -1");
         if (options.d_steps == 0)
             throw std::invalid_argument("Gan: d_steps (D steps per G step) must be >= 1");
         if (!(options.schedule.total_epochs >= 0) || !(options.schedule.warmup_epochs >= 0))
@@ -579,7 +583,7 @@ class Gan : detail::GanShapes<typename G::output_shape, typename D::input_shape,
     Loss m_loss_config;            // the penalty's lambda and step (WassersteinGP)
     GanOptions m_options;
     std::uint64_t m_seed;
-    data::Share m_share;  // this rank's part of every batch (data-parallel training; {0, 1}: all)
+    data::Share m_share;              // this rank's part of every batch (data-parallel training; {0, 1}: all)
     double m_base_lr_g, m_base_lr_d;  // the optimizers' learning rates before any decay
     Rng m_latent_rng;
     std::size_t m_epoch = 0;
@@ -597,14 +601,15 @@ class Gan : detail::GanShapes<typename G::output_shape, typename D::input_shape,
     typename B::template buffer<target_type> m_targets_real, m_targets_fake, m_targets_gen;
     OptimizationStep<B, d_losses + 2> m_d_step{"discriminator", d_losses};
     std::size_t m_batch = 0;  // images in the iteration being trained
-    [[no_unique_address]] std::conditional_t<penalized, GradientPenalty<D, B>, detail::NoGradientPenalty> m_penalty;
+    [[no_unique_address]] std::conditional_t<penalized, GradientPenalty<D, B>, detail::NoGradientPenalty>
+        m_penalty;
     OptimizationStep<B, 1> m_g_step{"generator", 1};  // G's loss
     std::vector<T> m_z_host, m_fixed_z;
 };
 
 // A GAN whose G and D both see the digit (Classes labels): Gan with its last parameter set.
-template <class G, class D, std::size_t Classes, class Loss = BCEWithLogits, class OptG = Adam, class OptD = Adam,
-          Backend B = cpu::Blas>
+template <class G, class D, std::size_t Classes, class Loss = BCEWithLogits, class OptG = Adam,
+          class OptD = Adam, Backend B = cpu::Blas>
 using ConditionalGan = Gan<G, D, Loss, OptG, OptD, B, Classes>;
 
 }  // namespace ctnn

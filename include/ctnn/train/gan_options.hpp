@@ -24,7 +24,7 @@ struct GanOptions {
     // Both learning rates over training (LrSchedule::linear(30): falling to 0 at epoch 30),
     // evaluated every step at the fractional epoch; constant leaves the optimizers' rates alone.
     LrSchedule schedule = LrSchedule::constant();
-    std::size_t sample_count = 64;   // the fixed latent batch (progress grids)
+    std::size_t sample_count = 64;          // the fixed latent batch (progress grids)
     InitScheme init = InitScheme::pytorch;  // both networks' weights (dcgan: N(0, 0.02))
     // Decay of the moving average of G's weights that sampling uses (0: off, sample G itself).
     // 0.999 averages over about the last 1000 G steps; early steps average over fewer, as
@@ -85,10 +85,11 @@ template <class GeneratorOut, class DiscriminatorIn, std::size_t Classes = 0>
 struct GanShapes {
     static_assert(Classes > 0 || std::is_same_v<GeneratorOut, DiscriminatorIn>,
                   "Gan: the generator's output shape must equal the discriminator's input shape");
-    static_assert(Classes == 0 || label_spread<GeneratorOut, DiscriminatorIn, Classes>() > 0,
-                  "ConditionalGan: the discriminator's input must be the generator's output (C, H, W) with one "
-                  "plane per class appended, (C + Classes, H, W), or for a flat discriminator the output's size "
-                  "plus Classes");
+    static_assert(
+        Classes == 0 || label_spread<GeneratorOut, DiscriminatorIn, Classes>() > 0,
+        "ConditionalGan: the discriminator's input must be the generator's output (C, H, W) with one "
+        "plane per class appended, (C + Classes, H, W), or for a flat discriminator the output's size "
+        "plus Classes");
 };
 }  // namespace detail
 

@@ -47,12 +47,14 @@ struct GradientPenaltyLayer {
     static_assert(!is_batch_norm_v<L>,
                   "Gradient penalty: the critic holds BatchNorm, which mixes the samples of a batch; the "
                   "penalty is per sample (drop BatchNorm from the critic)");
-    static_assert(!is_minibatch_stddev_v<L>,
-                  "Gradient penalty: the critic holds MinibatchStddev, which mixes the samples of a batch; the "
-                  "penalty is per sample");
-    static_assert(!is_dropout_v<L>,
-                  "Gradient penalty: the critic holds Dropout, whose masks would differ between the passes of "
-                  "the penalty");
+    static_assert(
+        !is_minibatch_stddev_v<L>,
+        "Gradient penalty: the critic holds MinibatchStddev, which mixes the samples of a batch; the "
+        "penalty is per sample");
+    static_assert(
+        !is_dropout_v<L>,
+        "Gradient penalty: the critic holds Dropout, whose masks would differ between the passes of "
+        "the penalty");
     static constexpr bool value = true;
 };
 template <class Net>
@@ -64,11 +66,12 @@ struct GradientPenaltyCritic<Sequential<Input<In...>, Ls...>> {
 
 // A bound layer with parameters must skip its weight gradients in an input-only backward.
 template <class Bound, class B>
-inline constexpr bool input_only_backward_v =
-    Bound::param_count == 0 ||
-    requires(typename Bound::template impl<B>& layer, const typename B::value_type* g, typename B::value_type* d) {
-        layer.backward_input(g, d, std::size_t{});
-    };
+inline constexpr bool input_only_backward_v = Bound::param_count == 0 ||
+                                              requires(typename Bound::template impl<B>& layer,
+                                                       const typename B::value_type* g,
+                                                       typename B::value_type* d) {
+    layer.backward_input(g, d, std::size_t{});
+};
 template <class Layers, class B>
 struct InputOnlyBackward;
 template <class... Bound, class B>
@@ -99,19 +102,19 @@ class GradientPenalty {
         add(critic, real, fake, m_weights_host.data(), n, lambda, step, penalty_sum);
     }
     // The same with given interpolation weights (n values, host memory).
-    void add(Model<Critic, B>& critic, const T* real, const T* fake, const T* weights, std::size_t n, T lambda,
-             T step, T* penalty_sum) {
+    void add(Model<Critic, B>& critic, const T* real, const T* fake, const T* weights, std::size_t n,
+             T lambda, T step, T* penalty_sum) {
         reserve(n);
         B::from_host(weights, m_weights.data(), n);
         B::interpolate_rows(real, fake, m_weights.data(), n, image_size, m_interpolates.data());
         critic.forward(m_interpolates.data(), n);
         critic.backward_input(m_ones.data(), m_input_grad.data());
         B::row_norms(m_input_grad.data(), n, image_size, m_norms.data());
-        B::gradient_penalty(m_norms.data(), n, lambda, step, m_dplus.data(), m_dminus.data(), m_scratch.data(),
-                            penalty_sum);
+        B::gradient_penalty(m_norms.data(), n, lambda, step, m_dplus.data(), m_dminus.data(),
+                            m_scratch.data(), penalty_sum);
         for (const T direction : {step, -step}) {
-            B::step_along_rows(m_interpolates.data(), m_input_grad.data(), m_norms.data(), direction, n, image_size,
-                               m_shifted.data());
+            B::step_along_rows(m_interpolates.data(), m_input_grad.data(), m_norms.data(), direction, n,
+                               image_size, m_shifted.data());
             critic.forward(m_shifted.data(), n);
             critic.backward(direction > 0 ? m_dplus.data() : m_dminus.data());
         }
@@ -136,8 +139,8 @@ class GradientPenalty {
 
     std::size_t m_capacity = 0;
     std::vector<T> m_weights_host;
-    typename B::template buffer<T> m_weights, m_interpolates, m_shifted, m_input_grad, m_ones, m_norms, m_dplus,
-        m_dminus, m_scratch;
+    typename B::template buffer<T> m_weights, m_interpolates, m_shifted, m_input_grad, m_ones, m_norms,
+        m_dplus, m_dminus, m_scratch;
 };
 
 }  // namespace ctnn

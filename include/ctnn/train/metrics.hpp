@@ -11,8 +11,8 @@ namespace ctnn {
 struct ClassificationReport {
     std::size_t classes = 0;
     std::size_t count = 0;
-    double loss = 0;       // mean over samples
-    double accuracy = 0;   // fraction in [0, 1]
+    double loss = 0;                     // mean over samples
+    double accuracy = 0;                 // fraction in [0, 1]
     std::vector<std::size_t> confusion;  // classes x classes, row-major
     std::vector<double> per_class_accuracy;
 
@@ -23,7 +23,7 @@ struct ClassificationReport {
 
 // Accumulates predictions; finish() turns the sums into a report.
 class MetricsAccumulator {
-public:
+  public:
     explicit MetricsAccumulator(std::size_t classes) : m_classes(classes), m_confusion(classes * classes) {}
 
     void add(std::int32_t truth, std::int32_t predicted) {
@@ -48,12 +48,13 @@ public:
         for (std::size_t c = 0; c < m_classes; ++c) {
             std::size_t total = 0;
             for (std::size_t p = 0; p < m_classes; ++p) total += m_confusion[c * m_classes + p];
-            report.per_class_accuracy[c] = total ? double(m_confusion[c * m_classes + c]) / double(total) : 0.0;
+            report.per_class_accuracy[c] =
+                total ? double(m_confusion[c * m_classes + c]) / double(total) : 0.0;
         }
         return report;
     }
 
-private:
+  private:
     std::size_t m_classes;
     std::vector<std::size_t> m_confusion;
     std::size_t m_count = 0;

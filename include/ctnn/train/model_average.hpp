@@ -36,7 +36,9 @@ class ModelAverage {
     const model_type& model() const { return *m_average; }
 
   private:
-    void copy_state(const model_type& live) { B::copy(live.state(), m_average->state(), model_type::state_count); }
+    void copy_state(const model_type& live) {
+        B::copy(live.state(), m_average->state(), model_type::state_count);
+    }
 
     std::unique_ptr<model_type> m_average;  // a Model is not movable: layers point into its buffers
 };

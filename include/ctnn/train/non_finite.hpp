@@ -32,8 +32,8 @@ std::string first_non_finite(const typename B::value_type* values, const std::ve
     for (const auto& slot : slots)
         for (std::size_t i = 0; i < slot.count; ++i)
             if (!std::isfinite(static_cast<double>(host[slot.offset + i])))
-                return slot.name + "[" + std::to_string(i) + "] = " +
-                       describe_value(static_cast<double>(host[slot.offset + i]));
+                return slot.name + "[" + std::to_string(i) +
+                       "] = " + describe_value(static_cast<double>(host[slot.offset + i]));
     return "";
 }
 

@@ -28,7 +28,7 @@
 namespace ctnn {
 
 struct RegressionReport {
-    double loss = 0;      // the training loss on the set
+    double loss = 0;  // the training loss on the set
     double mse = 0, mae = 0, rmse = 0;
     double r2 = 0;        // 1 - SSE / SST over all targets
     double accuracy = 0;  // BCEWithLogits only: the share of sign(logit) == target
@@ -37,9 +37,11 @@ struct RegressionReport {
 
 template <class Net, class Loss, class Optimizer, Backend B = cpu::Blas>
 class Regressor {
-    static_assert(Net::output_shape::rank == 1, "Regressor: the network must end in a flat Shape<T> of predictions");
-    static_assert(std::is_same_v<typename Loss::target_type, float>,
-                  "Regressor: the loss must take float targets (MSE, L1, Huber, BCEWithLogits), not class labels");
+    static_assert(Net::output_shape::rank == 1,
+                  "Regressor: the network must end in a flat Shape<T> of predictions");
+    static_assert(
+        std::is_same_v<typename Loss::target_type, float>,
+        "Regressor: the loss must take float targets (MSE, L1, Huber, BCEWithLogits), not class labels");
 
   public:
     using model_type = Model<Net, B>;
@@ -48,8 +50,8 @@ class Regressor {
     static constexpr std::size_t inputs = Net::input_shape::size, outputs = Net::output_shape::size;
     static constexpr bool binary = std::is_same_v<Loss, BCEWithLogits>;
 
-    explicit Regressor(Optimizer optimizer = {}, std::uint64_t seed = 0, InitScheme init = InitScheme::pytorch,
-                       Loss loss = {})
+    explicit Regressor(Optimizer optimizer = {}, std::uint64_t seed = 0,
+                       InitScheme init = InitScheme::pytorch, Loss loss = {})
         : m_model(seed, init), m_optimizer(optimizer, Net::param_count), m_loss(loss), m_seed(seed) {}
 
     // One optimization step on n samples (host: n x inputs features, n x outputs targets).
@@ -148,8 +150,8 @@ class Regressor {
                                         " and predicts " + Net::output_shape::to_string());
         if (table.rows == 0) throw std::invalid_argument("Regressor: the table has no rows");
     }
-    static void gather(const data::Table& table, const std::size_t* rows, std::size_t n, std::vector<float>& x,
-                       std::vector<float>& t) {
+    static void gather(const data::Table& table, const std::size_t* rows, std::size_t n,
+                       std::vector<float>& x, std::vector<float>& t) {
         x.resize(n * inputs), t.resize(n * outputs);
         for (std::size_t i = 0; i < n; ++i) {
             std::copy_n(table.features.data() + rows[i] * inputs, inputs, x.data() + i * inputs);

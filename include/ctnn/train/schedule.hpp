@@ -17,12 +17,12 @@ namespace ctnn {
 struct LrSchedule {
     enum class Kind { constant, step, cosine, linear, exponential };
     Kind kind = Kind::constant;
-    std::size_t step_size = 1;      // step: epochs between decays
-    double gamma = 0.1;             // step, exponential: decay factor
-    double total_epochs = 10;       // cosine, linear: length of the decay
-    double min_lr = 0.0;            // cosine: final rate
-    double warmup_epochs = 0;       // 0: no warm-up
-    double warmup_start = 0.1;      // the warm-up's first factor on the rate
+    std::size_t step_size = 1;  // step: epochs between decays
+    double gamma = 0.1;         // step, exponential: decay factor
+    double total_epochs = 10;   // cosine, linear: length of the decay
+    double min_lr = 0.0;        // cosine: final rate
+    double warmup_epochs = 0;   // 0: no warm-up
+    double warmup_start = 0.1;  // the warm-up's first factor on the rate
 
     static LrSchedule constant() { return {}; }
     static LrSchedule step(std::size_t step_size, double gamma) { return {Kind::step, step_size, gamma}; }
@@ -44,9 +44,11 @@ struct LrSchedule {
     double rate(double base, double progress) const {
         double lr = base;
         switch (kind) {
-            case Kind::constant: break;
+            case Kind::constant:
+                break;
             case Kind::step:
-                lr = base * std::pow(gamma, std::floor(progress / static_cast<double>(step_size ? step_size : 1)));
+                lr = base *
+                     std::pow(gamma, std::floor(progress / static_cast<double>(step_size ? step_size : 1)));
                 break;
             case Kind::cosine: {
                 const double done = total_epochs > 0 ? std::min(1.0, progress / total_epochs) : 1.0;
@@ -56,7 +58,9 @@ struct LrSchedule {
             case Kind::linear:
                 lr = total_epochs > 0 ? base * std::max(0.0, 1.0 - progress / total_epochs) : 0.0;
                 break;
-            case Kind::exponential: lr = base * std::pow(gamma, std::floor(progress)); break;
+            case Kind::exponential:
+                lr = base * std::pow(gamma, std::floor(progress));
+                break;
         }
         if (warmup_epochs > 0 && progress < warmup_epochs)
             lr *= warmup_start + (1.0 - warmup_start) * (progress / warmup_epochs);
@@ -68,11 +72,21 @@ struct LrSchedule {
     std::string describe() const {
         char text[96];
         switch (kind) {
-            case Kind::constant: std::snprintf(text, sizeof text, "constant"); break;
-            case Kind::step: std::snprintf(text, sizeof text, "step(%zu, %g)", step_size, gamma); break;
-            case Kind::cosine: std::snprintf(text, sizeof text, "cosine(%g)", total_epochs); break;
-            case Kind::linear: std::snprintf(text, sizeof text, "linear(%g)", total_epochs); break;
-            case Kind::exponential: std::snprintf(text, sizeof text, "exponential(%g)", gamma); break;
+            case Kind::constant:
+                std::snprintf(text, sizeof text, "constant");
+                break;
+            case Kind::step:
+                std::snprintf(text, sizeof text, "step(%zu, %g)", step_size, gamma);
+                break;
+            case Kind::cosine:
+                std::snprintf(text, sizeof text, "cosine(%g)", total_epochs);
+                break;
+            case Kind::linear:
+                std::snprintf(text, sizeof text, "linear(%g)", total_epochs);
+                break;
+            case Kind::exponential:
+                std::snprintf(text, sizeof text, "exponential(%g)", gamma);
+                break;
         }
         if (warmup_epochs <= 0) return text;
         char warmup[48];

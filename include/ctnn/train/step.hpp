@@ -105,8 +105,10 @@ class OptimizationStep {
         backward(*this);
         if (!m_hooks.empty()) {
             if (m_slots.empty()) m_slots = model_type::parameter_slots();
-            const GradientView<B> view{model.parameters(), model.gradients(), Net::param_count,
-                                       &m_slots, m_sums.slot(0), Sums, m_loss_sums, m_steps};
+            const GradientView<B> view{model.parameters(), model.gradients(),
+                                       Net::param_count,   &m_slots,
+                                       m_sums.slot(0),     Sums,
+                                       m_loss_sums,        m_steps};
             for (const auto& hook : m_hooks) hook(view);
         }
         B::reduce_sum(model.gradients(), Net::param_count, m_sums.scratch(), m_sums.slot(Sums));
@@ -136,7 +138,9 @@ class OptimizationStep {
     }
 
   private:
-    std::string prefixed(const std::string& text) const { return m_network.empty() ? text : m_network + " " + text; }
+    std::string prefixed(const std::string& text) const {
+        return m_network.empty() ? text : m_network + " " + text;
+    }
 
     template <class Net>
     void save_state(Model<Net, B>& model) {
@@ -155,7 +159,7 @@ class OptimizationStep {
     std::uint64_t m_steps = 0;
     std::vector<GradientHook<B>> m_hooks;
     std::vector<TensorSlot> m_slots;  // the model's tensor names, for the hooks (kept after the first run)
-    DeviceSums<B, Sums + 1> m_sums;  // the caller's sums, then the gradient sum
+    DeviceSums<B, Sums + 1> m_sums;   // the caller's sums, then the gradient sum
     typename B::template buffer<T> m_saved_state;  // the model's state before the step (skip policy)
 };
 

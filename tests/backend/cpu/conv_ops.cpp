@@ -24,9 +24,9 @@ struct Case {
     std::size_t batch, channels, height, width, cout, kernel, stride, padding;
     ConvGeometry geometry() const { return {channels, height, width, kernel, stride, padding}; }
     std::string name() const {
-        return "N" + std::to_string(batch) + " C" + std::to_string(channels) + " " + std::to_string(height) + "x" +
-               std::to_string(width) + " Cout" + std::to_string(cout) + " K" + std::to_string(kernel) + " S" +
-               std::to_string(stride) + " P" + std::to_string(padding);
+        return "N" + std::to_string(batch) + " C" + std::to_string(channels) + " " + std::to_string(height) +
+               "x" + std::to_string(width) + " Cout" + std::to_string(cout) + " K" + std::to_string(kernel) +
+               " S" + std::to_string(stride) + " P" + std::to_string(padding);
     }
 };
 
@@ -38,8 +38,10 @@ std::vector<double> random_values(std::size_t n, std::uint64_t seed) {
 }
 
 // The index of input pixel (n, c, ih, iw) tap (oh, ow, kh, kw) reads, or -1 in the padding.
-long tap(const Case& t, std::size_t n, std::size_t c, std::size_t oh, std::size_t ow, std::size_t kh, std::size_t kw) {
-    const long ih = long(oh * t.stride + kh) - long(t.padding), iw = long(ow * t.stride + kw) - long(t.padding);
+long tap(const Case& t, std::size_t n, std::size_t c, std::size_t oh, std::size_t ow, std::size_t kh,
+         std::size_t kw) {
+    const long ih = long(oh * t.stride + kh) - long(t.padding),
+               iw = long(ow * t.stride + kw) - long(t.padding);
     if (ih < 0 || iw < 0 || ih >= long(t.height) || iw >= long(t.width)) return -1;
     return long(((n * t.channels + c) * t.height + std::size_t(ih)) * t.width + std::size_t(iw));
 }
@@ -126,30 +128,30 @@ void check_case(const Case& t, double tolerance) {
 
 const std::vector<Case> cases = {
     // channel layout
-    {5, 6, 14, 14, 16, 5, 1, 0},   // LeNet-5's Conv<16, 5>: V = 1, 10-pixel tiles
-    {3, 1, 28, 28, 64, 4, 2, 1},   // DCGAN's Conv<64, 4, 2, 1>: V = 2, 14-pixel tiles, padding
-    {3, 64, 14, 14, 128, 4, 2, 1}, // DCGAN's Conv<128, 4, 2, 1>: 7-pixel tiles
-    {2, 3, 9, 12, 32, 3, 1, 1},    // overlapping last tile (Wo = 12)
-    {2, 2, 8, 8, 48, 3, 1, 0},     // three vectors: V = 1
-    {3, 2, 11, 11, 16, 7, 1, 3},   // a row of more than five taps
+    {5, 6, 14, 14, 16, 5, 1, 0},    // LeNet-5's Conv<16, 5>: V = 1, 10-pixel tiles
+    {3, 1, 28, 28, 64, 4, 2, 1},    // DCGAN's Conv<64, 4, 2, 1>: V = 2, 14-pixel tiles, padding
+    {3, 64, 14, 14, 128, 4, 2, 1},  // DCGAN's Conv<128, 4, 2, 1>: 7-pixel tiles
+    {2, 3, 9, 12, 32, 3, 1, 1},     // overlapping last tile (Wo = 12)
+    {2, 2, 8, 8, 48, 3, 1, 0},      // three vectors: V = 1
+    {3, 2, 11, 11, 16, 7, 1, 3},    // a row of more than five taps
     // input gradient in channel layout (C a multiple of the vector width)
     {2, 16, 9, 11, 8, 3, 1, 1},    // stride 1, padding
     {2, 32, 10, 10, 16, 4, 2, 0},  // stride 2, no padding
     {2, 16, 13, 15, 24, 3, 2, 1},  // stride 2, odd sizes
     // width layout (pairs of channels)
-    {5, 1, 32, 32, 6, 5, 1, 0},    // LeNet-5's Conv<6, 5>: two vectors per row
-    {3, 2, 10, 9, 4, 3, 1, 1},     // one vector, padding
-    {2, 3, 12, 40, 10, 5, 1, 0},   // two vectors, five pairs
-    {2, 1, 6, 6, 2, 2, 1, 0},      // one pair, 2x2 kernel
-    {2, 2, 9, 9, 2, 4, 1, 0},      // 4 taps: two tiles of 2
+    {5, 1, 32, 32, 6, 5, 1, 0},   // LeNet-5's Conv<6, 5>: two vectors per row
+    {3, 2, 10, 9, 4, 3, 1, 1},    // one vector, padding
+    {2, 3, 12, 40, 10, 5, 1, 0},  // two vectors, five pairs
+    {2, 1, 6, 6, 2, 2, 1, 0},     // one pair, 2x2 kernel
+    {2, 2, 9, 9, 2, 4, 1, 0},     // 4 taps: two tiles of 2
     // im2col + GEMM
-    {3, 4, 9, 9, 5, 3, 2, 1},      // stride 2, few channels
-    {3, 2, 10, 9, 3, 3, 1, 1},     // an odd channel count
-    {2, 1, 6, 6, 1, 2, 1, 0},      // one channel
-    {2, 3, 20, 70, 4, 3, 1, 0},    // rows wider than two vectors
-    {3, 2, 7, 7, 10, 3, 3, 0},     // stride 3
+    {3, 4, 9, 9, 5, 3, 2, 1},    // stride 2, few channels
+    {3, 2, 10, 9, 3, 3, 1, 1},   // an odd channel count
+    {2, 1, 6, 6, 1, 2, 1, 0},    // one channel
+    {2, 3, 20, 70, 4, 3, 1, 0},  // rows wider than two vectors
+    {3, 2, 7, 7, 10, 3, 3, 0},   // stride 3
     // dense (the kernel covers the unpadded input)
-    {7, 16, 5, 5, 120, 5, 1, 0},   // LeNet-5's Conv<120, 5>
+    {7, 16, 5, 5, 120, 5, 1, 0},  // LeNet-5's Conv<120, 5>
 };
 
 }  // namespace

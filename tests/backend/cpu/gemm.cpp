@@ -36,7 +36,8 @@ void check(bool ta, bool tb, std::size_t m, std::size_t n, std::size_t k, float 
             }
             double total = 0;
             for (std::size_t p = 0; p < k; ++p)
-                total += double(ta ? a[p * lda + i] : a[i * lda + p]) * double(tb ? b[j * ldb + p] : b[p * ldb + j]);
+                total += double(ta ? a[p * lda + i] : a[i * lda + p]) *
+                         double(tb ? b[j * ldb + p] : b[p * ldb + j]);
             want[i * ldc + j] = alpha * total + beta * double(c[i * ldc + j]);
         }
     if (own)

@@ -18,7 +18,8 @@ struct RestoreThreads {
 
 }  // namespace
 
-TEST_CASE("parallel_ranges covers every index below n once, in non-empty contiguous parts, at every thread count") {
+TEST_CASE(
+    "parallel_ranges covers every index below n once, in non-empty contiguous parts, at every thread count") {
     RestoreThreads restore;
     for (int threads : {1, 2, 4}) {
         ctnn::set_num_threads(threads);
@@ -28,11 +29,12 @@ TEST_CASE("parallel_ranges covers every index below n once, in non-empty contigu
             for (std::size_t parts : {std::size_t{1}, std::size_t{3}, std::size_t{16}}) {
                 std::vector<std::atomic<int>> hits(n);
                 std::vector<std::size_t> sizes(parts, 0);
-                ctnn::cpu::parallel_ranges(n, parts, [&](std::size_t begin, std::size_t end, std::size_t part) {
-                    CHECK(begin < end);
-                    sizes[part] = end - begin;
-                    for (std::size_t i = begin; i < end; ++i) hits[i].fetch_add(1);
-                });
+                ctnn::cpu::parallel_ranges(n, parts,
+                                           [&](std::size_t begin, std::size_t end, std::size_t part) {
+                                               CHECK(begin < end);
+                                               sizes[part] = end - begin;
+                                               for (std::size_t i = begin; i < end; ++i) hits[i].fetch_add(1);
+                                           });
                 for (std::size_t i = 0; i < n; ++i) CHECK(hits[i].load() == 1);
                 std::size_t largest = 0, smallest = n, used = 0;
                 for (std::size_t s : sizes)

@@ -124,7 +124,8 @@ TEST_CASE("cuda layers: GlobalAvgPool, Upsample, GroupNorm, LayerNorm") {
 TEST_CASE("cuda layers: Residual blocks (identity and projection) and a nested Sequential block") {
     CTNN_REQUIRE_GPU();
     compare_layer<Residual<Conv<4, 3, 1, 1>, BatchNorm<>, ReLU, Conv<4, 3, 1, 1>>, Shape<4, 8, 8>>(4, 2e-4);
-    compare_layer<Residual<Shortcut<Conv<8, 1, 2>, BatchNorm<>>, Conv<8, 3, 2, 1>, BatchNorm<>, ReLU>, Shape<4, 8, 8>>(4, 2e-4);
+    compare_layer<Residual<Shortcut<Conv<8, 1, 2>, BatchNorm<>>, Conv<8, 3, 2, 1>, BatchNorm<>, ReLU>,
+                  Shape<4, 8, 8>>(4, 2e-4);
     using Block = Sequential<Input<3, 6, 6>, Conv<3, 3, 1, 1>, Tanh>;
     compare_layer<Block, Shape<3, 6, 6>>(4, 2e-4);
 }

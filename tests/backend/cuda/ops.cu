@@ -94,7 +94,7 @@ TEST_CASE("cuda ops: sum (deterministic tree reduction, own or caller scratch) m
         const float gpu = Gpu::sum(dx.data(), n);
         INFO("n = " << n << ": gpu " << gpu << ", exact " << exact << ", cpu " << Cpu::sum(x.data(), n));
         CHECK(std::abs(gpu - exact) <= 1e-5 * std::max(1.0, std::sqrt(double(n))));
-        CHECK(Gpu::sum(dx.data(), n) == gpu);  // the same every time
+        CHECK(Gpu::sum(dx.data(), n) == gpu);                               // the same every time
         auto scratch = Gpu::allocate<float>(cuda::detail::sum_blocks + 1);  // the caller's workspace
         CHECK(Gpu::sum(dx.data(), n, scratch.data()) == gpu);
     }

@@ -7,10 +7,10 @@
 #include <filesystem>
 #include <memory>
 
-#include <ctnn/train/checkpoint.hpp>
 #include <ctnn/models/dcgan.hpp>
 #include <ctnn/models/gan.hpp>
 #include <ctnn/models/lenet5.hpp>
+#include <ctnn/train/checkpoint.hpp>
 #include <ctnn/train/classifier.hpp>
 #include <ctnn/train/gan.hpp>
 

@@ -48,8 +48,8 @@ struct BasicBlas : LayerOps<BasicBlas<T>, T>, TrainOps<BasicBlas<T>, T> {
     }
 
     // C[m x n] = alpha * op(A)[m x k] * op(B)[k x n] + beta * C, all row-major.
-    static void gemm(bool transpose_a, bool transpose_b, std::size_t m, std::size_t n, std::size_t k,
-                     T alpha, const T* a, std::size_t lda, const T* b, std::size_t ldb, T beta, T* c,
+    static void gemm(bool transpose_a, bool transpose_b, std::size_t m, std::size_t n, std::size_t k, T alpha,
+                     const T* a, std::size_t lda, const T* b, std::size_t ldb, T beta, T* c,
                      std::size_t ldc) {
         cpu::gemm<T>(transpose_a, transpose_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
     }
@@ -75,9 +75,13 @@ struct BasicBlas : LayerOps<BasicBlas<T>, T>, TrainOps<BasicBlas<T>, T> {
     }
     // Between backend memory and host memory (the same thing on the CPU).
     template <class U>
-    static void to_host(const U* src, U* host_dst, std::size_t n) { copy(src, host_dst, n); }
+    static void to_host(const U* src, U* host_dst, std::size_t n) {
+        copy(src, host_dst, n);
+    }
     template <class U>
-    static void from_host(const U* host_src, U* dst, std::size_t n) { copy(host_src, dst, n); }
+    static void from_host(const U* host_src, U* dst, std::size_t n) {
+        copy(host_src, dst, n);
+    }
 
     // Summed in independent lanes (vectors for float), so a long sum is not one add chain.
     static T sum(const T* x, std::size_t n) { return detail::sum(x, n); }

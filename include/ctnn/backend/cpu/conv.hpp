@@ -31,7 +31,7 @@ namespace detail {
 // y = conv(x, weight) + bias (bias may be null), by chunked im2col + GEMM.
 template <class T>
 void im2col_conv2d(const T* x, const T* weight, const T* bias, T* y, std::size_t batch, std::size_t cout,
-            const ConvGeometry& g) {
+                   const ConvGeometry& g) {
     const ConvSizes s(g, cout);
     if (s.dense) {  // y (N, Cout) = x (N, C*K*K) weight^T
         cpu::gemm<T>(false, true, batch, cout, s.fan_in, T(1), x, s.fan_in, weight, s.fan_in, T(0), y, cout);
@@ -69,7 +69,8 @@ void im2col_conv2d_backward_data(const T* dy, const T* weight, T* dx, std::size_
                                  const ConvGeometry& g) {
     const detail::ConvSizes s(g, cout);
     if (s.dense) {  // dx (N, C*K*K) = dy (N, Cout) weight
-        cpu::gemm<T>(false, false, batch, s.fan_in, cout, T(1), dy, cout, weight, s.fan_in, T(0), dx, s.fan_in);
+        cpu::gemm<T>(false, false, batch, s.fan_in, cout, T(1), dy, cout, weight, s.fan_in, T(0), dx,
+                     s.fan_in);
         return;
     }
     const std::size_t parts = detail::conv_parts(batch, s, cout), columns = s.fan_in * s.chunk * s.plane;
@@ -85,7 +86,8 @@ void im2col_conv2d_backward_data(const T* dy, const T* weight, T* dx, std::size_
                 dy_cm = work;
             }
             // dcol (C*K*K, nb*Ho*Wo) = weight^T dy; dx = col2im(dcol)
-            gemm_serial<T>(true, false, s.fan_in, cols, cout, T(1), weight, s.fan_in, dy_cm, cols, T(0), dcol, cols);
+            gemm_serial<T>(true, false, s.fan_in, cols, cout, T(1), weight, s.fan_in, dy_cm, cols, T(0), dcol,
+                           cols);
             col2im(dcol, dx + n0 * s.in_size, nb, g);
         }
     });
@@ -96,11 +98,12 @@ namespace detail {
 // dweight += the gradient of conv2d in weight for dy; dbias (if given) += dy summed per channel;
 // by chunked im2col + GEMM.
 template <class T>
-void im2col_conv2d_backward_weight(const T* x, const T* dy, T* dweight, T* dbias, std::size_t batch, std::size_t cout,
-                            const ConvGeometry& g) {
+void im2col_conv2d_backward_weight(const T* x, const T* dy, T* dweight, T* dbias, std::size_t batch,
+                                   std::size_t cout, const ConvGeometry& g) {
     const ConvSizes s(g, cout);
     if (s.dense) {  // dweight (Cout, C*K*K) += dy^T (Cout, N) x (N, C*K*K)
-        cpu::gemm<T>(true, false, cout, s.fan_in, batch, T(1), dy, cout, x, s.fan_in, T(1), dweight, s.fan_in);
+        cpu::gemm<T>(true, false, cout, s.fan_in, batch, T(1), dy, cout, x, s.fan_in, T(1), dweight,
+                     s.fan_in);
         if (dbias)
             for (std::size_t n = 0; n < batch; ++n)
                 for (std::size_t c = 0; c < cout; ++c) dbias[c] += dy[n * cout + c];
@@ -125,7 +128,8 @@ void im2col_conv2d_backward_weight(const T* x, const T* dy, T* dweight, T* dbias
             }
             im2col(x + n0 * s.in_size, col, nb, g);
             // dweight (Cout, C*K*K) += dy (Cout, nb*Ho*Wo) col^T
-            gemm_serial<T>(false, true, cout, s.fan_in, cols, T(1), dy_cm, cols, col, cols, T(1), dw, s.fan_in);
+            gemm_serial<T>(false, true, cout, s.fan_in, cols, T(1), dy_cm, cols, col, cols, T(1), dw,
+                           s.fan_in);
             if (db)
                 for (std::size_t c = 0; c < cout; ++c) db[c] += sum(dy_cm + c * cols, cols);
         }
@@ -155,8 +159,8 @@ void conv2d_backward_data(const T* dy, const T* weight, T* dx, std::size_t batch
 
 // dweight += the gradient of conv2d in weight for dy; dbias (if given) += dy summed per channel.
 template <class T>
-void conv2d_backward_weight(const T* x, const T* dy, T* dweight, T* dbias, std::size_t batch, std::size_t cout,
-                            const ConvGeometry& g) {
+void conv2d_backward_weight(const T* x, const T* dy, T* dweight, T* dbias, std::size_t batch,
+                            std::size_t cout, const ConvGeometry& g) {
     if constexpr (std::is_same_v<T, float>)
         if (detail::direct_conv2d_backward_weight(x, dy, dweight, dbias, batch, cout, g)) return;
     detail::im2col_conv2d_backward_weight(x, dy, dweight, dbias, batch, cout, g);

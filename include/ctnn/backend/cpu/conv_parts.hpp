@@ -33,7 +33,8 @@ struct ConvSizes {
 // (rows, cols, block) -> (cols, rows, block), as BasicBlas::transpose_blocks; bias[c] added
 // to block c of every row when bias is given (the NCHW result of a (Cout, n*P) GEMM).
 template <class T>
-void transpose_blocks(const T* x, T* y, std::size_t rows, std::size_t cols, std::size_t block, const T* bias) {
+void transpose_blocks(const T* x, T* y, std::size_t rows, std::size_t cols, std::size_t block,
+                      const T* bias) {
     for (std::size_t r = 0; r < rows; ++r)
         for (std::size_t c = 0; c < cols; ++c) {
             const T* from = x + (r * cols + c) * block;

@@ -117,7 +117,9 @@ inline void channel_weight_tile(const float* x, const float* dyt, float* dwt, co
 }
 
 // Kernel rows are covered by tiles of 5 and 4 taps (K = 4, 5, 8, 9, 10, ...; conv.hpp checks).
-inline bool channel_weight_taps(std::size_t k) { return k == 4 || k == 5 || k >= 8; }
+inline bool channel_weight_taps(std::size_t k) {
+    return k == 4 || k == 5 || k >= 8;
+}
 
 // dwt (C*K*K x Cout) += the weight gradient of one sample x (C, H, W) and dyt = dy^T (Ho*Wo x Cout).
 template <std::size_t V>
@@ -169,11 +171,14 @@ void channel_data(const float* dyp, std::size_t margin, const float* wr, float* 
                     for (std::size_t o = 0; o < p.cout; ++o)
                         for (std::size_t kh = hp % S; kh < k; kh += S) {
                             // dy row oh = (hp - kh) / S (exact; may be negative), at margin + oh in the copy
-                            const std::ptrdiff_t oh = (static_cast<std::ptrdiff_t>(hp) - static_cast<std::ptrdiff_t>(kh)) /
-                                                      static_cast<std::ptrdiff_t>(S);
-                            const float* drow = dyp + o * dy_plane +
-                                                static_cast<std::size_t>(static_cast<std::ptrdiff_t>(margin) + oh) * dy_width +
-                                                margin;
+                            const std::ptrdiff_t oh =
+                                (static_cast<std::ptrdiff_t>(hp) - static_cast<std::ptrdiff_t>(kh)) /
+                                static_cast<std::ptrdiff_t>(S);
+                            const float* drow =
+                                dyp + o * dy_plane +
+                                static_cast<std::size_t>(static_cast<std::ptrdiff_t>(margin) + oh) *
+                                    dy_width +
+                                margin;
                             for (std::size_t kw = q; kw < k; kw += S) {
                                 // pixel j reads ow = j - (kw - q) / S
                                 const float* d = drow + at - (kw - q) / S;
@@ -185,18 +190,21 @@ void channel_data(const float* dyp, std::size_t margin, const float* wr, float* 
                                 for (std::size_t r = 0; r < R; ++r) {
                                     const vec a = simd::broadcast(d[r]);
 #pragma GCC unroll 4
-                                    for (std::size_t v = 0; v < V; ++v) acc[r][v] = simd::fma(a, wv[v], acc[r][v]);
+                                    for (std::size_t v = 0; v < V; ++v)
+                                        acc[r][v] = simd::fma(a, wv[v], acc[r][v]);
                                 }
                             }
                         }
 #pragma GCC unroll 16
                     for (std::size_t r = 0; r < R; ++r)
 #pragma GCC unroll 4
-                        for (std::size_t v = 0; v < V; ++v) simd::store(tile + r * V * VW + v * VW, acc[r][v]);
+                        for (std::size_t v = 0; v < V; ++v)
+                            simd::store(tile + r * V * VW + v * VW, acc[r][v]);
                     for (std::size_t cc = 0; cc < V * VW; ++cc) {
                         float* dst = dx + ((c0 + cc) * height + h) * width;
 #pragma GCC unroll 16
-                        for (std::size_t r = 0; r < R; ++r) dst[S * (at + r) + q - padding] = tile[r * V * VW + cc];
+                        for (std::size_t r = 0; r < R; ++r)
+                            dst[S * (at + r) + q - padding] = tile[r * V * VW + cc];
                     }
                 }
             }

@@ -41,8 +41,8 @@ inline void pad_sample(const float* x, std::size_t channels, std::size_t height,
 
 // The kernels' view of one sample: the padded image, the window, the output.
 inline direct::Plane direct_plane(const ConvGeometry& g, std::size_t cout) {
-    return {g.channels, g.height + 2 * g.padding, g.width + 2 * g.padding, g.kernel, g.stride,
-            g.out_height(),  g.out_width(),          cout};
+    return {g.channels, g.height + 2 * g.padding, g.width + 2 * g.padding, g.kernel,
+            g.stride,   g.out_height(),           g.out_width(),           cout};
 }
 
 // Values in the padded copy of one sample (0 without padding: the kernels read x itself).
@@ -107,7 +107,8 @@ inline bool direct_conv2d(const float* x, const float* weight, const float* bias
     if (s.dense) return false;
     const direct::Plane p = direct_plane(g, cout);
     const std::size_t parts = conv_parts(batch, s, cout);
-    if (const ChannelTiling t = (g.stride <= 2 ? channel_tiling(cout, g.out_width()) : ChannelTiling{}); t.r) {
+    if (const ChannelTiling t = (g.stride <= 2 ? channel_tiling(cout, g.out_width()) : ChannelTiling{});
+        t.r) {
         // W^T (C*K*K x Cout), packed once and read by every part
         float* wt = scratch<float>(ScratchSlot::conv_weights, s.fan_in * cout);
         for (std::size_t o = 0; o < cout; ++o)
@@ -194,7 +195,8 @@ inline bool direct_conv2d_backward_data(const float* dy, const float* weight, fl
             const float* d = dy + n * s.out_size;
             for (std::size_t o = 0; o < cout; ++o)
                 for (std::size_t oh = 0; oh < ho; ++oh)
-                    copy_row(dyp + o * dy_plane + (margin + oh) * (wo + 2 * margin) + margin, d + (o * ho + oh) * wo, wo);
+                    copy_row(dyp + o * dy_plane + (margin + oh) * (wo + 2 * margin) + margin,
+                             d + (o * ho + oh) * wo, wo);
             if (t.v == 1)
                 channel_data<1>(t.r, dyp, margin, wr, dx + n * s.in_size, p, g);
             else
@@ -274,7 +276,8 @@ inline bool direct_conv2d_backward_weight(const float* x, const float* dy, float
                     weight_of(padded(x + n * s.in_size, g, buffers[part]), dy + n * s.out_size, 1);
             if (db)
                 for (std::size_t n = begin; n < end; ++n)
-                    for (std::size_t o = 0; o < cout; ++o) db[o] += sum(dy + n * s.out_size + o * s.plane, s.plane);
+                    for (std::size_t o = 0; o < cout; ++o)
+                        db[o] += sum(dy + n * s.out_size + o * s.plane, s.plane);
         });
         sums.add_parts();
         return true;

@@ -45,8 +45,9 @@ inline void store_result(float* c, vec acc, std::size_t n, float alpha, float be
 // C[R x cols] of rows a(i, p) = a[i * a_row + p * a_col] times B[k x cols] (row stride ldb);
 // cols = (V - 1) * W + tail, 0 < tail <= W.
 template <std::size_t R, std::size_t V>
-inline void broadcast_tile(std::size_t k, const float* a, std::size_t a_row, std::size_t a_col, const float* b,
-                           std::size_t ldb, std::size_t tail, float* c, std::size_t ldc, float alpha, float beta) {
+inline void broadcast_tile(std::size_t k, const float* a, std::size_t a_row, std::size_t a_col,
+                           const float* b, std::size_t ldb, std::size_t tail, float* c, std::size_t ldc,
+                           float alpha, float beta) {
     vec acc[R][V];
 #pragma GCC unroll 8
     for (std::size_t i = 0; i < R; ++i)
@@ -79,18 +80,24 @@ inline void broadcast_rows(std::size_t vectors, std::size_t k, const float* a, s
                            std::size_t ldc, float alpha, float beta) {
     static_assert(NV == 2 || NV == 4);
     switch (vectors) {
-        case 1: return broadcast_tile<R, 1>(k, a, a_row, a_col, b, ldb, tail, c, ldc, alpha, beta);
-        case 2: return broadcast_tile<R, 2>(k, a, a_row, a_col, b, ldb, tail, c, ldc, alpha, beta);
-        case 3: if constexpr (NV >= 3) return broadcast_tile<R, 3>(k, a, a_row, a_col, b, ldb, tail, c, ldc, alpha, beta);
-                [[fallthrough]];
-        default: if constexpr (NV >= 4) return broadcast_tile<R, 4>(k, a, a_row, a_col, b, ldb, tail, c, ldc, alpha, beta);
+        case 1:
+            return broadcast_tile<R, 1>(k, a, a_row, a_col, b, ldb, tail, c, ldc, alpha, beta);
+        case 2:
+            return broadcast_tile<R, 2>(k, a, a_row, a_col, b, ldb, tail, c, ldc, alpha, beta);
+        case 3:
+            if constexpr (NV >= 3)
+                return broadcast_tile<R, 3>(k, a, a_row, a_col, b, ldb, tail, c, ldc, alpha, beta);
+            [[fallthrough]];
+        default:
+            if constexpr (NV >= 4)
+                return broadcast_tile<R, 4>(k, a, a_row, a_col, b, ldb, tail, c, ldc, alpha, beta);
     }
 }
 
 // C = alpha op(A) B + beta C, B not transposed (k x n, row stride ldb).
 inline void broadcast_gemm(bool transpose_a, std::size_t m, std::size_t n, std::size_t k, float alpha,
-                           const float* a, std::size_t lda, const float* b, std::size_t ldb, float beta, float* c,
-                           std::size_t ldc) {
+                           const float* a, std::size_t lda, const float* b, std::size_t ldb, float beta,
+                           float* c, std::size_t ldc) {
     const std::size_t a_row = transpose_a ? 1 : lda, a_col = transpose_a ? lda : 1;
     for (std::size_t j0 = 0; j0 < n; j0 += NV * W) {
         const std::size_t cols = std::min(NV * W, n - j0), vectors = (cols + W - 1) / W;
@@ -122,9 +129,11 @@ template <std::size_t R, std::size_t S, bool Full>
                                             std::size_t ldb, std::size_t lanes) {
     vec av[R], bv[S];
 #pragma GCC unroll 4
-    for (std::size_t i = 0; i < R; ++i) av[i] = Full ? simd::load(a + i * lda) : simd::load_partial(a + i * lda, lanes);
+    for (std::size_t i = 0; i < R; ++i)
+        av[i] = Full ? simd::load(a + i * lda) : simd::load_partial(a + i * lda, lanes);
 #pragma GCC unroll 4
-    for (std::size_t j = 0; j < S; ++j) bv[j] = Full ? simd::load(b + j * ldb) : simd::load_partial(b + j * ldb, lanes);
+    for (std::size_t j = 0; j < S; ++j)
+        bv[j] = Full ? simd::load(b + j * ldb) : simd::load_partial(b + j * ldb, lanes);
 #pragma GCC unroll 4
     for (std::size_t i = 0; i < R; ++i)
 #pragma GCC unroll 4
@@ -133,8 +142,8 @@ template <std::size_t R, std::size_t S, bool Full>
 
 // C[R x S] of dot products of rows of A (stride lda) and rows of B (stride ldb), length k.
 template <std::size_t R, std::size_t S>
-inline void dot_tile(std::size_t k, const float* a, std::size_t lda, const float* b, std::size_t ldb, float* c,
-                     std::size_t ldc, float alpha, float beta) {
+inline void dot_tile(std::size_t k, const float* a, std::size_t lda, const float* b, std::size_t ldb,
+                     float* c, std::size_t ldc, float alpha, float beta) {
     vec acc[R][S];
 #pragma GCC unroll 4
     for (std::size_t i = 0; i < R; ++i)
@@ -154,20 +163,23 @@ inline void dot_tile(std::size_t k, const float* a, std::size_t lda, const float
 }
 
 // C = alpha A B^T + beta C: A m x k, B n x k, both row-major.
-inline void dot_gemm(std::size_t m, std::size_t n, std::size_t k, float alpha, const float* a, std::size_t lda,
-                     const float* b, std::size_t ldb, float beta, float* c, std::size_t ldc) {
+inline void dot_gemm(std::size_t m, std::size_t n, std::size_t k, float alpha, const float* a,
+                     std::size_t lda, const float* b, std::size_t ldb, float beta, float* c,
+                     std::size_t ldc) {
     std::size_t i0 = 0;
     for (; i0 + MI <= m; i0 += MI) {
         std::size_t j0 = 0;
         for (; j0 + NJ <= n; j0 += NJ)
             dot_tile<MI, NJ>(k, a + i0 * lda, lda, b + j0 * ldb, ldb, c + i0 * ldc + j0, ldc, alpha, beta);
-        for (; j0 < n; ++j0) dot_tile<MI, 1>(k, a + i0 * lda, lda, b + j0 * ldb, ldb, c + i0 * ldc + j0, ldc, alpha, beta);
+        for (; j0 < n; ++j0)
+            dot_tile<MI, 1>(k, a + i0 * lda, lda, b + j0 * ldb, ldb, c + i0 * ldc + j0, ldc, alpha, beta);
     }
     for (; i0 < m; ++i0) {
         std::size_t j0 = 0;
         for (; j0 + NJ <= n; j0 += NJ)
             dot_tile<1, NJ>(k, a + i0 * lda, lda, b + j0 * ldb, ldb, c + i0 * ldc + j0, ldc, alpha, beta);
-        for (; j0 < n; ++j0) dot_tile<1, 1>(k, a + i0 * lda, lda, b + j0 * ldb, ldb, c + i0 * ldc + j0, ldc, alpha, beta);
+        for (; j0 < n; ++j0)
+            dot_tile<1, 1>(k, a + i0 * lda, lda, b + j0 * ldb, ldb, c + i0 * ldc + j0, ldc, alpha, beta);
     }
 }
 
@@ -183,9 +195,9 @@ inline void transpose(const float* src, std::size_t lds, std::size_t n, std::siz
 }  // namespace detail::gemm
 
 // Single-threaded C = alpha op(A) op(B) + beta C (row-major), for any m, n, k.
-inline void sgemm(bool transpose_a, bool transpose_b, std::size_t m, std::size_t n, std::size_t k, float alpha,
-                  const float* a, std::size_t lda, const float* b, std::size_t ldb, float beta, float* c,
-                  std::size_t ldc) {
+inline void sgemm(bool transpose_a, bool transpose_b, std::size_t m, std::size_t n, std::size_t k,
+                  float alpha, const float* a, std::size_t lda, const float* b, std::size_t ldb, float beta,
+                  float* c, std::size_t ldc) {
     namespace g = detail::gemm;
     if (m == 0 || n == 0) return;
     if (k == 0 || alpha == 0.0f) {
@@ -200,7 +212,8 @@ inline void sgemm(bool transpose_a, bool transpose_b, std::size_t m, std::size_t
     const auto vectors = [](std::size_t x) { return static_cast<double>((x + g::W - 1) / g::W); };
     const double broadcast_cost = double(m) * double(k) * vectors(n) + double(n) * double(k) / 2;
     const double dot_cost = double(m) * double(n) * (vectors(k) + 8);
-    if (!transpose_a && dot_cost < broadcast_cost) return g::dot_gemm(m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+    if (!transpose_a && dot_cost < broadcast_cost)
+        return g::dot_gemm(m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
     float* packed = scratch<float>(ScratchSlot::gemm_pack, k * n);
     g::transpose(b, ldb, n, k, packed);
     g::broadcast_gemm(transpose_a, m, n, k, alpha, a, lda, packed, n, beta, c, ldc);
@@ -209,8 +222,8 @@ inline void sgemm(bool transpose_a, bool transpose_b, std::size_t m, std::size_t
 // One thread: ctnn's kernel for op(B) = B (measured faster than OpenBLAS on every product of
 // the bundled networks), OpenBLAS for op(B) = B^T and for huge products; double always OpenBLAS.
 template <class T>
-void gemm_serial(bool transpose_a, bool transpose_b, std::size_t m, std::size_t n, std::size_t k, T alpha, const T* a,
-                 std::size_t lda, const T* b, std::size_t ldb, T beta, T* c, std::size_t ldc) {
+void gemm_serial(bool transpose_a, bool transpose_b, std::size_t m, std::size_t n, std::size_t k, T alpha,
+                 const T* a, std::size_t lda, const T* b, std::size_t ldb, T beta, T* c, std::size_t ldc) {
     if (m == 0 || n == 0) return;
     const auto ta = transpose_a ? CblasTrans : CblasNoTrans;
     const auto tb = transpose_b ? CblasTrans : CblasNoTrans;
@@ -229,10 +242,11 @@ void gemm_serial(bool transpose_a, bool transpose_b, std::size_t m, std::size_t 
 // gemm_serial split over the pool: by columns of C when there are enough, else by rows, one
 // part per ~128k multiply-adds (a part is a few microseconds; less does not pay for a dispatch).
 template <class T>
-void gemm(bool transpose_a, bool transpose_b, std::size_t m, std::size_t n, std::size_t k, T alpha, const T* a,
-          std::size_t lda, const T* b, std::size_t ldb, T beta, T* c, std::size_t ldc) {
+void gemm(bool transpose_a, bool transpose_b, std::size_t m, std::size_t n, std::size_t k, T alpha,
+          const T* a, std::size_t lda, const T* b, std::size_t ldb, T beta, T* c, std::size_t ldc) {
     const std::size_t parts = parallel_parts(double(m) * double(n) * double(k), 131072.0);
-    if (parts <= 1) return gemm_serial(transpose_a, transpose_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+    if (parts <= 1)
+        return gemm_serial(transpose_a, transpose_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
     constexpr std::size_t align = 16;  // split columns at whole vectors
     if (n >= parts * 2 * align) {
         const std::size_t blocks = (n + align - 1) / align;
@@ -245,8 +259,8 @@ void gemm(bool transpose_a, bool transpose_b, std::size_t m, std::size_t n, std:
         });
     } else {
         parallel_ranges(m, parts, [&](std::size_t i0, std::size_t i1, std::size_t) {
-            gemm_serial(transpose_a, transpose_b, i1 - i0, n, k, alpha, transpose_a ? a + i0 : a + i0 * lda, lda,
-                        b, ldb, beta, c + i0 * ldc, ldc);
+            gemm_serial(transpose_a, transpose_b, i1 - i0, n, k, alpha, transpose_a ? a + i0 : a + i0 * lda,
+                        lda, b, ldb, beta, c + i0 * ldc, ldc);
         });
     }
 }

@@ -34,8 +34,9 @@ inline void add_row(T* dst, const T* src, std::size_t n) {
     if constexpr (std::is_same_v<T, float>) {
         for (std::size_t i = 0; i < n; i += simd::width) {
             const std::size_t lanes = std::min(simd::width, n - i);
-            simd::store_partial(dst + i, simd::add(simd::load_partial(dst + i, lanes), simd::load_partial(src + i, lanes)),
-                                lanes);
+            simd::store_partial(
+                dst + i, simd::add(simd::load_partial(dst + i, lanes), simd::load_partial(src + i, lanes)),
+                lanes);
         }
     } else {
         for (std::size_t i = 0; i < n; ++i) dst[i] += src[i];
@@ -135,27 +136,35 @@ void col2im_rows(const float* col, float* im, std::size_t batch, const ConvGeome
                         const float* src = col + ((c * k + kh) * k + kw) * cols + (n * ho + hp - kh) * wo;
                         const std::size_t first = kw > p ? kw - p : 0;           // first x
                         const std::size_t end = std::min(g.width, wo + kw - p);  // one past the last x
-                        const float* at_zero = src + p - static_cast<std::ptrdiff_t>(kw);  // element for x = 0
+                        const float* at_zero =
+                            src + p - static_cast<std::ptrdiff_t>(kw);  // element for x = 0
 #pragma GCC unroll 4
                         for (std::size_t v = 0; v < V; ++v) {
                             const std::size_t lo = std::max(first, v * w), hi = std::min(end, (v + 1) * w);
                             if (lo < hi)
-                                acc[v] = simd::add(acc[v], simd::load_lanes(at_zero + v * w, lo - v * w, hi - lo));
+                                acc[v] =
+                                    simd::add(acc[v], simd::load_lanes(at_zero + v * w, lo - v * w, hi - lo));
                         }
                     }
                 }
                 float* row = im + ((n * g.channels + c) * g.height + h) * g.width;
 #pragma GCC unroll 4
-                for (std::size_t v = 0; v < V; ++v) simd::store_partial(row + v * w, acc[v], std::min(w, g.width - v * w));
+                for (std::size_t v = 0; v < V; ++v)
+                    simd::store_partial(row + v * w, acc[v], std::min(w, g.width - v * w));
             }
 }
 
 inline bool col2im_rows(const float* col, float* im, std::size_t batch, const ConvGeometry& g) {
     if (g.stride != 1) return false;
     switch ((g.width + simd::width - 1) / simd::width) {
-        case 1: col2im_rows<1>(col, im, batch, g); return true;
-        case 2: col2im_rows<2>(col, im, batch, g); return true;
-        default: return false;
+        case 1:
+            col2im_rows<1>(col, im, batch, g);
+            return true;
+        case 2:
+            col2im_rows<2>(col, im, batch, g);
+            return true;
+        default:
+            return false;
     }
 }
 

@@ -32,7 +32,7 @@
 namespace ctnn::cpu {
 
 class ThreadPool {
-public:
+  public:
     // The process's pool; first use starts it with one thread per core.
     static ThreadPool& instance() {
         static ThreadPool pool(hardware_threads());
@@ -61,7 +61,8 @@ public:
         // A worker's first job is the first generation after this one (read here, not in the
         // new thread: a run() may start a job before the thread does).
         const std::uint64_t generation = m_state.load() >> 32;
-        for (std::size_t i = 1; i < threads; ++i) m_workers.emplace_back([this, generation] { work(generation); });
+        for (std::size_t i = 1; i < threads; ++i)
+            m_workers.emplace_back([this, generation] { work(generation); });
     }
 
     // Calls f(part) for part in [0, parts), concurrently when parts > 1 and this pool has
@@ -111,7 +112,7 @@ public:
                 std::this_thread::yield();
     }
 
-private:
+  private:
     static constexpr std::uint64_t index_mask = 0xFFFFFFFFull;
 
     template <class Fn>
@@ -206,9 +207,8 @@ void parallel_ranges(std::size_t n, std::size_t parts, Body&& body) {
         if (n) body(std::size_t{0}, n, std::size_t{0});
         return;
     }
-    ThreadPool::instance().run(parts, [&](std::size_t part) {
-        body(n * part / parts, n * (part + 1) / parts, part);
-    });
+    ThreadPool::instance().run(
+        parts, [&](std::size_t part) { body(n * part / parts, n * (part + 1) / parts, part); });
 }
 
 // The number of parts worth splitting `work` into on this pool: one per `grain` of work, at

@@ -21,9 +21,9 @@
 #include "ctnn/backend/cuda/device.cuh"
 #include "ctnn/backend/cuda/error.hpp"
 #include "ctnn/backend/cuda/kernels.cuh"
-#include "ctnn/backend/im2col_conv.hpp"
 #include "ctnn/backend/cuda/layer_ops.cuh"
 #include "ctnn/backend/cuda/train_ops.cuh"
+#include "ctnn/backend/im2col_conv.hpp"
 #include "ctnn/core/conv_geometry.hpp"
 
 namespace ctnn::cuda {

@@ -70,12 +70,12 @@ struct TrainOps : ctnn::TrainOps<Self, float> {
         elementwise_loss<ctnn::ops::Wasserstein>(y, targets, dy, n, scale, scratch, sum);
     }
 
-    static void gradient_penalty(const T* norms, std::size_t rows, T lambda, T h, T* dplus, T* dminus, T* scratch,
-                                 T* sum) {
+    static void gradient_penalty(const T* norms, std::size_t rows, T lambda, T h, T* dplus, T* dminus,
+                                 T* scratch, T* sum) {
         const T scale = rows ? lambda / static_cast<T>(rows) : T(0);
         detail::launch_loss_sum(stream(), rows,
-                                ctnn::bodies::GradientPenaltyRow<T>{norms, dplus, dminus, nullptr, scale, h}, scratch,
-                                sum);
+                                ctnn::bodies::GradientPenaltyRow<T>{norms, dplus, dminus, nullptr, scale, h},
+                                scratch, sum);
     }
 
   private:
