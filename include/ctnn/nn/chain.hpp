@@ -162,7 +162,7 @@ class ChainImpl {
         std::size_t offset = 0;
         for_each_index<depth>([&]<std::size_t I>() {
             using L = std::tuple_element_t<I, Layers>;
-            if constexpr (state_count_v < L >> 0) std::get<I>(m_layers).bind_state(state + offset);
+            if constexpr (state_count_v<L> != 0) std::get<I>(m_layers).bind_state(state + offset);
             offset += state_count_v<L>;
         });
     }

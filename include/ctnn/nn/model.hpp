@@ -66,7 +66,7 @@ class Model {
             auto& impl = std::get<I>(m_layers);
             if constexpr (L::param_count > 0)
                 impl.bind_parameters(m_params.data() + param_offset, m_grads.data() + param_offset);
-            if constexpr (detail::state_count_v < L >> 0) impl.bind_state(m_state.data() + state_offset);
+            if constexpr (detail::state_count_v<L> != 0) impl.bind_state(m_state.data() + state_offset);
             param_offset += L::param_count;
             state_offset += detail::state_count_v<L>;
         });

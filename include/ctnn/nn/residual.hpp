@@ -92,9 +92,9 @@ class ResidualImpl {
         }
     }
     void bind_state(T* state) {
-        if constexpr (state_count_v < Branch >> 0) m_f.bind_state(state);
+        if constexpr (state_count_v<Branch> != 0) m_f.bind_state(state);
         if constexpr (has_projection) {
-            if constexpr (state_count_v < Projection >> 0)
+            if constexpr (state_count_v<Projection> != 0)
                 m_shortcut.bind_state(state + state_count_v<Branch>);
         }
     }
