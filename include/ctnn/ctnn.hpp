@@ -28,6 +28,7 @@
 #include "ctnn/losses/regression.hpp"
 #include "ctnn/losses/softmax_cross_entropy.hpp"
 #include "ctnn/models/lenet5.hpp"
+#include "ctnn/nn/inference.hpp"
 #include "ctnn/nn/model.hpp"
 #include "ctnn/nn/residual.hpp"
 #include "ctnn/nn/sequential.hpp"

@@ -19,18 +19,21 @@ namespace ctnn::testing {
 // test executable that includes this header: nvcc must not see a replacement operator new).
 extern std::atomic<bool> counting_allocations;
 extern std::atomic<std::size_t> allocations;
+extern std::atomic<std::size_t> allocated_bytes;
 
-// Counts the global operator new calls made while it lives.
+// Counts the global operator new calls made while it lives, and the bytes they asked for.
 class HeapCounter {
   public:
     HeapCounter() {
         allocations = 0;
+        allocated_bytes = 0;
         counting_allocations = true;
     }
     ~HeapCounter() { counting_allocations = false; }
     HeapCounter(const HeapCounter&) = delete;
     HeapCounter& operator=(const HeapCounter&) = delete;
     std::size_t count() const { return allocations.load(); }
+    std::size_t bytes() const { return allocated_bytes.load(); }
 };
 
 // Heap allocations during steady-state fit_batch calls on backend B (full and short batches);

@@ -1,4 +1,5 @@
-// Checkpoints of a bound model (and optionally its optimizer) as safetensors files that
+// Checkpoints of a bound model (a Model, or the inference-only Weights of nn/inference.hpp;
+// optionally its optimizer) as safetensors files that
 // Python's safetensors/numpy can read: parameters under their layer names ("conv1.weight"),
 // state tensors ("batchnorm1.running_mean"), layer counters as U64 scalars ("dropout1.counter"),
 // optimizer state as "optimizer.<state>.<param>"; __metadata__ holds the architecture
@@ -9,6 +10,7 @@
 #pragma once
 
 #include <algorithm>
+#include <concepts>
 #include <cstdint>
 #include <filesystem>
 #include <map>
@@ -41,6 +43,20 @@ std::vector<T> host_copy(const T* values, std::size_t count) {
 
 // Where two fingerprints ("Input(1, 28, 28) -> Pad<2> -> ...") part: "first difference at
 // layer 3: 'Conv<6, 5x5>' in the checkpoint, 'Conv<16, 5x5>' in this model".
+// What a checkpoint reads and writes: a Model<Net, B>, or the inference-only Weights<Net, B>.
+template <class M>
+concept BoundNetwork = requires(M& m, const M& c, std::span<const std::uint64_t> values) {
+    typename M::net;
+    typename M::backend;
+    { M::parameter_slots() } -> std::same_as<std::vector<TensorSlot>>;
+    { M::state_slots() } -> std::same_as<std::vector<TensorSlot>>;
+    { M::counter_names() } -> std::same_as<std::vector<std::string>>;
+    {c.parameters()};
+    {m.state()};
+    { c.counters() } -> std::same_as<std::vector<std::uint64_t>>;
+    m.set_counters(values);
+};
+
 inline std::string first_difference(const std::string& saved, const std::string& ours) {
     const auto split = [](const std::string& text) {
         std::vector<std::string> parts;
@@ -66,10 +82,12 @@ inline std::string first_difference(const std::string& saved, const std::string&
 }  // namespace detail
 
 // Optimizer may be a `typename Opt::template impl<B>` or std::nullptr_t (weights only).
-template <class Net, class B, class Optimizer = std::nullptr_t>
-void save_checkpoint(const std::filesystem::path& path, const Model<Net, B>& model,
-                     const CheckpointInfo& info, Optimizer* optimizer = nullptr) {
-    using M = Model<Net, B>;
+template <class M, class Optimizer = std::nullptr_t>
+requires detail::BoundNetwork<M>
+void save_checkpoint(const std::filesystem::path& path, const M& model, const CheckpointInfo& info,
+                     Optimizer* optimizer = nullptr) {
+    using Net = typename M::net;
+    using B = typename M::backend;
     using T = typename M::T;
     const auto params = detail::host_copy<B>(model.parameters(), M::param_count);
     const auto state = detail::host_copy<B>(model.state(), M::state_count);
@@ -115,10 +133,11 @@ void save_checkpoint(const std::filesystem::path& path, const Model<Net, B>& mod
 // Loads parameters and state (and optimizer state when `optimizer` is given) into `model`.
 // Every tensor is checked by name and shape before anything is copied, so a failed load
 // leaves the model untouched.
-template <class Net, class B, class Optimizer = std::nullptr_t>
-CheckpointInfo load_checkpoint(const std::filesystem::path& path, Model<Net, B>& model,
-                               Optimizer* optimizer = nullptr) {
-    using M = Model<Net, B>;
+template <class M, class Optimizer = std::nullptr_t>
+requires detail::BoundNetwork<M> CheckpointInfo load_checkpoint(const std::filesystem::path& path, M& model,
+                                                                Optimizer* optimizer = nullptr) {
+    using Net = typename M::net;
+    using B = typename M::backend;
     using T = typename M::T;
     const SafetensorsFile file = load_safetensors(path);
     const auto meta = [&](const std::string& key) { return checkpoint_metadata(file, key); };
