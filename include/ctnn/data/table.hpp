@@ -7,13 +7,17 @@
 //     the last column). Every bad field is a DataError naming the file, line and column.
 //   from_arrays(features, targets, rows): a Table of in-memory values (sizes checked).
 //   Standardizer: per-feature mean and std of one table (the training set), applied to others.
+//   split_rows(table, test_fraction, seed): a shuffled train/test split of the rows.
+//   pad_features(table, width): zero columns appended up to a network's fixed input width.
 //   to_dataset(table): a classification Dataset (N, F, 1, 1) whose labels are the one target
 //     column, which must hold whole numbers >= 0.
 #pragma once
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstddef>
+#include <cstdint>
 #include <filesystem>
 #include <optional>
 #include <span>
@@ -25,6 +29,7 @@
 #include <ctnn/data/dataset.hpp>
 #include <ctnn/data/error.hpp>
 #include <ctnn/data/file.hpp>
+#include <ctnn/data/shuffle.hpp>
 
 namespace ctnn::data {
 
@@ -190,6 +195,59 @@ class Standardizer {
   private:
     std::vector<double> m_mean, m_std;
 };
+
+// The rows of `table` shuffled by `seed`, then cut: the first round(rows x test_fraction) rows go to
+// the test table (at least 1, and at least 1 row is left to train on).
+struct TableSplit {
+    Table train, test;
+};
+inline TableSplit split_rows(const Table& table, double test_fraction, std::uint64_t seed) {
+    if (!(test_fraction > 0 && test_fraction < 1) || table.rows < 2)
+        throw std::invalid_argument("ctnn::data::split_rows: needs 2 or more rows (the table has " +
+                                    std::to_string(table.rows) + ") and a test fraction in (0, 1), not " +
+                                    std::to_string(test_fraction));
+    std::vector<std::size_t> order(table.rows);
+    detail::permutation(order, seed, /*stream=*/0x5917, /*epoch=*/0);
+    const auto rounded =
+        static_cast<std::size_t>(std::lround(test_fraction * static_cast<double>(table.rows)));
+    const std::size_t test_rows = std::clamp<std::size_t>(rounded, 1, table.rows - 1);
+    TableSplit split;
+    for (Table* part : {&split.train, &split.test}) {
+        part->feature_count = table.feature_count, part->target_count = table.target_count;
+        part->feature_names = table.feature_names, part->target_names = table.target_names;
+    }
+    for (std::size_t i = 0; i < table.rows; ++i) {
+        Table& part = i < test_rows ? split.test : split.train;
+        const std::size_t r = order[i];
+        part.features.insert(part.features.end(),
+                             table.features.begin() + std::ptrdiff_t(r * table.feature_count),
+                             table.features.begin() + std::ptrdiff_t((r + 1) * table.feature_count));
+        part.targets.insert(part.targets.end(),
+                            table.targets.begin() + std::ptrdiff_t(r * table.target_count),
+                            table.targets.begin() + std::ptrdiff_t((r + 1) * table.target_count));
+        ++part.rows;
+    }
+    return split;
+}
+
+// Appends zero feature columns ("padding <i>") up to `width`, for a network whose input is wider
+// than the table; a zero input adds nothing to a Dense layer's output. A table wider than `width`
+// is refused naming both counts.
+inline void pad_features(Table& table, std::size_t width) {
+    if (table.feature_count > width)
+        throw std::invalid_argument("ctnn::data::pad_features: the table has " +
+                                    std::to_string(table.feature_count) + " features, the network's input " +
+                                    std::to_string(width));
+    if (table.feature_count == width) return;
+    std::vector<float> padded(table.rows * width, 0.0f);
+    for (std::size_t r = 0; r < table.rows; ++r)
+        std::copy_n(table.features.begin() + std::ptrdiff_t(r * table.feature_count), table.feature_count,
+                    padded.begin() + std::ptrdiff_t(r * width));
+    for (std::size_t c = table.feature_count; c < width; ++c)
+        table.feature_names.push_back("padding " + std::to_string(c));
+    table.features = std::move(padded);
+    table.feature_count = width;
+}
 
 inline Dataset to_dataset(const Table& table) {
     if (table.target_count != 1)
