@@ -7,11 +7,15 @@
 //   OUT/test_logits.f32   10,000 x 10 floats     the library's logits (evaluation mode)
 //   OUT/latents.f32, OUT/generated.f32           64 latents and the library's generated images
 //   OUT/lenet5.safetensors                       the classifier's checkpoint (for ctnn_inspect)
+//   OUT/resnet28.h, OUT/nested.h, OUT/<name>_logits.f32   ResNet28 and a net of nested blocks
+//                              (Residual in Residual, a projection, a Sequential block), 3 steps
+//                              each, and the library's logits for the first 64 test images
 // Usage: ctnn_export_tool OUT_DIR MNIST_DIR
 //        ctnn_export_tool score classic|relu CHECKPOINT PIXELS.u8 N LOGITS.f32   (check_torch.sh)
 //          loads the checkpoint into that LeNet-5 and writes its logits for N images of pixels
 #include <ctnn/ctnn.hpp>
 #include <ctnn/models/dcgan.hpp>
+#include <ctnn/models/resnet.hpp>
 #include <ctnn/nn/export.hpp>
 #include <ctnn/train/checkpoint.hpp>
 #include <ctnn/train/gan.hpp>
@@ -32,6 +36,29 @@ void write_raw(const std::filesystem::path& path, const std::vector<T>& values) 
     if (!out.flush()) throw std::runtime_error("cannot write " + path.string());
 }
 }  // namespace
+
+using Nested = Sequential<
+    Input<1, 28, 28>, Conv<4, 3, 2, 1>, BatchNorm<>, ReLU,
+    Residual<Conv<4, 3, 1, 1>, ReLU, Residual<Shortcut<Conv<4, 1>>, Conv<4, 3, 1, 1>, BatchNorm<>>>,
+    Sequential<Input<4, 14, 14>, MaxPool<2>, Conv<8, 3>>, Tanh, Flatten, Dense<10>>;
+
+// Trains Net for 3 steps of 32 images (so BatchNorm's statistics are not their defaults), exports it
+// as OUT/<name>.h and writes its logits for the first 64 test images to OUT/<name>_logits.f32.
+template <class Net>
+void export_blocks(const std::filesystem::path& out, const std::string& name, const data::Mnist& mnist,
+                   const std::vector<std::uint8_t>& first_pixels) {
+    Classifier<Net, SoftmaxCrossEntropy, Adam> classifier(Adam{.lr = 1e-3f}, 3);
+    for (std::size_t i = 0; i < 3; ++i)
+        classifier.fit_batch(mnist.train.images.data() + i * 32 * 784, mnist.train.labels.data() + i * 32,
+                             32);
+    auto& model = classifier.model();
+    io::export_header(
+        model, name, out / (name + ".h"),
+        io::ExportOptions{.pixel_divisor = 255.0f, .pixel_offset = 0.0f, .test_pixels = first_pixels});
+    model.eval();
+    const float* y = model.forward(mnist.test.images.data(), 64);
+    write_raw(out / (name + "_logits.f32"), std::vector<float>(y, y + 64 * 10));
+}
 
 template <class Net>
 int score(const std::filesystem::path& checkpoint, const std::filesystem::path& pixels_path, std::size_t n,
@@ -102,7 +129,10 @@ int main(int argc, char** argv) try {
     gan.generate(latents.data(), 64, images.data());
     write_raw(out / "latents.f32", latents);
     write_raw(out / "generated.f32", images);
-    std::cout << "exported lenet5.h and dcgan_generator.h to " << out << "\n";
+    const std::vector<std::uint8_t> first_pixels(bytes.begin(), bytes.begin() + 784);
+    export_blocks<models::ResNet28>(out, "resnet28", mnist, first_pixels);
+    export_blocks<Nested>(out, "nested", mnist, first_pixels);
+    std::cout << "exported lenet5.h, dcgan_generator.h, resnet28.h and nested.h to " << out << "\n";
     return 0;
 } catch (const std::exception& e) {
     std::cerr << "ctnn_export_tool: " << e.what() << "\n";

@@ -9,10 +9,12 @@
 //   inline bool self_test();  // a stored input against the output ctnn computed at export time
 //   }
 // Supported layers: Conv, ConvTranspose, Dense (also under SpectralNorm: its evaluation weight is
-// exported), AvgPool, MaxPool, Pad, BatchNorm (evaluation mode, folded into the Conv, ConvTranspose
-// or Dense right before it, else a per-channel scale and shift), ReLU, LeakyReLU, Tanh, Sigmoid,
-// Softmax, Reshape, Flatten, Dropout (the identity at evaluation). Any other layer fails to compile
-// with a message naming it. Model (Net on any backend) -> the header file, written atomically.
+// exported), AvgPool, MaxPool, GlobalAvgPool, Pad, BatchNorm (evaluation mode, folded into the Conv,
+// ConvTranspose or Dense right before it, else a per-channel scale and shift), ReLU, LeakyReLU,
+// Tanh, Sigmoid, Softmax, Reshape, Flatten, Dropout (the identity at evaluation), and the blocks:
+// Residual (identity or Shortcut<...> projection; each nesting level adds two workspace buffers)
+// and a nested Sequential. Any other layer fails to compile with a message naming it.
+// Model (Net on any backend) -> the header file, written atomically.
 #pragma once
 
 #include <algorithm>
@@ -47,7 +49,8 @@ inline constexpr bool exportable_kind_v = [] {
     constexpr std::string_view k = L::kind;
     return k == "dense" || k == "conv" || k == "convtranspose" || k == "avgpool" || k == "maxpool" ||
            k == "pad" || k == "batchnorm" || k == "relu" || k == "leakyrelu" || k == "tanh" ||
-           k == "sigmoid" || k == "softmax" || k == "reshape" || k == "flatten" || k == "dropout";
+           k == "sigmoid" || k == "softmax" || k == "reshape" || k == "flatten" || k == "dropout" ||
+           k == "globalavgpool" || k == "residual" || k == "block";
 }();
 
 // One layer of the exported network; the static_asserts name what cannot be exported.
@@ -63,9 +66,20 @@ struct ExportableLayer {
 };
 template <class Layers>
 struct ExportableNet;
+template <class L>
+struct ExportableElement {  // a layer, or a block whose every sublayer is exportable
+    static constexpr bool value = ExportableLayer<L>::value;
+};
+template <class L>
+requires requires {
+    typename L::sublayers;
+}
+struct ExportableElement<L> {
+    static constexpr bool value = ExportableNet<typename L::sublayers>::value;
+};
 template <class... Ls>
 struct ExportableNet<std::tuple<Ls...>> {
-    static constexpr bool value = (ExportableLayer<Ls>::value && ...);
+    static constexpr bool value = (ExportableElement<Ls>::value && ...);
 };
 
 // The layer whose geometry a weight layer computes with: SpectralNorm's wrapped layer, else itself.
@@ -183,6 +197,22 @@ inline void scale_shift(float* x, const float* scale, const float* shift) {
     for (std::size_t c = 0; c < C; ++c)
         for (std::size_t s = 0; s < Spatial; ++s) x[c * Spatial + s] = x[c * Spatial + s] * scale[c] + shift[c];
 }
+template <std::size_t C, std::size_t Spatial>
+inline void global_avg_pool(const float* in, float* out) {
+    for (std::size_t c = 0; c < C; ++c) {
+        float sum = 0.0f;
+        for (std::size_t s = 0; s < Spatial; ++s) sum += in[c * Spatial + s];
+        out[c] = sum / float(Spatial);
+    }
+}
+template <std::size_t N>
+inline void copy(const float* in, float* out) {
+    for (std::size_t i = 0; i < N; ++i) out[i] = in[i];
+}
+template <std::size_t N>
+inline void add(float* x, const float* shortcut) {
+    for (std::size_t i = 0; i < N; ++i) x[i] += shortcut[i];
+}
 template <std::size_t N>
 inline void relu(float* x) {
     for (std::size_t i = 0; i < N; ++i) x[i] = x[i] > 0.0f ? x[i] : 0.0f;
@@ -231,6 +261,164 @@ std::vector<float> effective_weight(const std::vector<float>& params, std::size_
     return weight;
 }
 
+// Writes the weight arrays and the forward() calls of a chain of bound layers, reading the
+// pointer named x and writing through y (then swapping them), in order; blocks recurse, a Residual
+// at nesting level d keeping its input in workspace[2d] (s<d>) and running its projection between
+// that and workspace[2d + 1] (t<d>).
+class Emitter {
+  public:
+    Emitter(const std::vector<float>& params, const std::vector<float>& state, std::size_t input_size)
+        : largest(input_size), m_params(params), m_state(state) {}
+
+    std::ostringstream arrays, calls;
+    std::size_t largest;
+    std::size_t deepest_block = 0;
+
+    template <class Layers>
+    void chain(const std::string& x, const std::string& y, const std::string& indent) {
+        [&]<std::size_t... I>(std::index_sequence<I...>) {
+            (layer<std::tuple_element_t<I, Layers>>(x, y, indent), ...);
+        }
+        (std::make_index_sequence<std::tuple_size_v<Layers>>{});
+        flush_weights();
+        m_folded_next = false;
+    }
+
+  private:
+    // Emits the pending weight layer's arrays (after any BatchNorm folded into it).
+    void flush_weights() {
+        if (m_last_prefix.empty()) return;
+        write_array(arrays, m_last_prefix + "_weight", m_last_weight);
+        write_array(arrays, m_last_prefix + "_bias", m_last_bias);
+        m_last_prefix.clear();
+    }
+
+    template <class L>
+    void layer(const std::string& x, const std::string& y, const std::string& indent) {
+        constexpr std::string_view kind = L::kind;
+        constexpr std::size_t in_size = L::in_shape::size, out_size = L::out_shape::size;
+        if constexpr (kind == "residual" || kind == "block") {
+            flush_weights();
+            m_folded_next = false;
+            if constexpr (kind == "block") {
+                chain<typename L::sublayers>(x, y, indent);
+            } else {
+                const std::size_t level = ++m_level;
+                deepest_block = std::max(deepest_block, level);
+                const std::string s = "s" + std::to_string(level), t = "t" + std::to_string(level);
+                const std::string inner = indent + "    ";
+                calls << indent << "{  // Residual\n"
+                      << inner << "float* " << s << " = workspace[" << 2 * level << "];\n";
+                if constexpr (!std::is_void_v<typename L::shortcut>)
+                    calls << inner << "float* " << t << " = workspace[" << 2 * level + 1 << "];\n";
+                calls << inner << "copy<" << in_size << ">(" << x << ", " << s << ");\n";
+                largest = std::max(largest, in_size);
+                chain<typename L::branch::sublayers>(x, y, inner);
+                if constexpr (!std::is_void_v<typename L::shortcut>)
+                    chain<typename L::shortcut::sublayers>(s, t, inner);
+                calls << inner << "add<" << out_size << ">(" << x << ", " << s << ");\n" << indent << "}\n";
+                --m_level;
+            }
+            return;
+        } else {
+            const std::string prefix = "layer" + std::to_string(m_index);
+            const std::string swap = indent + "detail::swap(" + x + ", " + y + ");\n";
+            const std::string x_to_y = "(" + x + ", " + y + ");\n";
+            largest = std::max({largest, in_size, out_size});
+            if constexpr (kind == "dense" || kind == "conv" || kind == "convtranspose") {
+                flush_weights();
+                constexpr std::size_t weights = L::params[0].count();
+                m_last_weight = effective_weight<L>(m_params, m_param_offset, m_state, m_state_offset);
+                m_last_bias.assign(
+                    m_params.begin() + static_cast<std::ptrdiff_t>(m_param_offset + weights),
+                    m_params.begin() + static_cast<std::ptrdiff_t>(m_param_offset + L::param_count));
+                m_last_channels = L::out_shape::dims[0];
+                m_last_transposed = kind == "convtranspose";
+                m_last_inner = L::params[0].rank == 4 ? L::params[0].dims[2] * L::params[0].dims[3] : 1;
+                m_last_prefix = prefix;
+                const std::string args =
+                    "(" + x + ", " + prefix + "_weight, " + prefix + "_bias, " + y + ");\n";
+                using W = typename weight_layer<L>::type;
+                if constexpr (kind == "dense") {
+                    calls << indent << "dense<" << W::fan_in << ", " << out_size << ">" << args;
+                } else if constexpr (kind == "conv") {
+                    constexpr auto g = W::geometry;
+                    calls << indent << "conv<" << g.channels << ", " << g.height << ", " << g.width << ", "
+                          << L::out_shape::dims[0] << ", " << g.kernel << ", " << g.stride << ", "
+                          << g.padding << ">" << args;
+                } else {
+                    constexpr auto g = W::geometry;
+                    calls << indent << "conv_transpose<" << W::Cin << ", " << W::H << ", " << W::W << ", "
+                          << L::out_shape::dims[0] << ", " << g.kernel << ", " << g.stride << ", "
+                          << g.padding << ">" << args;
+                }
+                calls << swap;
+            } else if constexpr (kind == "batchnorm") {
+                batch_norm<L>(x, prefix, indent);
+            } else if constexpr (kind == "avgpool" || kind == "maxpool") {
+                constexpr auto g = L::geometry;
+                calls << indent << "pool<" << (kind == "maxpool" ? "true" : "false") << ", " << g.channels
+                      << ", " << g.height << ", " << g.width << ", " << g.window << ", " << g.stride << ">"
+                      << x_to_y << swap;
+            } else if constexpr (kind == "globalavgpool") {
+                calls << indent << "global_avg_pool<" << L::C << ", " << L::S << ">" << x_to_y << swap;
+            } else if constexpr (kind == "pad") {
+                calls << indent << "pad<" << L::C << ", " << L::H << ", " << L::W << ", "
+                      << (L::Ho - L::H) / 2 << ">" << x_to_y << swap;
+            } else if constexpr (kind == "relu" || kind == "tanh" || kind == "sigmoid" || kind == "softmax") {
+                calls << indent << std::string(kind) << "<" << in_size << ">(" << x << ");\n";
+            } else if constexpr (kind == "leakyrelu") {
+                calls << indent << "leaky_relu<" << in_size << ">(" << x << ", "
+                      << float_literal(L::op::slope) << ");\n";
+            }
+            m_folded_next = kind == "dense" || kind == "conv" || kind == "convtranspose";
+            m_param_offset += L::param_count;
+            m_state_offset += ctnn::detail::state_count_v<L>;
+            ++m_index;
+        }
+    }
+
+    // BatchNorm in evaluation mode: folded into the weight layer right before it (same channels),
+    // else a per-channel scale and shift of x.
+    template <class L>
+    void batch_norm(const std::string& x, const std::string& prefix, const std::string& indent) {
+        constexpr std::size_t C = L::channels;
+        std::vector<float> scale(C), shift(C);
+        for (std::size_t c = 0; c < C; ++c) {
+            const double gamma = m_params[m_param_offset + c], beta = m_params[m_param_offset + C + c];
+            const double mean = m_state[m_state_offset + c], var = m_state[m_state_offset + C + c];
+            const double sc = gamma / std::sqrt(var + double(L::eps));
+            scale[c] = static_cast<float>(sc);
+            shift[c] = static_cast<float>(beta - mean * sc);
+        }
+        if (!m_last_prefix.empty() && m_last_channels == C && m_folded_next) {
+            // out = s (w x + b) + t: the weight's rows (Conv, Dense: dim 0; ConvTranspose: dim 1) by s.
+            const std::size_t per = m_last_weight.size() / C;
+            for (std::size_t i = 0; i < m_last_weight.size(); ++i) {
+                const std::size_t c = m_last_transposed ? (i / m_last_inner) % C : i / per;
+                m_last_weight[i] = static_cast<float>(double(m_last_weight[i]) * scale[c]);
+            }
+            for (std::size_t c = 0; c < C; ++c)
+                m_last_bias[c] = static_cast<float>(double(m_last_bias[c]) * scale[c] + shift[c]);
+        } else {
+            flush_weights();
+            write_array(arrays, prefix + "_scale", scale);
+            write_array(arrays, prefix + "_shift", shift);
+            calls << indent << "scale_shift<" << C << ", " << L::spatial << ">(" << x << ", " << prefix
+                  << "_scale, " << prefix << "_shift);\n";
+        }
+    }
+
+    const std::vector<float>& m_params;
+    const std::vector<float>& m_state;
+    std::size_t m_param_offset = 0, m_state_offset = 0, m_index = 0, m_level = 0;
+    bool m_folded_next = false;  // the previous layer is a weight layer a BatchNorm may fold into
+    std::vector<float> m_last_weight, m_last_bias;
+    std::size_t m_last_channels = 0, m_last_inner = 1;  // ConvTranspose: K * K values per (Cin, Cout)
+    bool m_last_transposed = false;                     // the weight's output channel is dim 1
+    std::string m_last_prefix;
+};
+
 }  // namespace detail
 
 // Writes the header of `model` (evaluated once, in evaluation mode, on the self-test input; its
@@ -254,100 +442,9 @@ void export_header(Model<Net, B>& model, const std::string& name, const std::fil
     B::to_host(model.parameters(), params.data(), M::param_count);
     B::to_host(model.state(), state.data(), M::state_count);
 
-    std::ostringstream arrays, calls;
-    std::size_t largest = input_size, param_offset = 0, state_offset = 0, index = 0;
-    bool folded_next = false;  // the previous weight layer took this BatchNorm in
-    std::vector<float> last_weight, last_bias;
-    std::size_t last_channels = 0, last_inner = 1;  // ConvTranspose: K * K values per (Cin, Cout)
-    bool last_transposed = false;                   // the weight's output channel is dim 1
-    std::string last_prefix;
-    // Emits the pending weight layer's arrays (after any BatchNorm folded into it).
-    const auto flush_weights = [&] {
-        if (last_prefix.empty()) return;
-        detail::write_array(arrays, last_prefix + "_weight", last_weight);
-        detail::write_array(arrays, last_prefix + "_bias", last_bias);
-        last_prefix.clear();
-    };
-    Net::for_each_layer([&]<class L>() {
-        constexpr std::string_view kind = L::kind;
-        constexpr std::size_t in_size = L::in_shape::size, out_size = L::out_shape::size;
-        const std::string prefix = "layer" + std::to_string(index);
-        const std::string swap = "        detail::swap(x, y);\n";
-        largest = std::max({largest, in_size, out_size});
-        if constexpr (kind == "dense" || kind == "conv" || kind == "convtranspose") {
-            flush_weights();
-            constexpr std::size_t weights = L::params[0].count();
-            last_weight = detail::effective_weight<L>(params, param_offset, state, state_offset);
-            last_bias.assign(params.begin() + static_cast<std::ptrdiff_t>(param_offset + weights),
-                             params.begin() + static_cast<std::ptrdiff_t>(param_offset + L::param_count));
-            last_channels = L::out_shape::dims[0];
-            last_transposed = kind == "convtranspose";
-            last_inner = L::params[0].rank == 4 ? L::params[0].dims[2] * L::params[0].dims[3] : 1;
-            last_prefix = prefix;
-            const std::string args = "(x, " + prefix + "_weight, " + prefix + "_bias, y);\n";
-            using W = typename detail::weight_layer<L>::type;
-            if constexpr (kind == "dense") {
-                calls << "        dense<" << W::fan_in << ", " << out_size << ">" << args;
-            } else if constexpr (kind == "conv") {
-                constexpr auto g = W::geometry;
-                calls << "        conv<" << g.channels << ", " << g.height << ", " << g.width << ", "
-                      << L::out_shape::dims[0] << ", " << g.kernel << ", " << g.stride << ", " << g.padding
-                      << ">" << args;
-            } else {
-                constexpr auto g = W::geometry;
-                calls << "        conv_transpose<" << W::Cin << ", " << W::H << ", " << W::W << ", "
-                      << L::out_shape::dims[0] << ", " << g.kernel << ", " << g.stride << ", " << g.padding
-                      << ">" << args;
-            }
-            calls << swap;
-        } else if constexpr (kind == "batchnorm") {
-            constexpr std::size_t C = L::channels;
-            std::vector<float> scale(C), shift(C);
-            for (std::size_t c = 0; c < C; ++c) {
-                const double gamma = params[param_offset + c], beta = params[param_offset + C + c];
-                const double mean = state[state_offset + c], var = state[state_offset + C + c];
-                const double s = gamma / std::sqrt(var + double(L::eps));
-                scale[c] = static_cast<float>(s);
-                shift[c] = static_cast<float>(beta - mean * s);
-            }
-            if (!last_prefix.empty() && last_channels == C && folded_next) {
-                // out = s (w x + b) + t: the weight's rows (Conv, Dense: dim 0; ConvTranspose: dim 1) by s.
-                const std::size_t per = last_weight.size() / C;
-                for (std::size_t i = 0; i < last_weight.size(); ++i) {
-                    const std::size_t c = last_transposed ? (i / last_inner) % C : i / per;
-                    last_weight[i] = static_cast<float>(double(last_weight[i]) * scale[c]);
-                }
-                for (std::size_t c = 0; c < C; ++c)
-                    last_bias[c] = static_cast<float>(double(last_bias[c]) * scale[c] + shift[c]);
-            } else {
-                flush_weights();
-                detail::write_array(arrays, prefix + "_scale", scale);
-                detail::write_array(arrays, prefix + "_shift", shift);
-                calls << "        scale_shift<" << C << ", " << L::spatial << ">(x, " << prefix << "_scale, "
-                      << prefix << "_shift);\n";
-            }
-        } else if constexpr (kind == "avgpool" || kind == "maxpool") {
-            constexpr auto g = L::geometry;
-            calls << "        pool<" << (kind == "maxpool" ? "true" : "false") << ", " << g.channels << ", "
-                  << g.height << ", " << g.width << ", " << g.window << ", " << g.stride << ">(x, y);\n"
-                  << swap;
-        } else if constexpr (kind == "pad") {
-            calls << "        pad<" << L::C << ", " << L::H << ", " << L::W << ", " << (L::Ho - L::H) / 2
-                  << ">(x, y);\n"
-                  << swap;
-        } else if constexpr (kind == "relu" || kind == "tanh" || kind == "sigmoid" || kind == "softmax") {
-            calls << "        " << (kind == "relu" ? "relu" : std::string(kind)) << "<" << in_size
-                  << ">(x);\n";
-        } else if constexpr (kind == "leakyrelu") {
-            calls << "        leaky_relu<" << in_size << ">(x, " << detail::float_literal(L::op::slope)
-                  << ");\n";
-        }
-        folded_next = kind == "dense" || kind == "conv" || kind == "convtranspose";
-        param_offset += L::param_count;
-        state_offset += ctnn::detail::state_count_v<L>;
-        ++index;
-    });
-    flush_weights();
+    detail::Emitter emitter(params, state, input_size);
+    emitter.chain<typename Net::layers>("x", "y", "        ");
+    std::ostringstream& arrays = emitter.arrays;
 
     // The self-test: its input and what this library computes from it.
     std::vector<std::uint8_t> pixels = options.test_pixels;
@@ -375,7 +472,8 @@ void export_header(Model<Net, B>& model, const std::string& name, const std::fil
         << "inline constexpr std::size_t input_size = " << input_size << ", output_size = " << output_size
         << ";\n\nnamespace detail {\n\n"
         << detail::export_kernels << "\n"
-        << arrays.str() << "\ninline float workspace[2][" << largest << "];\n\n"
+        << arrays.str() << "\ninline float workspace[" << 2 * (emitter.deepest_block + 1) << "]["
+        << emitter.largest << "];\n\n"
         << "template <class T>\ninline void swap(T& a, T& b) {\n    T t = a;\n    a = b;\n    b = t;\n}\n\n"
         << "}  // namespace detail\n\n"
         << "// input = pixel / " << detail::float_literal(options.pixel_divisor) << " + "
@@ -387,7 +485,8 @@ void export_header(Model<Net, B>& model, const std::string& name, const std::fil
         << "inline void forward(const float* input, float* output) {\n    using namespace detail;\n"
         << "    float* x = workspace[0];\n    float* y = workspace[1];\n"
         << "    for (std::size_t i = 0; i < input_size; ++i) x[i] = input[i];\n    {\n"
-        << calls.str() << "    }\n    for (std::size_t i = 0; i < output_size; ++i) output[i] = x[i];\n}\n\n"
+        << emitter.calls.str()
+        << "    }\n    for (std::size_t i = 0; i < output_size; ++i) output[i] = x[i];\n}\n\n"
         << "// Runs the stored input and compares with ctnn's output at export time (1e-4 relative).\n"
         << "inline bool self_test() {\n    float output[output_size];\n    forward(detail::test_input, "
            "output);\n"
