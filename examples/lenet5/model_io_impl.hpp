@@ -1,6 +1,8 @@
 // The definitions of model_io.hpp's templates (io_relu.cpp, io_classic.cpp, cuda.cu).
 #pragma once
 
+#include <ctnn/train/checkpoint.hpp>
+
 #include "model_io.hpp"
 
 namespace lenet5 {

@@ -11,6 +11,7 @@
 #include <ctnn/dist/dist.hpp>
 #include <ctnn/io/checkpoint.hpp>
 #include <ctnn/models/lenet5.hpp>
+#include <ctnn/train/checkpoint.hpp>
 #include <ctnn/train/classifier.hpp>
 
 #include <doctest/doctest.h>

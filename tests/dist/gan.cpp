@@ -5,6 +5,7 @@
 #include <ctnn/ctnn.hpp>
 #include <ctnn/dist/dist.hpp>
 #include <ctnn/io/checkpoint.hpp>
+#include <ctnn/train/checkpoint.hpp>
 #include <ctnn/train/gan.hpp>
 
 #include <doctest/doctest.h>

@@ -4,6 +4,7 @@
 // new, against a Model at the same batch), and run on several threads over one set of weights.
 #include <ctnn/ctnn.hpp>
 #include <ctnn/models/resnet.hpp>
+#include <ctnn/train/checkpoint.hpp>
 
 #include <doctest/doctest.h>
 

@@ -6,6 +6,7 @@
 
 #include <ctnn/ctnn.hpp>
 #include <ctnn/io/checkpoint.hpp>
+#include <ctnn/train/checkpoint.hpp>
 
 #include <algorithm>
 #include <cmath>

@@ -4,6 +4,7 @@
 // OneOf and Gan (RMSprop is WGAN's optimizer), and their state round-trips through a checkpoint.
 #include <ctnn/ctnn.hpp>
 #include <ctnn/io/checkpoint.hpp>
+#include <ctnn/train/checkpoint.hpp>
 #include <ctnn/train/gan.hpp>
 
 #include <doctest/doctest.h>

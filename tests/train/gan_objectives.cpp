@@ -7,6 +7,7 @@
 
 #include <ctnn/ctnn.hpp>
 #include <ctnn/models/dcgan.hpp>
+#include <ctnn/train/checkpoint.hpp>
 #include <ctnn/train/gan.hpp>
 
 #include <algorithm>
