@@ -1,16 +1,20 @@
 // Whole-network workloads at 1 and 2 threads: a LeNet-5 training step (batch 64, classic and
 // ReLU, Adam), a LeNet-5 epoch on MNIST (60k images, Adam, batch 64; data loading and
-// evaluation excluded), LeNet-5 inference (eval mode, batch 1 and 256), an MLP GAN iteration
+// evaluation excluded), LeNet-5 inference (eval mode, batch 1 and 256; through a Model and through
+// the inference-only binding, and from 1 or 2 threads sharing one set of weights), an MLP GAN iteration
 // (MlpGeneratorBN + MlpDiscriminator) and a DCGAN iteration, both batch 64.
 // items/s counts images; GFLOP/s counts 2 flops per multiply-add of the compile-time
 // Net::flops: training = 3x forward (forward, dinput, dweight); a GAN iteration
 // (D step on real and fake, G step through D) = 4 G forwards + 9 D forwards.
 //   ./build/bench/bench_models --benchmark_filter=lenet5_step
 // The epoch reads MNIST from $CTNN_MNIST_DIR (default data/mnist; scripts/fetch-mnist.sh).
+#include <chrono>
 #include <cstdlib>
 #include <memory>
 #include <optional>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include <ctnn/backend/cpu/blas.hpp>
 #include <ctnn/data/mnist.hpp>
@@ -19,6 +23,7 @@
 #include <ctnn/models/dcgan.hpp>
 #include <ctnn/models/gan.hpp>
 #include <ctnn/models/lenet5.hpp>
+#include <ctnn/nn/inference.hpp>
 #include <ctnn/optim/adam.hpp>
 #include <ctnn/train/classifier.hpp>
 #include <ctnn/train/gan.hpp>
@@ -90,6 +95,47 @@ void lenet5_inference(benchmark::State& state) {
     bench::report(state, batch, 2.0 * static_cast<double>(Net::flops) * static_cast<double>(batch));
 }
 
+// The inference-only binding (nn/inference.hpp) on the same inputs: batch 1 and 256.
+template <class Net>
+void lenet5_inference_binding(benchmark::State& state) {
+    bench::use_threads(state, 1);
+    const auto batch = static_cast<std::size_t>(state.range(0));
+    Weights<Net, cpu::Blas> weights(42);
+    Inference<Net, cpu::Blas> net(weights);
+    const auto x = bench::inputs(batch * Net::input_shape::size);
+    net.forward(x.data(), batch);
+    for (auto _ : state) benchmark::DoNotOptimize(net.forward(x.data(), batch));
+    bench::report(state, batch, 2.0 * static_cast<double>(Net::flops) * static_cast<double>(batch));
+}
+
+// Serving from several threads: each of `threads` std::threads runs 2,000 batch-1 forwards through
+// its own Inference on one shared const Weights, ctnn's pool at 1 thread; items are images over all
+// threads, the time is the wall time of the whole round (thread start included, < 0.5%).
+template <class Net>
+void lenet5_inference_shared(benchmark::State& state) {
+    constexpr int per_thread = 2000;
+    const auto threads = static_cast<std::size_t>(state.range(0));
+    ctnn::set_num_threads(1);
+    const Weights<Net, cpu::Blas> weights(42);
+    std::vector<std::unique_ptr<Inference<Net, cpu::Blas>>> nets;
+    for (std::size_t t = 0; t < threads; ++t)
+        nets.push_back(std::make_unique<Inference<Net, cpu::Blas>>(weights));
+    const auto x = bench::inputs(Net::input_shape::size);
+    for (auto& net : nets) net->forward(x.data(), 1);
+    for (auto _ : state) {
+        const auto start = std::chrono::steady_clock::now();
+        std::vector<std::thread> workers;
+        for (std::size_t t = 0; t < threads; ++t)
+            workers.emplace_back([&, t] {
+                for (int i = 0; i < per_thread; ++i) benchmark::DoNotOptimize(nets[t]->forward(x.data(), 1));
+            });
+        for (auto& worker : workers) worker.join();
+        state.SetIterationTime(
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+    }
+    state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * threads * per_thread));
+}
+
 template <class G, class D>
 void gan_iteration(benchmark::State& state) {
     bench::use_threads(state, 0);
@@ -122,6 +168,17 @@ BENCHMARK(lenet5_inference<models::LeNet5>)
     ->ArgsProduct({{1, 256}, {1, 2}})
     ->ArgNames({"batch", "threads"})
     ->UseRealTime();
+BENCHMARK(lenet5_inference_binding<models::LeNet5>)
+    ->Name("lenet5_inference_binding/classic")
+    ->ArgsProduct({{1, 256}, {1, 2}})
+    ->ArgNames({"batch", "threads"})
+    ->UseRealTime();
+BENCHMARK(lenet5_inference_shared<models::LeNet5>)
+    ->Name("lenet5_inference_shared/classic/batch:1")
+    ->Arg(1)
+    ->Arg(2)
+    ->ArgName("threads")
+    ->UseManualTime();
 BENCHMARK(gan_iteration<models::MlpGeneratorBN<>, models::MlpDiscriminator>)
     ->Name("mlp_gan_iteration/batch:64")
     ->Apply(thread_args);
