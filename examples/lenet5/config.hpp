@@ -16,14 +16,16 @@ using examples::Resume;
 
 struct Config {
     examples::CommonOptions common = examples::CommonOptions::with_out("runs/lenet5");
-    std::size_t epochs = 10;          // the seed notebooks train 10 epochs
-    std::size_t batch = 64;           // as the seeds
-    double lr = 2e-3;                 // Adam; annealed by the cosine schedule below
-    std::string optimizer = "adam";   // adam | sgd (SGD uses momentum 0.9)
-    std::string arch = "relu";        // relu (ReLU + max pool, our best) | classic (tanh + avg pool)
-    std::string schedule = "cosine";  // constant | step | cosine
-    std::size_t validation = 5000;    // images held out of the 60k training set
-    std::size_t train_limit = 0;      // 0: all; else train on the first N (quick runs)
+    std::size_t epochs = 10;               // the seed notebooks train 10 epochs
+    std::size_t batch = 64;                // as the seeds
+    double lr = 2e-3;                      // Adam; annealed by the cosine schedule below
+    std::string optimizer = "adam";        // adam | sgd (SGD uses momentum 0.9)
+    std::string arch = "relu";             // relu (ReLU + max pool, our best) | classic (tanh + avg pool)
+    std::string schedule = "cosine";       // constant | step | cosine
+    std::size_t validation = 5000;         // images held out of the 60k training set
+    std::size_t train_limit = 0;           // 0: all; else train on the first N (quick runs)
+    std::string train_file, train_labels;  // --train/--train-labels: files of any name in place of --data
+    std::string test_file, test_labels;    // --test/--test-labels
     bool eval_only = false;
     std::string export_path;                 // --export: write the --resume network as a C++17 header
     std::string export_name = "lenet5";      // its namespace
@@ -41,6 +43,10 @@ struct Config {
         v("schedule", c.schedule, Resume::warn);
         v("validation", c.validation, Resume::warn);
         v("train_limit", c.train_limit, Resume::warn);
+        v("train", c.train_file, Resume::ignore);
+        v("train_labels", c.train_labels, Resume::ignore);
+        v("test", c.test_file, Resume::ignore);
+        v("test_labels", c.test_labels, Resume::ignore);
         v("eval_only", c.eval_only, Resume::ignore);
         v("export", c.export_path, Resume::ignore);
         v("export_name", c.export_name, Resume::ignore);

@@ -50,6 +50,16 @@ int main(int argc, char** argv) {
         ->check(examples::integer_in(1, most));
     app.add_option("--train-limit", config.train_limit, "train on the first N images only (0: all)")
         ->check(examples::integer_in(0, most));
+    auto* train =
+        app.add_option("--train", config.train_file,
+                       "training set from a file of any name, in place of --data: a CSV (label + 784 "
+                       "pixels), or an IDX image file with --train-labels");
+    app.add_option("--train-labels", config.train_labels, "the IDX label file of --train")->needs(train);
+    auto* test = app.add_option("--test", config.test_file,
+                                "test set from a file of any name (a CSV, or IDX images with --test-labels)");
+    app.add_option("--test-labels", config.test_labels, "the IDX label file of --test")->needs(test);
+    train->needs(test);
+    test->needs(train);
     app.add_flag("--eval-only", config.eval_only,
                  "evaluate the --resume checkpoint on the test set into --out/eval.json; no training, and no "
                  "other file is touched");

@@ -13,16 +13,22 @@
 namespace lenet5 {
 
 Sets load_sets(const Config& config) {
-    ctnn::data::Mnist mnist = ctnn::data::mnist::load(config.common.data_dir);
+    const bool files = !config.train_file.empty();
+    ctnn::data::Mnist mnist =
+        files ? ctnn::data::Mnist{ctnn::data::mnist::load_files(config.train_file, config.train_labels),
+                                  ctnn::data::mnist::load_files(config.test_file, config.test_labels)}
+              : ctnn::data::mnist::load(config.common.data_dir);
+    const std::string source = files ? config.train_file : config.common.data_dir;
     if (config.validation >= mnist.train.size())
         throw std::invalid_argument("--validation " + std::to_string(config.validation) +
-                                    " leaves no training images (" + config.common.data_dir + " holds " +
+                                    " leaves no training images (" + source + " holds " +
                                     std::to_string(mnist.train.size()) + ")");
     auto [train, validation] = ctnn::data::split(mnist.train, config.validation, config.common.seed);
     if (config.train_limit && config.train_limit < train.size())
         train = ctnn::data::take(train, config.train_limit);
     if (mnist.test.size() == 0)
-        throw std::invalid_argument(config.common.data_dir + ": the test set is empty");
+        throw std::invalid_argument((files ? config.test_file : config.common.data_dir) +
+                                    ": the test set is empty");
     return {std::move(train), std::move(validation), std::move(mnist.test)};
 }
 

@@ -31,8 +31,10 @@ int run(const Config& config) {
     using namespace ctnn;
     const RunDir out(config.common.out_dir);
     const Sets sets = load_sets(config);
-    std::printf("MNIST from %s: %zu train, %zu validation, %zu test\n", config.common.data_dir.c_str(),
-                sets.train.size(), sets.validation.size(), sets.test.size());
+    const std::string source =
+        config.train_file.empty() ? config.common.data_dir : config.train_file + " and " + config.test_file;
+    std::printf("MNIST from %s: %zu train, %zu validation, %zu test\n", source.c_str(), sets.train.size(),
+                sets.validation.size(), sets.test.size());
 
     const float lr = static_cast<float>(config.lr);
     const Optimizer optimizer{config.optimizer == "sgd" ? Optimizer{SGD{.lr = lr, .momentum = 0.9f}}

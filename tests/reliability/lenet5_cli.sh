@@ -189,6 +189,33 @@ threads_warning)  # issue 15 #15: the CPU's results depend on --threads; resumin
     "$lenet5" --threads 2 $small --epochs 2 --data "$work/mnist" --out "$work/run" \
         --resume "$work/run/model.safetensors" >"$work/second.txt" 2>&1 || { cat "$work/second.txt"; fail "resume failed"; }
     grep -q "warning: --threads is 2 but .* was trained with 1" "$work/second.txt" || fail "no warning for --threads" ;;
+files_idx)  # --train/--test: IDX files of any name, each with its label file
+    write_mnist "$work/mnist" 60 20
+    mv "$work/mnist/train-images-idx3-ubyte" "$work/a.images"
+    mv "$work/mnist/train-labels-idx1-ubyte" "$work/a.labels"
+    mv "$work/mnist/t10k-images-idx3-ubyte" "$work/b.images"
+    mv "$work/mnist/t10k-labels-idx1-ubyte" "$work/b.labels"
+    run_ok $small --epochs 1 --train "$work/a.images" --train-labels "$work/a.labels" \
+        --test "$work/b.images" --test-labels "$work/b.labels" --out "$work/out"
+    grep -q "a.images and .*b.images: 50 train, 10 validation, 20 test" "$work/ok.txt" ||
+        { cat "$work/ok.txt"; fail "the sets were not read from the files"; }
+    [ -f "$work/out/summary.json" ] || fail "no summary.json"
+    echo "ok: trained from IDX files of any name" ;;
+files_csv)  # --train/--test: CSV files (label + 784 pixels) of any name
+    for f in train test; do
+        awk -v n=$([ $f = train ] && echo 40 || echo 12) 'BEGIN { for (i = 0; i < n; i++) {
+            printf "%d", i % 10; for (p = 0; p < 784; p++) printf ",%d", (i * 31 + p * 7) % 256; printf "\n" } }' \
+            >"$work/$f.data"
+    done
+    run_ok $small --epochs 1 --train "$work/train.data" --test "$work/test.data" --out "$work/out"
+    grep -q "30 train, 10 validation, 12 test" "$work/ok.txt" || { cat "$work/ok.txt"; fail "CSV sets not read"; }
+    echo "ok: trained from CSV files of any name" ;;
+files_idx_without_labels)
+    write_mnist "$work/mnist" 60 20
+    expect_failure "train-images-idx3-ubyte: is an IDX image file, not a CSV" --train "$work/mnist/train-images-idx3-ubyte" \
+        --test "$work/mnist/t10k-images-idx3-ubyte" --out "$work/out" ;;
+train_without_test)
+    expect_failure "--train requires --test" --train "$work/none.csv" --out "$work/out" ;;
 *)
     fail "unknown case" ;;
 esac

@@ -1,6 +1,7 @@
 // MNIST: mnist::load(dir) finds the four IDX files (raw or .gz) or mnist_train.csv /
 // mnist_test.csv in dir and returns {train, test} as N x 1 x 28 x 28 floats + int32 labels.
-// mnist::load_idx and mnist::load_csv load one split. Image and label counts must agree,
+// mnist::load_idx and mnist::load_csv load one split; mnist::load_files one split from files of any
+// name (an IDX pair, or a CSV). Image and label counts must agree,
 // images must be 28 x 28 and labels 0-9; anything else throws DataError naming the file.
 #pragma once
 
@@ -63,6 +64,22 @@ inline Dataset load_idx(const std::filesystem::path& images_path, const std::fil
 // One split from a CSV file in the MNIST layout (see csv.hpp).
 inline Dataset load_csv(const std::filesystem::path& path, Normalize normalize = Normalize::unit) {
     return read_mnist_csv(path, normalize);
+}
+
+// One split from files of any name: an IDX image file and its IDX label file, or, with `labels`
+// empty, a CSV file in the MNIST layout. An IDX image file given alone is refused naming it (its
+// labels are in another file).
+inline Dataset load_files(const std::filesystem::path& file, const std::filesystem::path& labels = {},
+                          Normalize normalize = Normalize::unit) {
+    if (!labels.empty()) return load_idx(file, labels, normalize);
+    const FileBytes bytes = read_bytes(file);
+    const auto& b = bytes.bytes;
+    if (b.size() >= 4 && b[0] == 0 && b[1] == 0 && b[2] == 0x08 && (b[3] == 3 || b[3] == 1))
+        throw data::detail::data_error(file,
+                                       std::string("is an IDX ") + (b[3] == 3 ? "image" : "label") +
+                                           " file, not a CSV; an IDX split needs its image file and its "
+                                           "label file");
+    return data::detail::parse_mnist_csv(bytes, file, normalize);
 }
 
 }  // namespace mnist
