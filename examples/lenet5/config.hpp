@@ -1,7 +1,7 @@
 // lenet5's configuration (every flag, listed once in visit: to and from JSON and the resume
 // check read that list, examples/common/config.hpp) and the entry points of its runs: one per
-// architecture on the CPU (cpu_relu.cpp, cpu_classic.cpp: the C++ compiler, one translation unit
-// each) and, in a -DCTNN_CUDA=ON build, train_cuda (cuda.cu, nvcc). main.cpp reads the flags.
+// architecture on the CPU (cpu_relu.cpp, cpu_classic.cpp, cpu_resnet.cpp: the C++ compiler, one translation
+// unit each) and, in a -DCTNN_CUDA=ON build, train_cuda (cuda.cu, nvcc). main.cpp reads the flags.
 #pragma once
 
 #include <cstddef>
@@ -16,11 +16,12 @@ using examples::Resume;
 
 struct Config {
     examples::CommonOptions common = examples::CommonOptions::with_out("runs/lenet5");
-    std::size_t epochs = 10;               // the seed notebooks train 10 epochs
-    std::size_t batch = 64;                // as the seeds
-    double lr = 2e-3;                      // Adam; annealed by the cosine schedule below
-    std::string optimizer = "adam";        // adam | sgd (SGD uses momentum 0.9)
-    std::string arch = "relu";             // relu (ReLU + max pool, our best) | classic (tanh + avg pool)
+    std::size_t epochs = 10;         // the seed notebooks train 10 epochs
+    std::size_t batch = 64;          // as the seeds
+    double lr = 2e-3;                // Adam; annealed by the cosine schedule below
+    std::string optimizer = "adam";  // adam | sgd (SGD uses momentum 0.9)
+    std::string arch = "relu";       // relu (ReLU + max pool) | classic (tanh + avg pool) | resnet (ResNet28)
+    bool augment = false;            // random shifts (+-2 px) and rotations (+-10 degrees) of training images
     std::string schedule = "cosine";       // constant | step | cosine
     std::size_t validation = 5000;         // images held out of the 60k training set
     std::size_t train_limit = 0;           // 0: all; else train on the first N (quick runs)
@@ -40,6 +41,7 @@ struct Config {
         v("lr", c.lr, Resume::warn);
         v("optimizer", c.optimizer, Resume::refuse);
         v("arch", c.arch, Resume::refuse);
+        v("augment", c.augment, Resume::warn);
         v("schedule", c.schedule, Resume::warn);
         v("validation", c.validation, Resume::warn);
         v("train_limit", c.train_limit, Resume::warn);
@@ -59,8 +61,9 @@ int export_header(const Config& config);
 // Trains (or with --eval-only evaluates) the network on the CPU; returns the exit status.
 int run_cpu_relu(const Config& config);
 int run_cpu_classic(const Config& config);
+int run_cpu_resnet(const Config& config);
 #if defined(CTNN_WITH_CUDA)
-int train_cuda(const Config& config);  // either architecture on the GPU
+int train_cuda(const Config& config);  // any architecture on the GPU
 #endif
 
 }  // namespace lenet5

@@ -6,6 +6,7 @@
 
 #include <ctnn/backend/cpu/blas.hpp>
 #include <ctnn/models/lenet5.hpp>
+#include <ctnn/models/resnet.hpp>
 #include <ctnn/nn/export.hpp>
 #include <ctnn/train/checkpoint.hpp>
 
@@ -29,8 +30,9 @@ int export_net(const Config& config) {
 }  // namespace
 
 int export_header(const Config& config) {
-    return config.arch == "classic" ? export_net<ctnn::models::LeNet5>(config)
-                                    : export_net<ctnn::models::LeNet5Relu>(config);
+    return config.arch == "classic"  ? export_net<ctnn::models::LeNet5>(config)
+           : config.arch == "resnet" ? export_net<ctnn::models::ResNet28>(config)
+                                     : export_net<ctnn::models::LeNet5Relu>(config);
 }
 
 }  // namespace lenet5

@@ -8,6 +8,7 @@
 // in cpu_relu.cpp and cpu_classic.cpp and for the GPU in cuda.cu.
 //   ./build/examples/lenet5                      # the default recipe, 10 epochs
 //   ./build/examples/lenet5 --arch classic --optimizer adam --lr 0.001 --batch 64
+//   ./build/examples/lenet5 --arch resnet --augment --epochs 10
 //   ./build/examples/lenet5 --resume runs/lenet5/model.safetensors --eval-only --out runs/lenet5-eval
 //   ./build-cuda/examples/lenet5 --device cuda   # built with -DCTNN_CUDA=ON (default --device auto)
 #include <cstdio>
@@ -25,7 +26,9 @@ using namespace lenet5;
 namespace {
 
 int run_cpu(const Config& config) {
-    return config.arch == "classic" ? run_cpu_classic(config) : run_cpu_relu(config);
+    return config.arch == "classic"  ? run_cpu_classic(config)
+           : config.arch == "resnet" ? run_cpu_resnet(config)
+                                     : run_cpu_relu(config);
 }
 
 }  // namespace
@@ -43,7 +46,10 @@ int main(int argc, char** argv) {
     app.add_option("--batch", config.batch, "mini-batch size")->check(examples::integer_in(1, 1 << 16));
     app.add_option("--lr", config.lr, "learning rate")->check(examples::positive_number());
     app.add_option("--optimizer", config.optimizer, "adam | sgd")->check(CLI::IsMember({"adam", "sgd"}));
-    app.add_option("--arch", config.arch, "relu | classic")->check(CLI::IsMember({"relu", "classic"}));
+    app.add_option("--arch", config.arch, "relu | classic | resnet (ResNet28: residual blocks)")
+        ->check(CLI::IsMember({"relu", "classic", "resnet"}));
+    app.add_flag("--augment", config.augment,
+                 "train on randomly shifted (+-2 px) and rotated (+-10 degrees) copies of the images");
     app.add_option("--schedule", config.schedule, "constant | step | cosine")
         ->check(CLI::IsMember({"constant", "step", "cosine"}));
     app.add_option("--validation", config.validation, "training images held out for validation (at least 1)")

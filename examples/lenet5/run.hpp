@@ -44,6 +44,7 @@ int run(const Config& config) {
     if (config.schedule == "cosine") clf.set_schedule(LrSchedule::cosine(config.epochs));
     if (config.schedule == "step")
         clf.set_schedule(LrSchedule::step(std::max<std::size_t>(1, config.epochs / 3), 0.3));
+    if (config.augment) clf.set_augmentation(data::Augment{.max_shift = 2, .max_degrees = 10.0f});
     std::printf("%s", summary<Net>().c_str());
 
     History history(out, "metrics.csv", metrics_columns);

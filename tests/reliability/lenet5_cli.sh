@@ -216,6 +216,18 @@ files_idx_without_labels)
         --test "$work/mnist/t10k-images-idx3-ubyte" --out "$work/out" ;;
 train_without_test)
     expect_failure "--train requires --test" --train "$work/none.csv" --out "$work/out" ;;
+resnet_augment_resume)  # --arch resnet --augment: 2 epochs == 1 epoch + resume + 1 epoch, bitwise
+    write_mnist "$work/mnist" 60 20
+    aug="$small --arch resnet --augment --data $work/mnist"
+    run_ok $aug --epochs 2 --out "$work/straight"
+    grep -q "Residual" "$work/ok.txt" || fail "the summary names no Residual block"
+    run_ok $aug --epochs 1 --out "$work/resumed"
+    run_ok $aug --epochs 2 --out "$work/resumed" --resume "$work/resumed/model.safetensors"
+    tensor_bytes "$work/straight/model.safetensors" >"$work/straight.bin"
+    tensor_bytes "$work/resumed/model.safetensors" >"$work/resumed.bin"
+    cmp "$work/straight.bin" "$work/resumed.bin" || fail "resumed weights differ from the straight run's"
+    grep -q '"augment": true' "$work/resumed/summary.json" || fail "summary.json does not record --augment"
+    echo "ok: ResNet28 with augmentation resumes exactly" ;;
 *)
     fail "unknown case" ;;
 esac

@@ -4,6 +4,7 @@
 // runs in eval mode and returns loss, accuracy, per-class accuracy and the confusion matrix.
 // fit_batch is one OptimizationStep (train/step.hpp: hooks, the NaN/Inf check with its stop or
 // skip policy, one device-to-host read). Labels outside [0, K) are refused, naming the sample.
+// set_augmentation: fit_epoch trains on shifted and rotated copies of the images (data/augment.hpp).
 #pragma once
 
 #include <algorithm>
@@ -19,6 +20,7 @@
 
 #include "ctnn/backend/cpu/blas.hpp"
 #include "ctnn/backend/train_ops.hpp"
+#include "ctnn/data/augment.hpp"
 #include "ctnn/data/batches.hpp"
 #include "ctnn/data/dataset.hpp"
 #include "ctnn/nn/model.hpp"
@@ -118,7 +120,9 @@ class Classifier {
         const auto seconds = [&] { return done.seconds + seconds_since(start); };
         while (!stop_requested() && batches.next()) {
             const std::size_t skipped_before = skipped_steps();
-            const double loss = fit_batch(batches.images(), batches.labels(), batches.size());
+            const float* images = batches.images();
+            if (m_augment.enabled()) images = augmented(images, batches.size(), done.batches * batch_size);
+            const double loss = fit_batch(images, batches.labels(), batches.size());
             if (std::isfinite(loss)) done.loss_sum += loss * double(batches.size());
             done.seen += batches.size();
             done.correct += m_last_correct;
@@ -142,6 +146,19 @@ class Classifier {
         ++m_epoch;
         return stats;
     }
+
+    // From now on fit_epoch trains on augmented copies of each batch (a shift and a rotation per
+    // image, drawn from the seed, the epoch and the image's place in the epoch); evaluate and
+    // fit_batch see the images as given. Needs a (C, H, W) input.
+    void set_augmentation(const data::Augment& augment) {
+        if constexpr (Net::input_shape::rank != 3)
+            if (augment.enabled())
+                throw std::invalid_argument(
+                    "Classifier::set_augmentation: the network's input is not an image "
+                    "(C, H, W)");
+        m_augment = augment;
+    }
+    const data::Augment& augmentation() const { return m_augment; }
 
     // fit_epoch returns early once *flag is true (a signal handler may set it); null: never.
     void set_stop_flag(const std::atomic<bool>* flag) { m_stop = flag; }
@@ -281,6 +298,19 @@ class Classifier {
         m_capacity = n;
     }
 
+    // The batch at `images` augmented into m_augmented (host); `first`: its place in the epoch.
+    const float* augmented(const float* images, std::size_t n, std::size_t first) {
+        if constexpr (Net::input_shape::rank == 3) {
+            constexpr auto d = Net::input_shape::dims;
+            m_augmented.resize(n * sample_size);
+            data::augment_images<d[0], d[1], d[2]>(m_augment, images, m_augmented.data(), n, m_seed, m_epoch,
+                                                   first);
+            return m_augmented.data();
+        } else {
+            return images;
+        }
+    }
+
     model_type m_model;
     optimizer_type m_optimizer;
     typename Loss::template bind<typename Net::output_shape>::template impl<B> m_loss;
@@ -298,6 +328,8 @@ class Classifier {
     enum : std::size_t { loss_sum, correct_sum };  // the step's device scalars
     OptimizationStep<B, 2> m_step_runner{{}, 1};
     std::vector<float> m_host_logits;
+    data::Augment m_augment{.max_shift = 0, .max_degrees = 0.0f};  // off until set_augmentation
+    std::vector<float> m_augmented;
 };
 
 }  // namespace ctnn
