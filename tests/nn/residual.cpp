@@ -6,6 +6,7 @@
 
 #include <ctnn/ctnn.hpp>
 #include <ctnn/io/checkpoint.hpp>
+#include <ctnn/models/resnet.hpp>
 #include <ctnn/train/checkpoint.hpp>
 
 #include <algorithm>
@@ -183,4 +184,18 @@ TEST_CASE("Residual and blocks: a Dropout inside a block keeps a named counter t
     const std::vector<float> out(a, a + 4);
     const float* b = loaded.forward(x.data(), 2);
     CHECK(std::equal(out.begin(), out.end(), b));
+}
+
+TEST_CASE("summary<Net>() lists a block's layers under its row, numbered and indented, nothing cut") {
+    const std::string text = summary<models::ResNet28>();
+    MESSAGE("\n" << text);
+    CHECK(text.find("\n3      Residual ") != std::string::npos);
+    CHECK(text.find("\n3.0      Conv<16, 3x3, pad 1> ") != std::string::npos);
+    CHECK(text.find("\n5.s      Shortcut ") != std::string::npos);
+    CHECK(text.find("\n5.s.0      Conv<32, 1x1, stride 2> ") != std::string::npos);
+    CHECK(text.find("Total params: 152,202") != std::string::npos);
+    std::size_t rows = 0;
+    for (char c : text) rows += c == '\n';
+    // header 3, input 1, 13 layers, the blocks' 5 + 8 + 8 + 5 rows, totals 5
+    CHECK(rows == 48);
 }
