@@ -1,11 +1,11 @@
 // Whole-network workloads at 1 and 2 threads: a LeNet-5 training step (batch 64, classic and
-// ReLU, Adam), a LeNet-5 epoch on MNIST (60k images, Adam, batch 64; data loading and
-// evaluation excluded), LeNet-5 inference (eval mode, batch 1 and 256; through a Model and through
-// the inference-only binding, and from 1 or 2 threads sharing one set of weights), an MLP GAN iteration
-// (MlpGeneratorBN + MlpDiscriminator) and a DCGAN iteration, both batch 64.
-// items/s counts images; GFLOP/s counts 2 flops per multiply-add of the compile-time
-// Net::flops: training = 3x forward (forward, dinput, dweight); a GAN iteration
-// (D step on real and fake, G step through D) = 4 G forwards + 9 D forwards.
+// ReLU, Adam) and a ResNet28 one (models/resnet.hpp), a LeNet-5 epoch on MNIST (60k images, Adam, batch 64;
+// data loading and evaluation excluded), LeNet-5 inference (eval mode, batch 1 and 256; through a Model and
+// through the inference-only binding, and from 1 or 2 threads sharing one set of weights), an MLP GAN
+// iteration (MlpGeneratorBN + MlpDiscriminator) and a DCGAN iteration, both batch 64. items/s counts images;
+// GFLOP/s counts 2 flops per multiply-add of the compile-time Net::flops: training = 3x forward (forward,
+// dinput, dweight); a GAN iteration (D step on real and fake, G step through D) = 4 G forwards + 9 D
+// forwards.
 //   ./build/bench/bench_models --benchmark_filter=lenet5_step
 // The epoch reads MNIST from $CTNN_MNIST_DIR (default data/mnist; scripts/fetch-mnist.sh).
 #include <chrono>
@@ -23,6 +23,7 @@
 #include <ctnn/models/dcgan.hpp>
 #include <ctnn/models/gan.hpp>
 #include <ctnn/models/lenet5.hpp>
+#include <ctnn/models/resnet.hpp>
 #include <ctnn/nn/inference.hpp>
 #include <ctnn/optim/adam.hpp>
 #include <ctnn/train/classifier.hpp>
@@ -156,6 +157,7 @@ void thread_args(benchmark::internal::Benchmark* b) {
 
 BENCHMARK(lenet5_step<models::LeNet5>)->Name("lenet5_step/classic/batch:64")->Apply(thread_args);
 BENCHMARK(lenet5_step<models::LeNet5Relu>)->Name("lenet5_step/relu/batch:64")->Apply(thread_args);
+BENCHMARK(lenet5_step<models::ResNet28>)->Name("resnet28_step/batch:64")->Apply(thread_args);
 BENCHMARK(lenet5_epoch<models::LeNet5>)
     ->Name("lenet5_epoch/classic/batch:64")
     ->Iterations(1)

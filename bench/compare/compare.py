@@ -21,6 +21,7 @@ WORKLOADS = {
                             r"^lenet5_step/classic/batch:64/threads:{t}/real_time$", None),
     "lenet5_step_relu": ("LeNet-5 ReLU train step (batch 64)",
                          r"^lenet5_step/relu/batch:64/threads:{t}/real_time$", None),
+    "resnet28_step": ("ResNet28 train step (batch 64)", r"^resnet28_step/batch:64/threads:{t}/real_time$", 0.5),
     "lenet5_infer_b1": ("LeNet-5 inference, batch 1",
                         r"^lenet5_inference/classic/batch:1/threads:{t}/real_time$", 0.1),
     "lenet5_infer_b256": ("LeNet-5 inference, batch 256",

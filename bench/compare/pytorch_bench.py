@@ -6,6 +6,8 @@ Workloads (the same networks, batch sizes and optimizers as ctnn's bench_models)
                         (lr 1e-3), batch 64, shuffled; time excludes loading and evaluation
   lenet5_step_classic   one training step of classic LeNet-5 (tanh, avg pool), batch 64, Adam
   lenet5_step_relu      the same for the ReLU / max-pool LeNet-5
+  resnet28_step         the same for ctnn::models::ResNet28 (residual blocks with BatchNorm, a 1x1
+                        strided projection where the channels double, global average pooling)
   lenet5_infer_b1       classic LeNet-5 inference (eval, no_grad), batch 1
   lenet5_infer_b256     the same at batch 256
   mlp_gan               one GAN iteration (D step on real + fake, G step through D), batch 64,
@@ -40,7 +42,7 @@ except ImportError as error:  # pragma: no cover
     sys.exit(f"pytorch_bench.py: {error}; install Debian's PyTorch with "
              "`sudo apt-get install python3-torch python3-numpy` and run /usr/bin/python3")
 
-WORKLOADS = ["lenet5_epoch", "lenet5_step_classic", "lenet5_step_relu", "lenet5_infer_b1",
+WORKLOADS = ["lenet5_epoch", "lenet5_step_classic", "lenet5_step_relu", "resnet28_step", "lenet5_infer_b1",
              "lenet5_infer_b256", "mlp_gan", "dcgan"]
 
 
@@ -52,6 +54,32 @@ def lenet5(relu=False):
         nn.Conv2d(6, 16, 5), act(), pool(2),
         nn.Conv2d(16, 120, 5), act(), nn.Flatten(),
         nn.Linear(120, 84), act(), nn.Linear(84, 10))
+
+
+class ResidualBlock(nn.Module):
+    """out = f(x) + shortcut(x): ctnn's ResNetBlock (identity) and ResNetDownBlock (1x1 stride 2 + BN)."""
+
+    def __init__(self, cin, cout, stride=1):
+        super().__init__()
+        self.f = nn.Sequential(
+            nn.Conv2d(cin, cout, 3, stride, 1), nn.BatchNorm2d(cout), nn.ReLU(),
+            nn.Conv2d(cout, cout, 3, 1, 1), nn.BatchNorm2d(cout))
+        self.shortcut = (nn.Identity() if stride == 1 and cin == cout else
+                         nn.Sequential(nn.Conv2d(cin, cout, 1, stride), nn.BatchNorm2d(cout)))
+
+    def forward(self, x):
+        return self.f(x) + self.shortcut(x)
+
+
+def resnet28():
+    """The twin of ctnn::models::ResNet28 (152,202 parameters)."""
+    net = nn.Sequential(
+        nn.Conv2d(1, 16, 3, 1, 1), nn.BatchNorm2d(16), nn.ReLU(),
+        ResidualBlock(16, 16), nn.ReLU(), ResidualBlock(16, 32, 2), nn.ReLU(),
+        ResidualBlock(32, 64, 2), nn.ReLU(), ResidualBlock(64, 64), nn.ReLU(),
+        nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(64, 10))
+    assert sum(p.numel() for p in net.parameters()) == 152_202
+    return net
 
 
 def mlp_gan():
@@ -92,8 +120,8 @@ def timed(step, min_time, warmup=3):
             return elapsed / count, count
 
 
-def lenet5_step_workload(relu, min_time):
-    net = lenet5(relu)
+def lenet5_step_workload(relu, min_time, make=None):
+    net = make() if make else lenet5(relu)
     optimizer = torch.optim.Adam(net.parameters(), lr=1e-3)
     x = torch.rand(64, 1, 28, 28) * 2 - 1
     y = torch.arange(64) % 10
@@ -172,6 +200,9 @@ def main():
     if w == "lenet5_epoch":
         (seconds, iterations), items = lenet5_epoch_workload(args.data)
         unit = "epoch"
+    elif w == "resnet28_step":
+        (seconds, iterations), items = lenet5_step_workload(False, args.min_time, resnet28)
+        unit = "step"
     elif w.startswith("lenet5_step"):
         (seconds, iterations), items = lenet5_step_workload(w.endswith("relu"), args.min_time)
         unit = "step"
