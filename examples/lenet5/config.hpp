@@ -10,6 +10,12 @@
 
 #include "../common/settings.hpp"
 
+#if defined(CTNN_WITH_MPI)
+namespace ctnn::dist {
+class Communicator;
+}
+#endif
+
 namespace lenet5 {
 
 using examples::Resume;
@@ -32,6 +38,9 @@ struct Config {
     std::string export_name = "lenet5";      // its namespace
     std::string non_finite = "stop";         // stop | skip: what a NaN/Inf loss or gradient does
     std::uint64_t raise_signal_at_step = 0;  // tests: raise SIGINT after this many steps (0: never)
+#if defined(CTNN_WITH_MPI)
+    ctnn::dist::Communicator* comm = nullptr;  // set when started by mpirun (not a flag)
+#endif
 
     template <class Self, class V>  // Self: Config or const Config
     static void visit(Self& c, V&& v) {

@@ -11,11 +11,17 @@
 //   ./build/examples/lenet5 --arch resnet --augment --epochs 10
 //   ./build/examples/lenet5 --resume runs/lenet5/model.safetensors --eval-only --out runs/lenet5-eval
 //   ./build-cuda/examples/lenet5 --device cuda   # built with -DCTNN_CUDA=ON (default --device auto)
+//   mpirun -np 2 ./build/examples/lenet5 --threads 1   # data-parallel (a CTNN_MPI build): rank 0 writes
 #include <cstdio>
 #include <exception>
 
 #include <ctnn/backend/threads.hpp>
 #include <ctnn/train/non_finite.hpp>
+
+#if defined(CTNN_WITH_MPI)
+#include <ctnn/dist/communicator.hpp>
+#include <ctnn/dist/fail_together.hpp>
+#endif
 
 #include "../common/device.hpp"
 #include "../common/options.hpp"
@@ -30,6 +36,30 @@ int run_cpu(const Config& config) {
            : config.arch == "resnet" ? run_cpu_resnet(config)
                                      : run_cpu_relu(config);
 }
+
+int run(Config& config) {
+    if (!config.export_path.empty()) return lenet5::export_header(config);
+    ctnn::set_num_threads(config.common.threads);
+    config.common.threads = ctnn::get_num_threads();  // recorded as the count used
+    return examples::run_on_device(config, config.common.device, run_cpu,
+                                   CTNN_EXAMPLES_CUDA_ENTRY(train_cuda));
+}
+
+#if defined(CTNN_WITH_MPI)
+// Under mpirun: every rank runs, rank 0 alone writes (and exports or evaluates). A rank that throws
+// ends every rank with the same "ctnn: rank R failed: ..." line and exit status 1.
+int run_ranks(int& argc, char**& argv, Config& config) {
+    ctnn::dist::Environment env(argc, argv);
+    ctnn::dist::Communicator comm;
+    config.comm = &comm;
+    int status = 0;
+    const int together = ctnn::dist::run_together(env, comm, [&] {
+        const bool root_only = !config.export_path.empty() || config.eval_only;
+        if (!root_only || comm.is_root()) status = run(config);
+    });
+    return together != 0 ? together : status;
+}
+#endif
 
 }  // namespace
 
@@ -88,12 +118,11 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "error: --export needs --resume FILE\n");
         return 2;
     }
+#if defined(CTNN_WITH_MPI)
+    if (ctnn::dist::launched_by_mpirun()) return run_ranks(argc, argv, config);
+#endif
     try {
-        if (!config.export_path.empty()) return lenet5::export_header(config);
-        ctnn::set_num_threads(config.common.threads);
-        config.common.threads = ctnn::get_num_threads();  // recorded as the count used
-        return examples::run_on_device(config, config.common.device, run_cpu,
-                                       CTNN_EXAMPLES_CUDA_ENTRY(train_cuda));
+        return run(config);
     } catch (const ctnn::NonFiniteError& e) {
         std::fprintf(stderr,
                      "error: %s\nstopped before saving this epoch: %s/model.safetensors, if present, "

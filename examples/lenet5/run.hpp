@@ -4,8 +4,12 @@
 // (outputs.hpp). SIGINT/SIGTERM stop after the step in progress: the checkpoint then holds the
 // position inside the epoch, and --resume from it finishes as an uninterrupted run would.
 // --eval-only evaluates the --resume checkpoint and writes eval.json, touching nothing else.
-// cpu_relu.cpp and cpu_classic.cpp instantiate it for cpu::Blas (their checkpoint code is in
-// io_relu.cpp and io_classic.cpp, model_io.hpp), cuda.cu for cuda::CuBlas.
+// cpu_relu.cpp, cpu_classic.cpp and cpu_resnet.cpp instantiate it for cpu::Blas (their checkpoint
+// code is in io_*.cpp, model_io.hpp), cuda.cu for cuda::CuBlas.
+// Under mpirun (a CTNN_MPI build; Config::comm set), rank 0 runs this with the gradient allreduce
+// attached and dist::fit_epoch in place of fit_epoch (--batch is the global batch, each rank takes
+// its share of one global shuffle); it alone writes and evaluates. The other ranks run follow():
+// the same data, model and steps, no output.
 #pragma once
 
 #include <algorithm>
@@ -17,6 +21,12 @@
 
 #include <ctnn/nn/summary.hpp>
 
+#if defined(CTNN_WITH_MPI)
+#include <optional>
+
+#include <ctnn/dist/dist.hpp>
+#endif
+
 #include "../common/progress.hpp"
 #include "../common/signals.hpp"
 #include "model_io.hpp"
@@ -26,9 +36,57 @@ namespace lenet5 {
 
 namespace fs = std::filesystem;
 
+// The trainer of a configuration: optimizer, NaN/Inf policy, schedule and augmentation.
+template <class Net, class B>
+void configure(Trainer<Net, B>& clf, const Config& config) {
+    using namespace ctnn;
+    clf.set_non_finite_policy(config.non_finite == "skip" ? NonFinitePolicy::skip : NonFinitePolicy::stop);
+    if (config.schedule == "cosine") clf.set_schedule(LrSchedule::cosine(config.epochs));
+    if (config.schedule == "step")
+        clf.set_schedule(LrSchedule::step(std::max<std::size_t>(1, config.epochs / 3), 0.3));
+    if (config.augment) clf.set_augmentation(data::Augment{.max_shift = 2, .max_degrees = 10.0f});
+}
+inline Optimizer make_optimizer(const Config& config) {
+    const float lr = static_cast<float>(config.lr);
+    return config.optimizer == "sgd" ? Optimizer{ctnn::SGD{.lr = lr, .momentum = 0.9f}}
+                                     : Optimizer{ctnn::Adam{.lr = lr}};
+}
+
+#if defined(CTNN_WITH_MPI)
+// A rank other than 0 under mpirun: the model, data and steps of rank 0, in step with it, writing
+// nothing. A failure on either side ends both (dist::run_together in main.cpp).
+template <class Net, class B>
+int follow(const Config& config, ctnn::dist::Communicator& comm) {
+    if (config.eval_only) return 0;  // rank 0 evaluates alone
+    const Sets sets = load_sets(config);
+    Trainer<Net, B> clf(make_optimizer(config), config.common.seed);
+    configure(clf, config);
+    if (!config.common.resume.empty()) {
+        const auto info = load_model(clf, config.common.resume, /*weights_only=*/false);
+        clf.set_epoch(info.epoch);
+        clf.set_step(info.step);
+        if (const auto p = info.extra.find("epoch_progress"); p != info.extra.end())
+            clf.set_epoch_progress(parse_progress(p->second, config.common.resume));
+    }
+    ctnn::dist::GradientAllreduce<B> sync(comm);
+    ctnn::dist::attach(comm, clf, sync);
+    const examples::StopOnSignal stop;
+    clf.set_stop_flag(stop.flag());
+    while (clf.epoch() < config.epochs) {
+        if (!ctnn::dist::fit_epoch(comm, clf, sync, sets.train, config.batch).complete)
+            return stop.signal_number() ? stop.exit_code() : 130;  // rank 0's signal stopped us
+        ctnn::dist::average_state(comm, clf.model());
+    }
+    return 0;
+}
+#endif
+
 template <class Net, class B>
 int run(const Config& config) {
     using namespace ctnn;
+#if defined(CTNN_WITH_MPI)
+    if (config.comm && !config.comm->is_root()) return follow<Net, B>(config, *config.comm);
+#endif
     const RunDir out(config.common.out_dir);
     const Sets sets = load_sets(config);
     const std::string source =
@@ -36,15 +94,8 @@ int run(const Config& config) {
     std::printf("MNIST from %s: %zu train, %zu validation, %zu test\n", source.c_str(), sets.train.size(),
                 sets.validation.size(), sets.test.size());
 
-    const float lr = static_cast<float>(config.lr);
-    const Optimizer optimizer{config.optimizer == "sgd" ? Optimizer{SGD{.lr = lr, .momentum = 0.9f}}
-                                                        : Optimizer{Adam{.lr = lr}}};
-    Trainer<Net, B> clf(optimizer, config.common.seed);
-    clf.set_non_finite_policy(config.non_finite == "skip" ? NonFinitePolicy::skip : NonFinitePolicy::stop);
-    if (config.schedule == "cosine") clf.set_schedule(LrSchedule::cosine(config.epochs));
-    if (config.schedule == "step")
-        clf.set_schedule(LrSchedule::step(std::max<std::size_t>(1, config.epochs / 3), 0.3));
-    if (config.augment) clf.set_augmentation(data::Augment{.max_shift = 2, .max_degrees = 10.0f});
+    Trainer<Net, B> clf(make_optimizer(config), config.common.seed);
+    configure(clf, config);
     std::printf("%s", summary<Net>().c_str());
 
     History history(out, "metrics.csv", metrics_columns);
@@ -73,6 +124,15 @@ int run(const Config& config) {
         history.resume(fs::path(config.common.resume).parent_path() / "metrics.csv", info.epoch);
     }
 
+#if defined(CTNN_WITH_MPI)
+    std::optional<ctnn::dist::GradientAllreduce<B>> allreduce;  // under mpirun: the gradient average
+    if (config.comm) {
+        allreduce.emplace(*config.comm);
+        ctnn::dist::attach(*config.comm, clf, *allreduce);  // after the checkpoint load, as follow() does
+        std::printf("data-parallel over %d ranks: %zu images per rank per global batch of %zu\n",
+                    config.comm->size(), config.batch / std::size_t(config.comm->size()), config.batch);
+    }
+#endif
     const examples::StopOnSignal stop;
     clf.set_stop_flag(stop.flag());
     if (config.raise_signal_at_step)  // tests: a SIGINT at a known step
@@ -88,12 +148,19 @@ int run(const Config& config) {
     std::vector<double> epoch_seconds;
     examples::ProgressLine line;
     while (clf.epoch() < config.epochs) {
-        const auto stats = clf.fit_epoch(
-            sets.train, config.batch, [&](std::size_t done, std::size_t total, double loss, double rate) {
-                char text[32];
-                std::snprintf(text, sizeof text, "loss %.4f", loss);
-                line.update(clf.epoch() + 1, config.epochs, done, total, rate, text);
-            });
+        const auto tick = [&](std::size_t done, std::size_t total, double loss, double rate) {
+            char text[32];
+            std::snprintf(text, sizeof text, "loss %.4f", loss);
+            line.update(clf.epoch() + 1, config.epochs, done, total, rate, text);
+        };
+#if defined(CTNN_WITH_MPI)
+        const auto stats =
+            config.comm ? ctnn::dist::fit_epoch(*config.comm, clf, *allreduce, sets.train, config.batch, tick)
+                        : clf.fit_epoch(sets.train, config.batch, tick);
+        if (config.comm && stats.complete) ctnn::dist::average_state(*config.comm, clf.model());
+#else
+        const auto stats = clf.fit_epoch(sets.train, config.batch, tick);
+#endif
         line.clear();
         if (!stats.complete) {
             save();

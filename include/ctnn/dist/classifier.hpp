@@ -8,7 +8,9 @@
 // accuracy, samples) are of the global batches and the same on every rank. The stop flag stops
 // every rank after the same step (it rides along in the allreduce), keeping the epoch's position
 // in clf.epoch_progress() as Classifier::fit_epoch does, so a checkpoint resumes exactly.
-// Before evaluating or saving, average_state(comm, clf.model()) (BatchNorm statistics).
+// Before evaluating or saving, average_state(comm, clf.model()) (BatchNorm statistics). With
+// augmentation on (Classifier::set_augmentation), each image gets the transform of its place in the
+// global batch, as in one process.
 #pragma once
 
 #include <algorithm>
@@ -70,7 +72,10 @@ EpochStats fit_epoch(Communicator& comm, Classifier<Net, Loss, Optimizer, B>& cl
         sync.set_weight(share_weight(batches));
         sync.set_flag(clf.stop_requested());
         const std::size_t skipped_before = clf.skipped_steps();
-        const double loss = clf.fit_batch(batches.images(), batches.labels(), batches.size());
+        const std::size_t first =
+            done.batches * batch_size + data::share_range(batches.global_size(), shard(comm)).first;
+        const double loss = clf.fit_batch(clf.augment_batch(batches.images(), batches.size(), first),
+                                          batches.labels(), batches.size());
         const bool skipped = clf.skipped_steps() != skipped_before;
         const std::size_t n = batches.global_size();
         if (std::isfinite(loss)) done.loss_sum += loss * double(n);

@@ -13,6 +13,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <cstdlib>
 #include <span>
 #include <stdexcept>
 #include <string>
@@ -85,6 +86,14 @@ inline constexpr int failure_tag = 0x6374;  // a rank's failure message (chars)
 inline constexpr int answer_tag = 0x6375;   // "received" (empty), sent back to the failing rank
 
 }  // namespace detail
+
+// True when this process was started by mpirun / mpiexec (Open MPI, MPICH, Slurm or any PMI/PMIx
+// launcher sets these), so a program built with MPI can also run alone without calling MPI_Init.
+inline bool launched_by_mpirun() {
+    for (const char* name : {"OMPI_COMM_WORLD_SIZE", "PMI_SIZE", "PMIX_RANK", "PMI_RANK"})
+        if (std::getenv(name)) return true;
+    return false;
+}
 
 // MPI_Init_thread on construction unless MPI is already initialised, MPI_Finalize on destruction
 // when this object initialised it. After a failure (abandon()) another rank may still wait in a

@@ -121,7 +121,7 @@ class Classifier {
         while (!stop_requested() && batches.next()) {
             const std::size_t skipped_before = skipped_steps();
             const float* images = batches.images();
-            if (m_augment.enabled()) images = augmented(images, batches.size(), done.batches * batch_size);
+            images = augment_batch(images, batches.size(), done.batches * batch_size);
             const double loss = fit_batch(images, batches.labels(), batches.size());
             if (std::isfinite(loss)) done.loss_sum += loss * double(batches.size());
             done.seen += batches.size();
@@ -159,6 +159,20 @@ class Classifier {
         m_augment = augment;
     }
     const data::Augment& augmentation() const { return m_augment; }
+    // n images (host) as fit_epoch trains on them, `first` being the first one's place in the epoch's
+    // order: augmented copies when augmentation is on (valid until the next call), else `images`.
+    const float* augment_batch(const float* images, std::size_t n, std::size_t first) {
+        if constexpr (Net::input_shape::rank == 3) {
+            if (!m_augment.enabled()) return images;
+            constexpr auto d = Net::input_shape::dims;
+            m_augmented.resize(n * sample_size);
+            data::augment_images<d[0], d[1], d[2]>(m_augment, images, m_augmented.data(), n, m_seed, m_epoch,
+                                                   first);
+            return m_augmented.data();
+        } else {
+            return images;
+        }
+    }
 
     // fit_epoch returns early once *flag is true (a signal handler may set it); null: never.
     void set_stop_flag(const std::atomic<bool>* flag) { m_stop = flag; }
@@ -296,19 +310,6 @@ class Classifier {
         m_host_logits.assign(n * classes, 0.0f);
         m_step_runner.reserve(B::loss_scratch(n));
         m_capacity = n;
-    }
-
-    // The batch at `images` augmented into m_augmented (host); `first`: its place in the epoch.
-    const float* augmented(const float* images, std::size_t n, std::size_t first) {
-        if constexpr (Net::input_shape::rank == 3) {
-            constexpr auto d = Net::input_shape::dims;
-            m_augmented.resize(n * sample_size);
-            data::augment_images<d[0], d[1], d[2]>(m_augment, images, m_augmented.data(), n, m_seed, m_epoch,
-                                                   first);
-            return m_augmented.data();
-        } else {
-            return images;
-        }
     }
 
     model_type m_model;
