@@ -107,6 +107,8 @@ inline constexpr std::size_t min_split = 10;                    // images per In
 int train_command(TrainConfig config, const std::vector<std::string>& flags_given);
 int generate_command(const GenerateConfig& config);
 int eval_command(EvalConfig config);
+// `gan export`: the generator checkpoint as one header (generate.cpp).
+int export_command(const fs::path& checkpoint, const std::string& name, const fs::path& out);
 
 // A trained generator behind a plain interface (loaded by load_generator, train_arch.cpp).
 class Generator {
@@ -117,6 +119,8 @@ class Generator {
     virtual std::size_t cols() const = 0;
     // n images (n x rows x cols in [-1, 1]) from n latents, by Gan::generate.
     virtual void generate(const float* z, std::size_t n, float* images, bool batch_stats) = 0;
+    // G as one self-contained C++17 header (ctnn::io::export_header; BatchNorm in eval mode).
+    virtual void export_header(const std::string& name, const fs::path& path) = 0;
 };
 std::unique_ptr<Generator> load_generator(const fs::path& checkpoint);
 // count digits on seeded latents, in chunks of 500 (generate.cpp).

@@ -1,4 +1,5 @@
-// `gan generate`: digits from a generator checkpoint to a PNG grid or a .npy file; and what it
+// `gan generate`: digits from a generator checkpoint to a PNG grid or a .npy file; `gan export`: the
+// generator as one dependency-free C++17 header (nn/export.hpp); and what they
 // shares with `gan eval`: loading a generator checkpoint as its own type (load_generator, by the
 // registry) and drawing seeded latents in chunks (sample). Sizes are checked before anything is
 // allocated: --count is bounded (max_count), a grid too large for one PNG is refused up front.
@@ -52,6 +53,15 @@ std::vector<float> sample(Generator& g, std::size_t count, const Sampling& sampl
         g.generate(z.data(), n, images.data() + first * image, sampling.batch_stats);
     }
     return images;
+}
+
+int export_command(const fs::path& checkpoint, const std::string& name, const fs::path& out) {
+    const auto g = load_generator(checkpoint);
+    if (out.has_parent_path()) examples::make_output_directory(out.parent_path(), "--out");
+    g->export_header(name, out);
+    std::printf("exported the generator of %s to %s as namespace %s (latent %zu -> %zu x %zu in [-1, 1])\n",
+                checkpoint.c_str(), out.c_str(), name.c_str(), g->latent_size(), g->rows(), g->cols());
+    return 0;
 }
 
 int generate_command(const GenerateConfig& config) {

@@ -10,6 +10,7 @@
 //                --device cpu|cuda|auto (a -DCTNN_CUDA=ON build trains on the GPU; generate and eval
 //                run on the CPU, and read GPU-trained checkpoints as they are).
 //   gan generate --checkpoint G.safetensors --count N --out FILE.png|FILE.npy (float32 N x H x W, [-1, 1])
+//   gan export --checkpoint G.safetensors --name NAME --out FILE.h   (one header: weights + forward)
 //   gan eval     --generator G.safetensors --classifier lenet5.safetensors: class histogram, mean
 //                confidence, Inception Score and FID in LeNet-5's 84-d feature space, for generated and
 //                for real test digits (the ceiling); eval.json, predictions.csv, digits.png (5x5, captioned).
@@ -120,6 +121,14 @@ int main(int argc, char** argv) {
     eval->add_option("--truncation", ec.sampling.truncation, truncation_help)->check(CLI::Range(0.0, 100.0));
     eval->add_option("--splits", ec.splits, "Inception Score splits (each of at least 10 digits)")
         ->check(integer_in(1, max_count));
+    std::string export_checkpoint, export_name = "generator", export_out;
+    CLI::App* exporter = app.add_subcommand("export", "write a generator as one self-contained C++17 header");
+    exporter->add_option("--checkpoint", export_checkpoint, "generator.safetensors of `gan train`")
+        ->required()
+        ->check(CLI::ExistingFile);
+    exporter->add_option("--name", export_name, "the header's namespace (a C++ identifier)");
+    exporter->add_option("--out", export_out, "FILE.h")->required();
+
     int threads = 0;
     for (CLI::App* cmd : {generate, eval})
         cmd->add_option("--threads", threads, "CPU threads (0: all cores)")->check(integer_in(0, 4096));
@@ -132,6 +141,7 @@ int main(int argc, char** argv) {
                 if (opt->count()) given.push_back(opt->get_name());
             return train_command(tc, given);
         }
+        if (*exporter) return export_command(export_checkpoint, export_name, export_out);
         ctnn::set_num_threads(threads);
         gc.sampling.batch_stats = ec.sampling.batch_stats = bn_stats == "batch";
         return *generate ? generate_command(gc) : eval_command(ec);

@@ -3,6 +3,7 @@
 // per registry entry CTNN_GAN_ARCH and latent CTNN_GAN_LATENT (generated units that define both
 // and include it), so each instantiation has a translation unit of its own.
 #include <ctnn/backend/cpu/blas.hpp>
+#include <ctnn/nn/export.hpp>
 
 #include "archs.hpp"
 #include "train.hpp"
@@ -27,6 +28,12 @@ class LoadedGenerator final : public Generator {
     std::size_t cols() const override { return G::output_shape::dims[2]; }
     void generate(const float* z, std::size_t n, float* images, bool batch_stats) override {
         m_gan->generate(z, n, images, batch_stats ? ctnn::Mode::train : ctnn::Mode::eval);
+    }
+    void export_header(const std::string& name, const fs::path& path) override {
+        // preprocess() is unused by a generator (its input is a latent); self_test runs a fixed latent.
+        ctnn::io::export_header(
+            m_gan->generator(), name, path,
+            ctnn::io::ExportOptions{.pixel_divisor = 127.5f, .pixel_offset = -1.0f, .test_pixels = {}});
     }
 
   private:

@@ -212,6 +212,21 @@ lock_held)  # issue 15 #9
     expect_failure "--out $work/out is in use by another run \\(pid 4343" train --arch mlp --epochs 1 \
         --data "$work/mnist" --out "$work/out"
     wait ;;
+export_header)  # gan export: the generator as one header that compiles alone and passes its self_test
+    write_mnist "$work/mnist" 64 20
+    train --arch dcgan --epochs 1 --out "$work/run"
+    "$gan" export --checkpoint "$work/run/generator.safetensors" --name digits_g --out "$work/h/digits_g.h" \
+        >"$work/export.txt" 2>&1 || { cat "$work/export.txt"; fail "gan export failed"; }
+    cat "$work/export.txt"
+    printf '#include "digits_g.h"\nint main() { return digits_g::self_test() ? 0 : 1; }\n' >"$work/h/main.cpp"
+    c++ -std=c++17 -fno-exceptions -fno-rtti -Wall -Wextra -Werror -O1 -I "$work/h" "$work/h/main.cpp" \
+        -o "$work/h/check" || fail "the exported header does not compile alone"
+    "$work/h/check" || fail "the exported generator's self_test failed"
+    grep -q "output_size = 784;" "$work/h/digits_g.h" || fail "the header does not output 784 pixels"
+    "$gan" export --checkpoint "$work/run/discriminator.safetensors" --out "$work/h/d.h" >"$work/d.txt" 2>&1 &&
+        fail "exporting a discriminator succeeded"
+    grep -q "not a generator checkpoint" "$work/d.txt" || { cat "$work/d.txt"; fail "no 'not a generator checkpoint'"; }
+    echo "ok: gan export wrote a header that compiles alone and passes self_test" ;;
 *)
     fail "unknown case" ;;
 esac
