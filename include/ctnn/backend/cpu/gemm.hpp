@@ -10,8 +10,8 @@
 // row's end, any n.
 // cpu::gemm picks one of these, the packed kernel (cpu/packed_gemm.hpp) or OpenBLAS per
 // product, and splits a large product over the thread pool (one single-threaded GEMM per part).
-// Float products never reach OpenBLAS by default (ctnn's kernels measured faster on every
-// shape of the bundled networks, README "Own SGEMM"); double always does. For comparison,
+// Float products reach OpenBLAS only where op(B) = B^T leaves the packed tile mostly empty
+// (README "Own SGEMM" has the measurements); double always does. For comparison,
 // CTNN_GEMM=openblas in the environment (read once, at start-up) or
 // cpu::set_gemm_kernels(cpu::GemmKernels::openblas) sends every float product to
 // cblas_sgemm (GemmKernels::ctnn restores the default).
@@ -248,8 +248,10 @@ inline GemmKernels gemm_kernels() {
 
 // One thread. Float: op(B) = B up to 2^27 multiply-adds goes to the broadcast kernel (it reads
 // B in place; on the bundled networks' products it measured as fast as the packed kernel or
-// faster), op(B) = B^T with fewer than MR rows or NR columns to sgemm's dot / packed-broadcast
-// choice (mostly empty packed tiles), everything else to the packed kernel. Double: OpenBLAS.
+// faster), op(B) = B^T with fewer than MR rows or NR / 2 columns (a Dense<1> or Dense<10>
+// forward, a small convolution's weight gradient) to OpenBLAS as before (its AVX-512 kernels
+// beat both of ctnn's there, its AVX2 ones do not), everything else to the packed kernel.
+// Double: OpenBLAS.
 template <class T>
 void gemm_serial(bool transpose_a, bool transpose_b, std::size_t m, std::size_t n, std::size_t k, T alpha,
                  const T* a, std::size_t lda, const T* b, std::size_t ldb, T beta, T* c, std::size_t ldc) {
@@ -263,9 +265,8 @@ void gemm_serial(bool transpose_a, bool transpose_b, std::size_t m, std::size_t 
             if (!transpose_b && double(m) * double(n) * double(k) <= double(1 << 27))
                 return detail::gemm::broadcast_gemm(transpose_a, m, n, k, alpha, a, lda, b, ldb, beta, c,
                                                     ldc);
-            if (transpose_b && (m < p::MR || n < p::NR))
-                return sgemm(transpose_a, transpose_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
-            return packed_sgemm(transpose_a, transpose_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+            if (!transpose_b || (m >= p::MR && n >= p::NR / 2))
+                return packed_sgemm(transpose_a, transpose_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
         }
         cblas_sgemm(CblasRowMajor, ta, tb, blas_int(m), blas_int(n), blas_int(k), alpha, a, blas_int(lda), b,
                     blas_int(ldb), beta, c, blas_int(ldc));
