@@ -10,9 +10,9 @@
 // row's end, any n.
 // cpu::gemm picks one of these, the packed kernel (cpu/packed_gemm.hpp) or OpenBLAS per
 // product, and splits a large product over the thread pool (one single-threaded GEMM per part).
-// Float products reach OpenBLAS only where op(B) = B^T leaves the packed tile mostly empty
-// (README "Own SGEMM" has the measurements); double always does. For comparison,
-// CTNN_GEMM=openblas in the environment (read once, at start-up) or
+// Float products reach OpenBLAS only where op(B) = B^T leaves the packed tile mostly empty and
+// OpenBLAS runs its AVX-512 kernels (README "Own SGEMM" has the measurements); double always
+// does. For comparison, CTNN_GEMM=openblas in the environment (read once, at start-up) or
 // cpu::set_gemm_kernels(cpu::GemmKernels::openblas) sends every float product to
 // cblas_sgemm (GemmKernels::ctnn restores the default).
 #pragma once
@@ -237,6 +237,22 @@ inline GemmKernels kernels_from_environment() {
     return value && std::strcmp(value, "openblas") == 0 ? GemmKernels::openblas : GemmKernels::ctnn;
 }
 inline std::atomic<GemmKernels> kernels{kernels_from_environment()};
+
+// Whether OpenBLAS runs its AVX-512 kernels (the cores it names SkylakeX, Cooperlake,
+// SapphireRapids), which include small-matrix kernels: then it beats sgemm on the products of
+// op(B) = B^T too thin for the packed tile; with its AVX2 ones (Haswell, Zen) sgemm wins there.
+inline bool openblas_avx512() {
+    const char* core = openblas_get_corename();
+    if (!core) return false;
+    const auto is = [core](const char* name) {
+        std::size_t i = 0;
+        for (; core[i] && name[i]; ++i)
+            if ((core[i] | 0x20) != (name[i] | 0x20)) return false;
+        return core[i] == name[i];
+    };
+    return is("skylakex") || is("cooperlake") || is("sapphirerapids");
+}
+inline const bool openblas_small_kernels = openblas_avx512();
 }  // namespace detail::gemm
 
 inline void set_gemm_kernels(GemmKernels kernels) {
@@ -249,8 +265,8 @@ inline GemmKernels gemm_kernels() {
 // One thread. Float: op(B) = B up to 2^27 multiply-adds goes to the broadcast kernel (it reads
 // B in place; on the bundled networks' products it measured as fast as the packed kernel or
 // faster), op(B) = B^T with fewer than MR rows or NR / 2 columns (a Dense<1> or Dense<10>
-// forward, a small convolution's weight gradient) to OpenBLAS as before (its AVX-512 kernels
-// beat both of ctnn's there, its AVX2 ones do not), everything else to the packed kernel.
+// forward, batch-1 inference, a small convolution's weight gradient) to OpenBLAS as before
+// when it runs its AVX-512 kernels, else to sgemm, everything else to the packed kernel.
 // Double: OpenBLAS.
 template <class T>
 void gemm_serial(bool transpose_a, bool transpose_b, std::size_t m, std::size_t n, std::size_t k, T alpha,
@@ -267,6 +283,8 @@ void gemm_serial(bool transpose_a, bool transpose_b, std::size_t m, std::size_t 
                                                     ldc);
             if (!transpose_b || (m >= p::MR && n >= p::NR / 2))
                 return packed_sgemm(transpose_a, transpose_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+            if (!detail::gemm::openblas_small_kernels)
+                return sgemm(transpose_a, transpose_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
         }
         cblas_sgemm(CblasRowMajor, ta, tb, blas_int(m), blas_int(n), blas_int(k), alpha, a, blas_int(lda), b,
                     blas_int(ldb), beta, c, blas_int(ldc));
