@@ -8,16 +8,25 @@
 //   dot: for op(B) = B^T with long rows: MI x NJ dot products along k, reduced at the end.
 // The last vector of a row is loaded and stored with a lane mask: no reads or writes past a
 // row's end, any n.
-// cpu::gemm picks this kernel or OpenBLAS per product, and splits a large product over the
-// thread pool (one single-threaded GEMM per part).
+// cpu::gemm picks one of these, the packed kernel (cpu/packed_gemm.hpp) or OpenBLAS per
+// product, and splits a large product over the thread pool (one single-threaded GEMM per part).
+// Float products reach OpenBLAS only where op(B) = B^T leaves the packed tile mostly empty and
+// OpenBLAS runs its AVX-512 kernels (README "Own SGEMM" has the measurements); double always
+// does. For comparison, CTNN_GEMM=openblas in the environment (read once, at start-up) or
+// cpu::set_gemm_kernels(cpu::GemmKernels::openblas) sends every float product to
+// cblas_sgemm (GemmKernels::ctnn restores the default).
 #pragma once
 
 #include <cblas.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cstddef>
+#include <cstdlib>
+#include <cstring>
 #include <type_traits>
 
+#include "ctnn/backend/cpu/packed_gemm.hpp"
 #include "ctnn/backend/cpu/scratch.hpp"
 #include "ctnn/backend/cpu/simd.hpp"
 #include "ctnn/backend/cpu/thread_pool.hpp"
@@ -219,8 +228,46 @@ inline void sgemm(bool transpose_a, bool transpose_b, std::size_t m, std::size_t
     g::broadcast_gemm(transpose_a, m, n, k, alpha, a, lda, packed, n, beta, c, ldc);
 }
 
-// One thread: ctnn's kernel for op(B) = B (measured faster than OpenBLAS on every product of
-// the bundled networks), OpenBLAS for op(B) = B^T and for huge products; double always OpenBLAS.
+// The float kernels of gemm_serial: ctnn's (the default) or OpenBLAS for every float product.
+enum class GemmKernels { ctnn, openblas };
+
+namespace detail::gemm {
+inline GemmKernels kernels_from_environment() {
+    const char* value = std::getenv("CTNN_GEMM");
+    return value && std::strcmp(value, "openblas") == 0 ? GemmKernels::openblas : GemmKernels::ctnn;
+}
+inline std::atomic<GemmKernels> kernels{kernels_from_environment()};
+
+// Whether OpenBLAS runs its AVX-512 kernels (the cores it names SkylakeX, Cooperlake,
+// SapphireRapids), which include small-matrix kernels: then it beats sgemm on the products of
+// op(B) = B^T too thin for the packed tile; with its AVX2 ones (Haswell, Zen) sgemm wins there.
+inline bool openblas_avx512() {
+    const char* core = openblas_get_corename();
+    if (!core) return false;
+    const auto is = [core](const char* name) {
+        std::size_t i = 0;
+        for (; core[i] && name[i]; ++i)
+            if ((core[i] | 0x20) != (name[i] | 0x20)) return false;
+        return core[i] == name[i];
+    };
+    return is("skylakex") || is("cooperlake") || is("sapphirerapids");
+}
+inline const bool openblas_small_kernels = openblas_avx512();
+}  // namespace detail::gemm
+
+inline void set_gemm_kernels(GemmKernels kernels) {
+    detail::gemm::kernels.store(kernels, std::memory_order_relaxed);
+}
+inline GemmKernels gemm_kernels() {
+    return detail::gemm::kernels.load(std::memory_order_relaxed);
+}
+
+// One thread. Float: op(B) = B up to 2^27 multiply-adds goes to the broadcast kernel (it reads
+// B in place; on the bundled networks' products it measured as fast as the packed kernel or
+// faster), op(B) = B^T with fewer than MR rows or NR / 2 columns (a Dense<1> or Dense<10>
+// forward, batch-1 inference, a small convolution's weight gradient) to OpenBLAS as before
+// when it runs its AVX-512 kernels, else to sgemm, everything else to the packed kernel.
+// Double: OpenBLAS.
 template <class T>
 void gemm_serial(bool transpose_a, bool transpose_b, std::size_t m, std::size_t n, std::size_t k, T alpha,
                  const T* a, std::size_t lda, const T* b, std::size_t ldb, T beta, T* c, std::size_t ldc) {
@@ -229,8 +276,16 @@ void gemm_serial(bool transpose_a, bool transpose_b, std::size_t m, std::size_t 
     const auto tb = transpose_b ? CblasTrans : CblasNoTrans;
     const auto blas_int = [](std::size_t x) { return static_cast<blasint>(x); };
     if constexpr (std::is_same_v<T, float>) {
-        if (!transpose_b && double(m) * double(n) * double(k) <= double(1 << 27))
-            return detail::gemm::broadcast_gemm(transpose_a, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+        if (gemm_kernels() == GemmKernels::ctnn) {
+            namespace p = detail::packed;
+            if (!transpose_b && double(m) * double(n) * double(k) <= double(1 << 27))
+                return detail::gemm::broadcast_gemm(transpose_a, m, n, k, alpha, a, lda, b, ldb, beta, c,
+                                                    ldc);
+            if (!transpose_b || (m >= p::MR && n >= p::NR / 2))
+                return packed_sgemm(transpose_a, transpose_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+            if (!detail::gemm::openblas_small_kernels)
+                return sgemm(transpose_a, transpose_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+        }
         cblas_sgemm(CblasRowMajor, ta, tb, blas_int(m), blas_int(n), blas_int(k), alpha, a, blas_int(lda), b,
                     blas_int(ldb), beta, c, blas_int(ldc));
     } else {
