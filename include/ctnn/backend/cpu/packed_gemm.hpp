@@ -27,12 +27,14 @@ using simd::vec;
 inline constexpr std::size_t W = simd::width;
 // Register tile: MR * NV accumulators + NV vectors of B + one broadcast (AVX-512: 24 + 3 + 1 of
 // 32 registers; AVX2: 12 + 2 + 1 of 16). On the EPYC of the README's tables 8 x 3 measured
-// 1-4% above 6 x 4 (and fits batch 64 in whole tiles); 12 x 2 and 14 x 2 ran 30% slower.
+// within 5% of 6 x 4 (and fits batch 64 in whole tiles); 12 x 2 and 14 x 2 ran 30% slower,
+// 4 x 6 60% slower. The AVX2 tile is tested, not tuned (no AVX2-only machine was measured).
 inline constexpr std::size_t MR = simd::registers >= 32 ? 8 : 6;
 inline constexpr std::size_t NV = simd::registers >= 32 ? 3 : 2;
 inline constexpr std::size_t NR = NV * W;
 // Cache blocks: a B panel (KC x NR) stays in L1/L2 while the A block (MC x KC) streams from L2;
-// the B block (KC x NC) fits in L2/L3.
+// the B block (KC x NC) fits in L2/L3. KC from 128 to 384 and MC from 48 to 192 (tried with
+// the 6 x 4 tile) measured within the noise of one another.
 inline constexpr std::size_t KC = 256;
 inline constexpr std::size_t MC = MR * 16;
 inline constexpr std::size_t NC = NR * 64;
