@@ -6,6 +6,9 @@
 
 #include "model_io_impl.hpp"
 #include "run.hpp"
+#if defined(CTNN_WITH_MPI)
+#include "ranks_impl.hpp"  // the data-parallel pieces for cuda::CuBlas
+#endif
 
 namespace lenet5 {
 

@@ -5,7 +5,8 @@
 // position inside the epoch, and --resume from it finishes as an uninterrupted run would.
 // --eval-only evaluates the --resume checkpoint and writes eval.json, touching nothing else.
 // cpu_relu.cpp, cpu_classic.cpp and cpu_resnet.cpp instantiate it for cpu::Blas (their checkpoint
-// code is in io_*.cpp, model_io.hpp), cuda.cu for cuda::CuBlas.
+// code is in io_*.cpp, model_io.hpp; their data-parallel pieces in ranks_*.cpp), cuda.cu for
+// cuda::CuBlas.
 // Under mpirun (a CTNN_MPI build; Config::comm set), rank 0 runs this with the gradient allreduce
 // attached and dist::fit_epoch in place of fit_epoch (--batch is the global batch, each rank takes
 // its share of one global shuffle); it alone writes and evaluates. The other ranks run follow():
@@ -22,9 +23,9 @@
 #include <ctnn/nn/summary.hpp>
 
 #if defined(CTNN_WITH_MPI)
-#include <optional>
+#include <memory>
 
-#include <ctnn/dist/dist.hpp>
+#include <ctnn/dist/communicator.hpp>
 #endif
 
 #include "../common/progress.hpp"
@@ -53,32 +54,25 @@ inline Optimizer make_optimizer(const Config& config) {
 }
 
 #if defined(CTNN_WITH_MPI)
-// A rank other than 0 under mpirun: the model, data and steps of rank 0, in step with it, writing
-// nothing. A failure on either side ends both (dist::run_together in main.cpp).
+// The data-parallel pieces, declared only: ranks_impl.hpp defines them with dist/'s templates and
+// ranks_<arch>.cpp instantiates them, so that cpu_<arch>.cpp does not compile those too.
+// Rank 0's side: attaches the gradient allreduce to clf (after any checkpoint load); fit_epoch is
+// dist::fit_epoch (the global batch shared out) followed, when complete, by the BatchNorm average.
 template <class Net, class B>
-int follow(const Config& config, ctnn::dist::Communicator& comm) {
-    if (config.eval_only) return 0;  // rank 0 evaluates alone
-    const Sets sets = load_sets(config);
-    Trainer<Net, B> clf(make_optimizer(config), config.common.seed);
-    configure(clf, config);
-    if (!config.common.resume.empty()) {
-        const auto info = load_model(clf, config.common.resume, /*weights_only=*/false);
-        clf.set_epoch(info.epoch);
-        clf.set_step(info.step);
-        if (const auto p = info.extra.find("epoch_progress"); p != info.extra.end())
-            clf.set_epoch_progress(parse_progress(p->second, config.common.resume));
-    }
-    ctnn::dist::GradientAllreduce<B> sync(comm);
-    ctnn::dist::attach(comm, clf, sync);
-    const examples::StopOnSignal stop;
-    clf.set_stop_flag(stop.flag());
-    while (clf.epoch() < config.epochs) {
-        if (!ctnn::dist::fit_epoch(comm, clf, sync, sets.train, config.batch).complete)
-            return stop.signal_number() ? stop.exit_code() : 130;  // rank 0's signal stopped us
-        ctnn::dist::average_state(comm, clf.model());
-    }
-    return 0;
-}
+class Ranks {
+  public:
+    Ranks(ctnn::dist::Communicator& comm, Trainer<Net, B>& clf);
+    ~Ranks();
+    ctnn::EpochStats fit_epoch(const ctnn::data::Dataset& train, std::size_t batch,
+                               const ctnn::ProgressCallback& tick);
+
+  private:
+    struct State;
+    std::unique_ptr<State> m_state;
+};
+// A rank other than 0: the model, data and steps of rank 0, in step with it, writing nothing.
+template <class Net, class B>
+int follow(const Config& config, ctnn::dist::Communicator& comm);
 #endif
 
 template <class Net, class B>
@@ -125,10 +119,9 @@ int run(const Config& config) {
     }
 
 #if defined(CTNN_WITH_MPI)
-    std::optional<ctnn::dist::GradientAllreduce<B>> allreduce;  // under mpirun: the gradient average
+    std::unique_ptr<Ranks<Net, B>> ranks;  // under mpirun: the gradient average
     if (config.comm) {
-        allreduce.emplace(*config.comm);
-        ctnn::dist::attach(*config.comm, clf, *allreduce);  // after the checkpoint load, as follow() does
+        ranks = std::make_unique<Ranks<Net, B>>(*config.comm, clf);
         std::printf("data-parallel over %d ranks: %zu images per rank per global batch of %zu\n",
                     config.comm->size(), config.batch / std::size_t(config.comm->size()), config.batch);
     }
@@ -154,10 +147,8 @@ int run(const Config& config) {
             line.update(clf.epoch() + 1, config.epochs, done, total, rate, text);
         };
 #if defined(CTNN_WITH_MPI)
-        const auto stats =
-            config.comm ? ctnn::dist::fit_epoch(*config.comm, clf, *allreduce, sets.train, config.batch, tick)
-                        : clf.fit_epoch(sets.train, config.batch, tick);
-        if (config.comm && stats.complete) ctnn::dist::average_state(*config.comm, clf.model());
+        const auto stats = ranks ? ranks->fit_epoch(sets.train, config.batch, tick)
+                                 : clf.fit_epoch(sets.train, config.batch, tick);
 #else
         const auto stats = clf.fit_epoch(sets.train, config.batch, tick);
 #endif
