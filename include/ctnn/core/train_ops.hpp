@@ -78,8 +78,12 @@ concept BackendTrainOps = requires(typename B::value_type* y, const typename B::
     // Absolute error |y - t|, dy = scale sign(y - t) (y, targets, dy, n, scale, scratch, sum).
     B::l1(x, targets, y, n, a, y, y);
     // Huber (PyTorch's HuberLoss, delta a template argument): d^2 / 2 below delta, else
-    // delta (|d| - delta / 2) (y, targets, dy, n, scale, scratch, sum).
+    // delta (|d| - delta / 2) (y, targets, dy, n, scale, scratch, sum). Checked only where the
+    // compiler takes float template arguments (C++20's P1907; not clang before 18, which then
+    // compiles everything but the float-parameterized layers and losses).
+#if defined(__cpp_nontype_template_args) && __cpp_nontype_template_args >= 201911L
     B::template huber<1.0f>(x, targets, y, n, a, y, y);
+#endif
     // Hinge, t = +1 or -1: max(0, 1 - t y), dy = scale (-t where 1 - t y > 0) (y, targets, dy, n, scale,
     // scratch, sum).
     B::hinge(x, targets, y, n, a, y, y);
