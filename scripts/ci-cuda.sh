@@ -27,7 +27,10 @@ cmake -S . -B build-cuda -DCMAKE_BUILD_TYPE=Release \
   -DCTNN_CUDA=ON -DCMAKE_CUDA_COMPILER="$nvcc" \
   -DCMAKE_CUDA_ARCHITECTURES="${CTNN_CUDA_ARCHITECTURES:-75}" \
   -DCTNN_BUILD_TESTS=ON -DCTNN_BUILD_EXAMPLES=ON -DCTNN_BUILD_BENCH=OFF
-cmake --build build-cuda -j"$jobs" --target ctnn_cuda_tests lenet5 gan
+targets=(ctnn_cuda_tests lenet5 gan)
+# ctest -L cuda also runs dist.cuda (labels mpi;cuda) when the MPI component is on: build its ranks.
+if grep -q '^CTNN_MPI:BOOL=ON' build-cuda/CMakeCache.txt; then targets+=(ctnn_dist_cuda_tests); fi
+cmake --build build-cuda -j"$jobs" --target "${targets[@]}"
 status=0
 ctest --test-dir build-cuda -L cuda --output-on-failure -j"$jobs" || status=$?
 # One binary serves both backends. A short LeNet-5 run with --device auto (the GPU if usable,
