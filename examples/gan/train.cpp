@@ -22,7 +22,7 @@ bool given(const std::vector<std::string>& flags, const char* flag) {
 }
 
 void set_arch_defaults(TrainConfig& c, const std::vector<std::string>& flags) {
-    const ArchDefaults& d = arch_infos().at(arch_index(c.arch)).defaults;
+    const ArchDefaults d = arch_infos().at(arch_index(c.arch)).defaults;  // a copy: the list is a temporary
     if (!given(flags, "--batch")) c.batch = d.batch;
     if (!given(flags, "--lr-g")) c.lr_g = d.lr_g;
     if (!given(flags, "--lr-d")) c.lr_d = d.lr_d;
