@@ -10,6 +10,10 @@
 
 #include "../common/settings.hpp"
 
+namespace ctnn::dist {
+class Communicator;
+}
+
 namespace lenet5 {
 
 using examples::Resume;
@@ -29,6 +33,9 @@ struct Config {
     std::string export_name = "lenet5";      // its namespace
     std::string non_finite = "stop";         // stop | skip: what a NaN/Inf loss or gradient does
     std::uint64_t raise_signal_at_step = 0;  // tests: raise SIGINT after this many steps (0: never)
+    // Not a flag: the ranks of a run started by mpirun (main.cpp, CTNN_WITH_MPI builds); null for
+    // one process. With more than one rank, run.hpp trains data-parallel (--batch the global batch).
+    ctnn::dist::Communicator* ranks = nullptr;
 
     template <class Self, class V>  // Self: Config or const Config
     static void visit(Self& c, V&& v) {

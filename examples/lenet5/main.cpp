@@ -10,7 +10,12 @@
 //   ./build/examples/lenet5 --arch classic --optimizer adam --lr 0.001 --batch 64
 //   ./build/examples/lenet5 --resume runs/lenet5/model.safetensors --eval-only --out runs/lenet5-eval
 //   ./build-cuda/examples/lenet5 --device cuda   # built with -DCTNN_CUDA=ON (default --device auto)
+//   mpirun -np 2 ./build/examples/lenet5 --threads 1   # data-parallel (a CTNN_MPI build; --batch is global)
+// Started by mpirun (CTNN_WITH_MPI builds), every rank runs the same run on its share of each batch
+// (dist::run_together: a rank that fails ends them all, exit status 1); ranks other than 0 print
+// nothing on stdout. Started without a launcher, lenet5 does not initialise MPI at all.
 #include <cstdio>
+#include <cstdlib>
 #include <exception>
 
 #include <ctnn/backend/threads.hpp>
@@ -20,6 +25,11 @@
 #include "../common/options.hpp"
 #include "config.hpp"
 
+#if defined(CTNN_WITH_MPI)
+#include <ctnn/dist/communicator.hpp>
+#include <ctnn/dist/fail_together.hpp>
+#endif
+
 using namespace lenet5;
 
 namespace {
@@ -27,6 +37,40 @@ namespace {
 int run_cpu(const Config& config) {
     return config.arch == "classic" ? run_cpu_classic(config) : run_cpu_relu(config);
 }
+
+int train(Config& config) {
+    if (!config.export_path.empty()) return lenet5::export_header(config);
+    ctnn::set_num_threads(config.common.threads);
+    config.common.threads = ctnn::get_num_threads();  // recorded as the count used
+    return examples::run_on_device(config, config.common.device, run_cpu,
+                                   CTNN_EXAMPLES_CUDA_ENTRY(train_cuda));
+}
+
+#if defined(CTNN_WITH_MPI)
+// True when a launcher started this process as a rank (Open MPI's mpirun, MPICH's or Intel's
+// Hydra, a PMIx launcher such as srun).
+bool started_by_mpi_launcher() {
+    for (const char* name : {"OMPI_COMM_WORLD_SIZE", "PMI_SIZE", "PMIX_RANK"})
+        if (std::getenv(name)) return true;
+    return false;
+}
+
+// Every rank runs train(); a throw on any rank ends every rank with exit status 1.
+int train_ranks(int& argc, char**& argv, Config& config) {
+    ctnn::dist::Environment env(argc, argv);
+    ctnn::dist::Communicator comm;
+    if (!comm.is_root() && !std::freopen("/dev/null", "w", stdout))  // rank 0 alone reports
+        std::fprintf(stderr, "warning: rank %d could not silence its stdout\n", comm.rank());
+    config.ranks = &comm;
+    int status = 0;
+    const int failed = ctnn::dist::run_together(env, comm, [&] {
+        if (!config.export_path.empty() && !comm.is_root()) return;  // one writer
+        status = train(config);
+    });
+    std::fflush(stdout);
+    return failed ? failed : status;
+}
+#endif
 
 }  // namespace
 
@@ -72,12 +116,11 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "error: --export needs --resume FILE\n");
         return 2;
     }
+#if defined(CTNN_WITH_MPI)
+    if (started_by_mpi_launcher()) return train_ranks(argc, argv, config);
+#endif
     try {
-        if (!config.export_path.empty()) return lenet5::export_header(config);
-        ctnn::set_num_threads(config.common.threads);
-        config.common.threads = ctnn::get_num_threads();  // recorded as the count used
-        return examples::run_on_device(config, config.common.device, run_cpu,
-                                       CTNN_EXAMPLES_CUDA_ENTRY(train_cuda));
+        return train(config);
     } catch (const ctnn::NonFiniteError& e) {
         std::fprintf(stderr,
                      "error: %s\nstopped before saving this epoch: %s/model.safetensors, if present, "
