@@ -171,3 +171,10 @@ TEST_CASE("Several threads run inference on one set of weights and agree with on
     for (auto& thread : threads) thread.join();
     CHECK(alone == together);
 }
+
+TEST_CASE("Weights(seed) draws the parameters and state a Model(seed) draws") {
+    Model<Mixed, cpu::Blas> model(21);
+    const Weights<Mixed, cpu::Blas> weights(21);
+    CHECK(std::equal(model.parameters(), model.parameters() + Mixed::param_count, weights.parameters()));
+    CHECK(std::equal(model.state(), model.state() + Model<Mixed, cpu::Blas>::state_count, weights.state()));
+}

@@ -42,21 +42,7 @@ class Weights {
         : m_params(B::template allocate<T>(param_count)),
           m_state(B::template allocate<T>(state_count)),
           m_counters(Layout::counter_names().size(), 0) {
-        Rng rng(seed);
-        std::vector<T> params(param_count), state(state_count);
-        std::size_t param_offset = 0, state_offset = 0;
-        Net::for_each_layer([&]<class L>() {
-            for (const ParamSpec& spec : L::params) {
-                init_tensor(spec, scheme, rng, params.data() + param_offset);
-                param_offset += spec.count();
-            }
-            for (const ParamSpec& spec : detail::state_specs<L>()) {
-                init_tensor(spec, scheme, rng, state.data() + state_offset);
-                state_offset += spec.count();
-            }
-        });
-        B::from_host(params.data(), m_params.data(), param_count);
-        B::from_host(state.data(), m_state.data(), state_count);
+        Layout::draw_initial(seed, scheme, m_params.data(), m_state.data());
     }
 
     // A copy of a model's parameters and state (after training, for serving).

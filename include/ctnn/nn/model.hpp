@@ -89,6 +89,13 @@ class Model {
 
     // Draws every parameter again from seed (state tensors reset to their defaults too).
     void init_parameters(std::uint64_t seed, InitScheme scheme = InitScheme::pytorch) {
+        draw_initial(seed, scheme, m_params.data(), m_state.data());
+        zero_grad();
+    }
+
+    // The parameters drawn from seed and the state at its defaults, into backend buffers of
+    // param_count and state_count values (what the constructor does; Weights uses it too).
+    static void draw_initial(std::uint64_t seed, InitScheme scheme, T* params_out, T* state_out) {
         Rng rng(seed);
         std::vector<T> params(param_count), state(state_count);
         std::size_t param_offset = 0, state_offset = 0;
@@ -102,9 +109,8 @@ class Model {
                 state_offset += spec.count();
             }
         });
-        B::from_host(params.data(), m_params.data(), param_count);
-        B::from_host(state.data(), m_state.data(), state_count);
-        zero_grad();
+        B::from_host(params.data(), params_out, param_count);
+        B::from_host(state.data(), state_out, state_count);
     }
 
     // Runs the network on `batch` samples at `input` (backend memory, batch x input size,
