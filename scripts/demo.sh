@@ -14,7 +14,7 @@ if [[ ! -f examples/lenet5/main.cpp ]]; then
 fi
 
 jobs=$(nproc 2>/dev/null || echo 2)
-cmake -S . -B build -DCMAKE_BUILD_TYPE=Release
+cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DCTNN_BUILD_EXAMPLES=ON  # ON even if build/ was configured without
 cmake --build build --target lenet5 -j"$jobs"
 
 ./scripts/fetch-mnist.sh
