@@ -212,8 +212,9 @@ inline void packed_sgemm(bool transpose_a, bool transpose_b, std::size_t m, std:
         return;
     }
     const std::size_t nc_max = std::min(g::NC, g::round_up(n, g::NR)), kc_max = std::min(g::KC, k);
-    const std::size_t mc_max = std::min(g::MC, g::round_up(m, g::MR));
-    float* const packed_b = scratch<float>(ScratchSlot::gemm_pack, kc_max * (nc_max + mc_max));
+    // The whole block size whatever this product's shape: every part on every thread asks for the
+    // same, so a steady state never grows a thread's buffer (its untouched pages cost nothing).
+    float* const packed_b = scratch<float>(ScratchSlot::gemm_pack, g::KC * (g::NC + g::MC));
     float* const packed_a = packed_b + kc_max * nc_max;
     for (std::size_t jc = 0; jc < n; jc += g::NC) {
         const std::size_t nc = std::min(g::NC, n - jc);

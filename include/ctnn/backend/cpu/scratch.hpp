@@ -28,11 +28,15 @@ T* scratch(ScratchSlot slot, std::size_t n) {
     detail::ScratchBuffer& buffer = buffers[static_cast<std::size_t>(slot)];
     const std::size_t bytes = n * sizeof(T);
     if (buffer.bytes < bytes) {
-        const std::size_t words = (bytes + 7) / 8 + 8;
+        // Grown to a power of two (at least 64 KiB): the parts of a split op differ a little in
+        // size, and whichever thread takes the larger one then rarely has to grow again.
+        std::size_t capacity = std::size_t{1} << 16;
+        while (capacity < bytes) capacity *= 2;
+        const std::size_t words = capacity / 8 + 8;
         buffer.storage.reset(new std::uint64_t[words]);
         const auto address = reinterpret_cast<std::uintptr_t>(buffer.storage.get());
         buffer.data = reinterpret_cast<char*>(buffer.storage.get()) + (64 - address % 64) % 64;
-        buffer.bytes = bytes;
+        buffer.bytes = capacity;
     }
     return static_cast<T*>(buffer.data);
 }
