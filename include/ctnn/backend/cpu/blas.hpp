@@ -140,7 +140,7 @@ struct BasicBlas : LayerOps<BasicBlas<T>, T>, TrainOps<BasicBlas<T>, T> {
     // = conv(x, weight) + bias (bias may be null); backward_data overwrites dx with the adjoint
     // in x applied to dy; backward_weight adds the gradient in weight to dweight and dy summed
     // per channel to dbias (if given). ConvTranspose runs them with x and y swapped.
-    // The CPU kernels keep their scratch per pool thread (cpu/scratch.hpp), so a caller's
+    // The CPU kernels keep their scratch per thread and pool part (cpu/scratch.hpp), so a caller's
     // ConvWorkspace holds nothing here; on a GPU it holds the chunk buffers.
     struct ConvWorkspace {};
     static void conv2d(const T* x, const T* weight, const T* bias, T* y, std::size_t batch, std::size_t cout,

@@ -68,8 +68,7 @@ T sum(const T* x, std::size_t n) {
 }
 
 // Scratch for the parts of one op: per_part values for each part, all taken from the calling
-// thread's scratch before the parts start. Not each worker's own: a worker that ran no part
-// during a warm-up step would allocate later, and one thread may run two parts.
+// thread's scratch before the parts start, one buffer sized once for the whole op.
 template <class T>
 struct PartScratch {
     T* base;

@@ -4,12 +4,15 @@
 // nothing, the caller does its share. A call made from inside a part (a kernel that calls
 // another backend op) runs its parts one after another on that thread, so work is never
 // split twice. Workers spin briefly after a job (the next op usually follows within
-// microseconds), then sleep on a condition variable. A dispatch allocates nothing.
+// microseconds), then sleep on a condition variable. A dispatch allocates nothing. Part p of
+// a parallel run uses the pool's scratch set p (cpu/scratch.hpp), whichever thread runs it.
 // ctnn::set_num_threads sizes the pool and holds OpenBLAS to one thread: ctnn's threads x
 // BLAS threads never exceed the count asked for.
 #pragma once
 
 #include <cblas.h>
+
+#include "ctnn/backend/cpu/scratch.hpp"
 
 #include <algorithm>
 #include <atomic>
@@ -58,6 +61,7 @@ class ThreadPool {
         std::lock_guard<std::mutex> lock(m_run);
         stop();
         m_stopping.store(false);
+        m_part_scratch = std::vector<detail::ScratchSet>(threads);
         // A worker's first job is the first generation after this one (read here, not in the
         // new thread: a run() may start a job before the thread does).
         const std::uint64_t generation = m_state.load() >> 32;
@@ -92,12 +96,12 @@ class ThreadPool {
         m_state.store(generation << 32 | 1);  // part 0 is the caller's
         wake();
         t_inside = true;
-        job(context, 0);
+        run_part(job, context, 0);
         m_done.fetch_add(1);
         // Then every part no worker has claimed yet.
         for (std::uint64_t s = m_state.load(); (s & index_mask) < parts;) {
             if (!m_state.compare_exchange_weak(s, s + 1)) continue;
-            job(context, static_cast<std::size_t>(s & index_mask));
+            run_part(job, context, static_cast<std::size_t>(s & index_mask));
             m_done.fetch_add(1);
             s = m_state.load();
         }
@@ -146,9 +150,15 @@ class ThreadPool {
             if (m_state.load() != s) continue;
             if ((s & index_mask) >= parts) return;
             if (!m_state.compare_exchange_weak(s, s + 1)) continue;
-            job(context, static_cast<std::size_t>(s & index_mask));
+            run_part(job, context, static_cast<std::size_t>(s & index_mask));
             m_done.fetch_add(1);
         }
+    }
+
+    // One part of a parallel run, with that part's scratch set.
+    void run_part(void (*job)(void*, std::size_t), void* context, std::size_t part) {
+        const ScratchScope scope(part < m_part_scratch.size() ? &m_part_scratch[part] : nullptr);
+        job(context, part);
     }
 
     void work(std::uint64_t seen) {
@@ -187,7 +197,8 @@ class ThreadPool {
     static inline thread_local bool t_inside = false;
 
     std::vector<std::thread> m_workers;
-    std::mutex m_run;  // one run() at a time; others run serially
+    std::vector<detail::ScratchSet> m_part_scratch;  // one per part of a parallel run
+    std::mutex m_run;                                // one run() at a time; others run serially
     std::mutex m_sleep;
     std::condition_variable m_wake;
     std::atomic<std::uint64_t> m_state{0};  // generation << 32 | next unclaimed part
