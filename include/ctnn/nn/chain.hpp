@@ -7,6 +7,7 @@
 // N batch.
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <concepts>
 #include <cstdint>
@@ -124,8 +125,8 @@ std::array<std::string, std::tuple_size_v<Tuple>> level_prefixes(const std::stri
     std::array<std::string_view, std::tuple_size_v<Tuple>> kinds{};
     for_each_index<std::tuple_size_v<Tuple>>([&]<std::size_t I>() {
         using L = std::tuple_element_t<I, Tuple>;
-        std::size_t ordinal = 1;
-        for (std::size_t k = 0; k < I; ++k) ordinal += kinds[k] == L::kind;
+        // std::count, not a loop to I: at I = 0 nvcc warns of a pointless comparison.
+        const auto ordinal = 1 + std::count(kinds.begin(), kinds.begin() + I, L::kind);
         kinds[I] = L::kind;
         result[I] = prefix + std::string(L::kind) + std::to_string(ordinal) + ".";
     });
@@ -277,13 +278,10 @@ struct Chain {
 // names its inner tensors under its own prefix ("block1.conv1.weight").
 template <bool State, class Tuple, class Add>
 void append_slot_names(const std::string& prefix, Add&& add) {
-    std::array<std::string_view, std::tuple_size_v<Tuple>> kinds{};
+    const auto prefixes = level_prefixes<Tuple>(prefix);
     for_each_index<std::tuple_size_v<Tuple>>([&]<std::size_t I>() {
         using L = std::tuple_element_t<I, Tuple>;
-        std::size_t ordinal = 1;
-        for (std::size_t k = 0; k < I; ++k) ordinal += kinds[k] == L::kind;
-        kinds[I] = L::kind;
-        const std::string name = prefix + std::string(L::kind) + std::to_string(ordinal) + ".";
+        const std::string& name = prefixes[I];
         if constexpr (requires { typename L::sublayers; }) {
             append_slot_names<State, typename L::sublayers>(name, add);
         } else {
