@@ -1,9 +1,12 @@
 // The registry of gan's architectures: each entry names an --arch, its help line, its defaults
-// (batch, learning rates, latent size, label smoothing, instance noise, init) and its (G, D)
-// pair, G for any compiled-in latent size. The option check, the help text, the error messages,
-// the defaults and the dispatch to a trainer or a sampler all read this one list; adding an
-// architecture is one entry here (and CTNN_GAN_ARCH_COUNT in examples/CMakeLists.txt, which
-// compiles each (entry, latent) in its own translation unit: a static_assert checks the count).
+// (batch, learning rates, latent size, label smoothing, instance noise, init), its (G, D) pair, G
+// for any compiled-in latent size, the objectives (--loss) it trains with (the unit of an entry
+// compiles one trainer per loss it lists, so only the entries that take the critic losses pay
+// for them) and, for a conditional GAN, its number of classes (G's input is latent + classes). The option
+// check, the help text, the error messages, the defaults and the dispatch to a trainer or a sampler all read
+// this one list; adding an architecture is one entry here (and CTNN_GAN_ARCH_COUNT in
+// examples/CMakeLists.txt, which compiles each (entry, latent) in its own translation unit: a static_assert
+// checks the count).
 #pragma once
 
 #include <algorithm>
@@ -12,7 +15,11 @@
 #include <string>
 #include <tuple>
 #include <utility>
+#include <vector>
 
+#include <ctnn/losses/bce.hpp>
+#include <ctnn/losses/critic.hpp>
+#include <ctnn/models/conditional.hpp>
 #include <ctnn/models/dcgan.hpp>
 #include <ctnn/models/gan.hpp>
 
@@ -37,14 +44,39 @@ struct Text {
     constexpr Text(const char (&s)[N]) { std::copy(s, s + N, text); }
 };
 
-// One registry entry: its --arch name, help line and defaults, G for any latent size, and D.
-template <Text Name, Text Help, const ArchDefaults& Defaults, template <std::size_t> class G, class D>
+// The objectives of --loss, by name: the BCE game, the hinge game, WGAN-GP.
+template <class Loss>
+inline constexpr const char* loss_name = Loss::name;
+template <>
+inline constexpr const char* loss_name<ctnn::BCEWithLogits> = "bce";
+
+// The losses an entry trains with, the first its default.
+template <class... L>
+struct Losses {
+    static std::vector<std::string> names() { return {loss_name<L>...}; }
+};
+using BceOnly = Losses<ctnn::BCEWithLogits>;
+// For a critic without BatchNorm, MinibatchStddev or Dropout (the gradient penalty is per sample).
+using AllLosses = Losses<ctnn::BCEWithLogits, ctnn::Hinge, ctnn::WassersteinGP>;
+
+// One registry entry: its --arch name, help line and defaults, G for any latent size, D, the
+// losses it trains with and its classes (0: unconditional).
+template <Text Name, Text Help, const ArchDefaults& Defaults, template <std::size_t> class G, class D,
+          class L = BceOnly, std::size_t Classes = 0>
 struct Entry {
-    static constexpr ArchInfo info{Name.text, Help.text, Defaults};
+    static ArchInfo info() { return {Name.text, Help.text, Defaults, L::names(), Classes}; }
     template <std::size_t Z>
     using generator = G<Z>;
     using discriminator = D;
+    using losses = L;
+    static constexpr std::size_t classes = Classes;
 };
+
+// The conditional pairs of models/conditional.hpp for the ten digits.
+template <std::size_t Z>
+using CdcganGenerator = m::ConditionalDcganGenerator<Z, 10>;
+template <std::size_t Z>
+using CmlpGenerator = m::ConditionalMlpGenerator<Z, 10>;
 
 // The entries, in the order the help lists them.
 using Registry = std::tuple<
@@ -61,7 +93,11 @@ using Registry = std::tuple<
     Entry<"dcgan-wide-d", "dcgan with twice D's channels", dcgan, m::DcganGenerator,
           m::DcganDiscriminatorWide>,
     Entry<"dcgan-sn", "dcgan with SpectralNorm on every D layer and no BatchNorm in D", dcgan,
-          m::DcganGenerator, m::DcganDiscriminatorSn>>;
+          m::DcganGenerator, m::DcganDiscriminatorSn, AllLosses>,
+    Entry<"cdcgan", "conditional dcgan: G and D see the digit (one-hot; label planes in D)", dcgan,
+          CdcganGenerator, m::ConditionalDcganDiscriminator<10>, BceOnly, 10>,
+    Entry<"cmlp", "conditional mlp-bn: G and D see the digit (one-hot)", seed002, CmlpGenerator,
+          m::ConditionalMlpDiscriminator<10>, BceOnly, 10>>;
 static_assert(std::tuple_size_v<Registry> == CTNN_GAN_ARCH_COUNT,
               "gan: set CTNN_GAN_ARCH_COUNT in examples/CMakeLists.txt to the number of Registry entries");
 

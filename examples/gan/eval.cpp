@@ -2,7 +2,9 @@
 // Inception Score in its 84-d feature space, class histogram and mean confidence, for generated
 // and for real test digits (the ceiling); writes eval.json, predictions.csv and digits.png.
 // --splits is refused when a split would hold fewer than min_split digits (IS of 1-digit splits
-// is 1.0 whatever the generator).
+// is 1.0 whatever the generator). A conditional generator draws every digit equally often (image i
+// digit i mod 10) and eval.json adds conditional_agreement, the share of the images the classifier
+// reads as the digit asked for, and per_digit_agreement, that share per digit.
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -64,7 +66,8 @@ int eval_command(EvalConfig config) {
     std::printf("reference: %zu training digits; real: %zu test digits, FID %.3f, IS %.3f\n",
                 reference_set.size(), real_set.size(), real.fid, real.inception.mean);
 
-    const auto images = sample(*g, count, config.sampling);
+    std::vector<std::int32_t> labels;  // a conditional G: the digit each image was asked for
+    const auto images = sample(*g, count, config.sampling, &labels);
     std::vector<float> unit(images.size());
     std::transform(images.begin(), images.end(), unit.begin(), [](float v) { return (v + 1.0f) * 0.5f; });
     const auto readout = scorer->read(unit.data(), count);
@@ -101,6 +104,25 @@ int eval_command(EvalConfig config) {
     result["seed"] = config.sampling.seed;
     result["bn_stats"] = config.sampling.batch_stats ? "batch" : "running";
     result["truncation"] = config.sampling.truncation;
+    if (!labels.empty()) {  // did G draw the digit asked for? (the classifier's reading)
+        std::vector<double> asked(g->classes(), 0), agreed(g->classes(), 0);
+        for (std::size_t i = 0; i < count; ++i) {
+            asked[labels[i]] += 1;
+            agreed[labels[i]] += readout.predicted[i] == labels[i];
+        }
+        double total = 0;
+        nlohmann::json per_digit = nlohmann::json::array();
+        for (std::size_t d = 0; d < asked.size(); ++d) {
+            total += agreed[d];
+            per_digit.push_back(asked[d] ? nlohmann::json(agreed[d] / asked[d]) : nlohmann::json());
+        }
+        result["conditional_agreement"] = total / double(count);
+        result["per_digit_agreement"] = per_digit;
+        std::printf("conditional agreement %.3f; per digit:", total / double(count));
+        for (std::size_t d = 0; d < asked.size(); ++d)
+            std::printf(" %zu:%.2f", d, asked[d] ? agreed[d] / asked[d] : 0.0);
+        std::printf("\n");
+    }
     out.write_json("eval.json", result);
 
     std::printf("generated: %zu digits  FID %.3f  IS %.3f +- %.3f  mean confidence %.3f\n", count, gen.fid,

@@ -9,11 +9,16 @@
 //                (a lock); Ctrl-C or SIGTERM saves the position inside the epoch and exits 130/143.
 //                --device cpu|cuda|auto (a -DCTNN_CUDA=ON build trains on the GPU; generate and eval
 //                run on the CPU, and read GPU-trained checkpoints as they are).
+//                --loss bce|hinge|wgan-gp: the objective (the registry says which an arch takes).
+//                A conditional arch (cdcgan, cmlp) sees the digit; its grids hold a row per digit.
 //   gan generate --checkpoint G.safetensors --count N --out FILE.png|FILE.npy (float32 N x H x W, [-1, 1])
+//                [--digit D: a conditional G draws digit D]
 //   gan export --checkpoint G.safetensors --name NAME --out FILE.h   (one header: weights + forward)
 //   gan eval     --generator G.safetensors --classifier lenet5.safetensors: class histogram, mean
 //                confidence, Inception Score and FID in LeNet-5's 84-d feature space, for generated and
-//                for real test digits (the ceiling); eval.json, predictions.csv, digits.png (5x5, captioned).
+//                for real test digits (the ceiling); eval.json, predictions.csv, digits.png (5x5, captioned);
+//                a conditional G draws every digit equally often and eval.json adds conditional_agreement
+//                and per_digit_agreement (the share the classifier reads as the digit asked for).
 //   ./build/examples/gan train --arch mlp-bn --epochs 30 --out runs/gan-mlp-bn
 //   ./build/examples/gan eval --generator runs/gan-mlp-bn/generator.safetensors
 //       --classifier runs/lenet5/model.safetensors --out runs/gan-mlp-bn/eval
@@ -40,6 +45,15 @@ int main(int argc, char** argv) {
     std::string arch_help = "architecture:";
     for (const auto& a : arch_infos()) arch_help += std::string("\n  ") + a.name + ": " + a.help;
     train->add_option("--arch", tc.arch, arch_help)->check(CLI::IsMember(arch_names()));
+    std::string loss_help =
+        "objective: bce (the non-saturating BCE game) | hinge (SN-GAN's) | wgan-gp (Wasserstein critic "
+        "with gradient penalty; defaults --d-steps 5, --beta1 0, --beta2 0.9, --lr-g/--lr-d 1e-4)\n"
+        "  by arch:";
+    for (const auto& a : arch_infos()) {
+        loss_help += std::string("\n  ") + a.name + ":";
+        for (const auto& l : a.losses) loss_help += " " + l;
+    }
+    train->add_option("--loss", tc.loss, loss_help)->check(CLI::IsMember(loss_names()));
     examples::CommonHelp help;
     help.resume_help = "run directory to resume (its checkpoint.json and the files it names)";
     help.resume_is_directory = true;
@@ -54,6 +68,9 @@ int main(int argc, char** argv) {
     train->add_option("--lr-d", tc.lr_d, "discriminator learning rate (default by arch)")
         ->check(positive_number());
     train->add_option("--beta1", tc.beta1, "Adam beta1 for both networks")->check(CLI::Range(0.0, 0.9999));
+    train->add_option("--beta2", tc.beta2, "Adam beta2 for both networks")->check(CLI::Range(0.0, 0.9999));
+    train->add_option("--gp-lambda", tc.gp_lambda, "wgan-gp: the gradient penalty's weight")
+        ->check(CLI::Range(0.0, 1e6));
     train->add_option("--latent", tc.latent, "latent size: " + latent_list() + " (default by arch)")
         ->check(integer_in(1, 1 << 16));
     train->add_option("--label-real", tc.label_real, "D's target for real digits")
@@ -64,7 +81,8 @@ int main(int argc, char** argv) {
         ->check(CLI::Range(0.0f, 10.0f));
     train->add_option("--noise-anneal", tc.noise_anneal, "epochs over which the noise decays (0: --epochs)")
         ->check(CLI::Range(0.0, 1e6));
-    train->add_option("--d-steps", tc.d_steps, "D steps per G step")->check(integer_in(1, 1000));
+    train->add_option("--d-steps", tc.d_steps, "D (critic) steps per G step (wgan-gp: 5)")
+        ->check(integer_in(1, 1000));
     train->add_option("--init", tc.init, "weight init: pytorch | xavier | dcgan (default by arch)")
         ->check(CLI::IsMember({"pytorch", "xavier", "dcgan"}));
     train->add_flag("--lr-decay", tc.lr_decay, "both learning rates fall linearly to 0 over --epochs");
@@ -100,6 +118,10 @@ int main(int argc, char** argv) {
     generate->add_option("--truncation", gc.sampling.truncation, truncation_help)
         ->check(CLI::Range(0.0, 100.0));
     generate->add_option("--bn-stats", bn_stats, bn_help)->check(CLI::IsMember({"running", "batch"}));
+    generate
+        ->add_option("--digit", gc.sampling.digit,
+                     "a conditional generator (cdcgan, cmlp): the digit to draw")
+        ->check(CLI::Range(0, 9));
 
     EvalConfig ec;
     CLI::App* eval =
@@ -145,6 +167,9 @@ int main(int argc, char** argv) {
         ctnn::set_num_threads(threads);
         gc.sampling.batch_stats = ec.sampling.batch_stats = bn_stats == "batch";
         return *generate ? generate_command(gc) : eval_command(ec);
+    } catch (const UsageError& e) {
+        std::fprintf(stderr, "error: %s\n", e.what());
+        return 2;
     } catch (const std::exception& e) {
         std::fprintf(stderr, "error: %s\n", e.what());
         return 1;

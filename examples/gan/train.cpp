@@ -1,12 +1,14 @@
-// `gan train`: the architecture (from the flags, or the checkpoint set of --resume), its defaults
-// from the registry for every flag not given, the device, and the trainer of that (architecture,
-// latent size) on the CPU (train_arch.cpp, one translation unit each) or the GPU.
+// `gan train`: the architecture and loss (from the flags, or the checkpoint set of --resume), the
+// check that the architecture trains with that loss, its defaults from the registry for every flag
+// not given (and wgan-gp's recipe), the device, and the trainer of that (architecture, latent
+// size) on the CPU (train_arch.cpp, one translation unit each) or the GPU.
 #include <algorithm>
 #include <cstdio>
 #include <stdexcept>
 
 #include <ctnn/backend/threads.hpp>
 
+#include "../common/config.hpp"
 #include "../common/device.hpp"
 #include "archs.hpp"
 #include "checkpoint_set.hpp"
@@ -29,6 +31,16 @@ void set_arch_defaults(TrainConfig& c, const std::vector<std::string>& flags) {
     if (!given(flags, "--label-fake")) c.label_fake = d.label_fake;
     if (!given(flags, "--noise")) c.noise = d.noise;
     if (!given(flags, "--init")) c.init = d.init;
+    if (c.loss == "wgan-gp") {  // the recipe of Gulrajani et al. 2017: 5 critic steps, Adam(1e-4, 0, 0.9)
+        if (!given(flags, "--d-steps")) c.d_steps = 5;
+        if (!given(flags, "--beta1")) c.beta1 = 0;
+        if (!given(flags, "--beta2")) c.beta2 = 0.9;
+        if (!given(flags, "--lr-g")) c.lr_g = 1e-4;
+        if (!given(flags, "--lr-d")) c.lr_d = 1e-4;
+    } else if (given(flags, "--gp-lambda")) {
+        throw UsageError("--gp-lambda is the gradient penalty's weight of --loss wgan-gp, not of --loss " +
+                         c.loss);
+    }
 }
 
 // A count in a checkpoint's metadata ("100"), naming where it came from when it is not one.
@@ -57,10 +69,19 @@ int train_command(TrainConfig tc, const std::vector<std::string>& flags) {
         arch_index(set.arch);  // throws for an architecture this build does not know
         tc.arch = set.arch;
         resumed_latent = parse_latent(set.latent, source);
+        const auto saved = examples::saved_config(set.config);  // a run of an older gan: bce
+        const std::string loss = saved.contains("loss") && saved["loss"].is_string()
+                                     ? saved["loss"].get<std::string>()
+                                     : std::string("bce");
+        if (given(flags, "--loss") && loss != tc.loss)
+            throw std::runtime_error("--loss " + tc.loss + " but " + tc.common.resume +
+                                     " was trained with --loss " + loss + " (" + source + ")");
+        tc.loss = loss;
         if (given(flags, "--latent") && resumed_latent != tc.latent)
             throw std::runtime_error("--latent " + std::to_string(tc.latent) + " but " + tc.common.resume +
                                      " holds latent size " + set.latent + " (" + source + ")");
     }
+    check_loss(tc.arch, tc.loss);
     set_arch_defaults(tc, flags);
     if (resumed_latent) tc.latent = resumed_latent;
     latent_index(tc.latent);

@@ -1,16 +1,18 @@
-// `gan train` for a generator G, a discriminator D and a backend B: trains G against D with a
+// `gan train` for a generator G, a discriminator D, a loss, classes (a conditional GAN: a 10x10
+// grid, one row per digit) and a backend B: trains G against D with a
 // progress line and a line per epoch (D loss, G loss, D(x), D(G(z)), seconds), saves the
 // checkpoint set every epoch (checkpoint_set.hpp: G, D, the averaged G, one atomic unit; the
 // safetensors code is set_io.hpp's, compiled in its own unit on the CPU), writes
 // sample grids, curves, metrics.csv and summary.json; SIGINT/SIGTERM save the position inside the
 // epoch and exit 130/143. The parts that do not depend on the types are train.cpp's
-// (train_support.hpp). train_arch.cpp instantiates it per (architecture, latent) for cpu::Blas,
-// train_cuda.cu for cuda::CuBlas.
+// (train_support.hpp). train_entry picks the loss of --loss among the entry's; train_arch.cpp
+// instantiates it per (architecture, latent) for cpu::Blas, train_cuda.cu for cuda::CuBlas.
 #pragma once
 
 #include <csignal>
 #include <cstdio>
 #include <memory>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -21,6 +23,7 @@
 
 #include "../common/progress.hpp"
 #include "../common/signals.hpp"
+#include "archs.hpp"
 #include "set_io.hpp"
 #include "train_support.hpp"
 
@@ -32,16 +35,20 @@ nlohmann::json network_json() {
     return {{"architecture", N::fingerprint()}, {"param_count", N::param_count}, {"flops", N::flops}};
 }
 
-template <class G, class D, class B>
+template <class G, class D, class Loss, std::size_t Classes, class B>
 int train(const TrainConfig& config) {
     using namespace ctnn;
     constexpr std::size_t rows = G::output_shape::dims[1], cols = G::output_shape::dims[2];
     const examples::RunDir out(config.common.out_dir);
     const data::Dataset train = load_training_set(config);
-    const float beta1 = static_cast<float>(config.beta1);
-    auto gan = std::make_unique<Gan<G, D, BCEWithLogits, Adam, Adam, B>>(
-        Adam{.lr = float(config.lr_g), .beta1 = beta1}, Adam{.lr = float(config.lr_d), .beta1 = beta1},
-        config.common.seed, gan_options(config));
+    const float beta1 = static_cast<float>(config.beta1), beta2 = static_cast<float>(config.beta2);
+    GanOptions options = gan_options(config);
+    if constexpr (Classes > 0) options.sample_count = Classes * Classes;  // row r of the grid: digit r
+    Loss loss{};
+    if constexpr (requires { loss.lambda; }) loss.lambda = static_cast<float>(config.gp_lambda);
+    auto gan = std::make_unique<Gan<G, D, Loss, Adam, Adam, B, Classes>>(
+        Adam{.lr = float(config.lr_g), .beta1 = beta1, .beta2 = beta2},
+        Adam{.lr = float(config.lr_d), .beta1 = beta1, .beta2 = beta2}, config.common.seed, options, loss);
     std::printf("generator\n%sdiscriminator\n%s", summary<G>().c_str(), summary<D>().c_str());
 
     examples::History history(out, "metrics.csv", metrics_columns);
@@ -66,7 +73,8 @@ int train(const TrainConfig& config) {
     std::vector<float> samples;
     const auto write_samples = [&](const fs::path& path) {
         gan->sample_fixed(samples);
-        examples::write_grid(path, samples.data(), samples.size() / (rows * cols), rows, cols, -1.0f, 1.0f);
+        examples::write_grid(path, samples.data(), samples.size() / (rows * cols), rows, cols, -1.0f, 1.0f,
+                             {}, Classes);
     };
 
     const examples::StopOnSignal stop;
@@ -104,6 +112,22 @@ int train(const TrainConfig& config) {
     write_summary(out, config, history, epoch_seconds, gan->epoch(), gan->skipped_steps(), network_json<G>(),
                   network_json<D>(), gan->has_generator_ema());
     return 0;
+}
+
+// The trainer of registry entry Arch with latent Z for the loss --loss names (one of the entry's,
+// which train_command has checked).
+template <class Arch, std::size_t Z, class B>
+int train_entry(const TrainConfig& config) {
+    using G = typename Arch::template generator<Z>;
+    using D = typename Arch::discriminator;
+    return [&]<class... L>(Losses<L...>) {
+        int rc = -1;
+        const bool found =
+            ((config.loss == loss_name<L> && (rc = train<G, D, L, Arch::classes, B>(config), true)) || ...);
+        if (!found)
+            throw std::logic_error("gan: " + std::string(Arch::info().name) + " has no loss " + config.loss);
+        return rc;
+    }(typename Arch::losses{});
 }
 
 }  // namespace gan

@@ -16,18 +16,27 @@ class LoadedGenerator final : public Generator {
     using G = typename Arch::template generator<Z>;
     using D = typename Arch::discriminator;
 
+    using GanT = ctnn::Gan<G, D, ctnn::BCEWithLogits, ctnn::Adam, ctnn::Adam, ctnn::cpu::Blas, Arch::classes>;
+
   public:
     explicit LoadedGenerator(const fs::path& checkpoint)
-        : m_gan(std::make_unique<ctnn::Gan<G, D>>(ctnn::Adam{}, ctnn::Adam{})) {
-        load_generator_weights(*m_gan, checkpoint);
-        std::printf("generator %s (%s, latent %zu, %zu parameters) from %s\n", Arch::info.name,
+        : m_gan(std::make_unique<GanT>(ctnn::Adam{}, ctnn::Adam{})) {
+        load_generator_weights(m_gan->generator(), checkpoint);
+        std::printf("generator %s (%s, latent %zu, %zu parameters) from %s\n", arch(),
                     G::fingerprint().c_str(), latent_size(), G::param_count, checkpoint.c_str());
     }
-    std::size_t latent_size() const override { return G::input_shape::size; }
+    const char* arch() const override { return m_info.name; }
+    std::size_t classes() const override { return Arch::classes; }
+    std::size_t latent_size() const override { return GanT::latent_size; }
     std::size_t rows() const override { return G::output_shape::dims[1]; }
     std::size_t cols() const override { return G::output_shape::dims[2]; }
-    void generate(const float* z, std::size_t n, float* images, bool batch_stats) override {
-        m_gan->generate(z, n, images, batch_stats ? ctnn::Mode::train : ctnn::Mode::eval);
+    void generate(const float* z, const std::int32_t* labels, std::size_t n, float* images,
+                  bool batch_stats) override {
+        const ctnn::Mode mode = batch_stats ? ctnn::Mode::train : ctnn::Mode::eval;
+        if constexpr (Arch::classes > 0)
+            m_gan->generate(z, labels, n, images, mode);
+        else
+            (void)labels, m_gan->generate(z, n, images, mode);
     }
     void export_header(const std::string& name, const fs::path& path) override {
         // preprocess() is unused by a generator (its input is a latent); self_test runs a fixed latent.
@@ -37,13 +46,13 @@ class LoadedGenerator final : public Generator {
     }
 
   private:
-    std::unique_ptr<ctnn::Gan<G, D>> m_gan;
+    ArchInfo m_info = Arch::info();
+    std::unique_ptr<GanT> m_gan;
 };
 
 template <std::size_t I, std::size_t Z>
 int train_cpu(const TrainConfig& config) {
-    using Arch = std::tuple_element_t<I, Registry>;
-    return train<typename Arch::template generator<Z>, typename Arch::discriminator, ctnn::cpu::Blas>(config);
+    return train_entry<std::tuple_element_t<I, Registry>, Z, ctnn::cpu::Blas>(config);
 }
 
 template <std::size_t I, std::size_t Z>

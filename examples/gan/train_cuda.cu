@@ -11,9 +11,7 @@ namespace gan {
 
 int train_cuda(const TrainConfig& config) {
     return with_entry(config.arch, config.latent, [&]<std::size_t I, std::size_t Z>() {
-        using Arch = std::tuple_element_t<I, Registry>;
-        return train<typename Arch::template generator<Z>, typename Arch::discriminator, ctnn::cuda::CuBlas>(
-            config);
+        return train_entry<std::tuple_element_t<I, Registry>, Z, ctnn::cuda::CuBlas>(config);
     });
 }
 

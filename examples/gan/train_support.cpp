@@ -114,9 +114,11 @@ std::map<std::string, std::string> set_metadata(const CheckpointSet& set, const 
 
 void write_curves(const examples::RunDir& out, const examples::History& history, const TrainConfig& config) {
     examples::plot_history(out / "losses.png", "GAN losses (" + config.arch + ")", history,
-                           {{"D loss", "d_loss"}, {"G loss", "g_loss"}}, "BCE");
+                           {{"D loss", "d_loss"}, {"G loss", "g_loss"}},
+                           config.loss == "bce" ? "BCE" : config.loss);
     examples::plot_history(out / "probabilities.png", "Discriminator outputs (" + config.arch + ")", history,
-                           {{"D(x)", "d_real"}, {"D(G(z))", "d_fake"}}, "mean probability");
+                           {{"D(x)", "d_real"}, {"D(G(z))", "d_fake"}},
+                           config.loss == "bce" ? "mean probability" : "mean critic value");
 }
 
 void write_summary(const examples::RunDir& out, const TrainConfig& config, const examples::History& history,
@@ -127,6 +129,7 @@ void write_summary(const examples::RunDir& out, const TrainConfig& config, const
         for (const char* key : {"d_loss", "g_loss", "d_real", "d_fake"})
             final_figures[key] = history.column(key).back();
     out.write_json("summary.json", {{"arch", config.arch},
+                                    {"loss", config.loss},
                                     {"epochs", epochs},
                                     {"epochs_this_run", epoch_seconds.size()},
                                     {"seconds_per_epoch", examples::mean(epoch_seconds)},

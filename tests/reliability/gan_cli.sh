@@ -10,6 +10,11 @@
 #   train for an epoch, record their arch, and their G draws digits.
 # resume_exact: 2 epochs straight == 1 epoch, then --resume for 1 more (G, D and the moving
 #   average of G identical bitwise).
+# conditional: cdcgan trains (a 10x10 grid), generate --digit draws one digit, eval adds
+#   conditional_agreement and per_digit_agreement (10 numbers).
+# loss_hinge, loss_wgan_gp: dcgan-sn trains with --loss hinge / wgan-gp (its recipe defaults) for
+#   2 epochs straight and 1 + --resume 1, bitwise equal; the loss is recorded and kept on resume.
+# loss_invalid, digit_unconditional: exit 2 with a message naming what cannot be done.
 set -u
 gan=$1
 lenet5=$2
@@ -31,7 +36,7 @@ train() {
 
 case "$case_name" in
 unknown_arch)
-    expect_failure "--arch: nope not in \{mlp,mlp-bn,mlp-bn-relu,dcgan,mlp-bn-mbstd,dcgan-mbstd,dcgan-wide,dcgan-wide-d,dcgan-sn\}" train --arch nope --out "$work/out" ;;
+    expect_failure "--arch: nope not in \{mlp,mlp-bn,mlp-bn-relu,dcgan,mlp-bn-mbstd,dcgan-mbstd,dcgan-wide,dcgan-wide-d,dcgan-sn,cdcgan,cmlp\}" train --arch nope --out "$work/out" ;;
 ema_out_of_range)
     expect_failure "--ema: Value 1 not in range" train --ema 1 --out "$work/out" ;;
 data_missing)
@@ -227,6 +232,75 @@ export_header)  # gan export: the generator as one header that compiles alone an
         fail "exporting a discriminator succeeded"
     grep -q "not a generator checkpoint" "$work/d.txt" || { cat "$work/d.txt"; fail "no 'not a generator checkpoint'"; }
     echo "ok: gan export wrote a header that compiles alone and passes self_test" ;;
+conditional)
+    write_mnist "$work/mnist" 64 20
+    train --arch cdcgan --epochs 1 --out "$work/run"
+    cat "$work/train.txt"
+    grep -q '"arch": "cdcgan"' "$work/run/summary.json" || fail "summary.json does not record cdcgan"
+    # samples.png: 10 columns of 28x28 digits (PNG width and height at bytes 16 to 23), square
+    w=$(od -An -t u1 -j 16 -N 4 "$work/run/samples.png" | awk '{print $3 * 256 + $4}')
+    h=$(od -An -t u1 -j 20 -N 4 "$work/run/samples.png" | awk '{print $3 * 256 + $4}')
+    [ "$w" -eq "$h" ] && [ $(((w - 2) % 10)) -eq 0 ] && [ $((((w - 2) / 10 - 2) % 28)) -eq 0 ] ||
+        fail "samples.png is ${w}x${h}, not a 10x10 grid of digits"
+    "$gan" generate --checkpoint "$work/run/generator.safetensors" --digit 7 --count 5 --out "$work/sevens.npy" \
+        >"$work/gen.txt" 2>&1 || { cat "$work/gen.txt"; fail "generate --digit 7 failed"; }
+    grep -q "5 digits 7" "$work/gen.txt" || fail "generate does not say it drew 7s"
+    [ "$(wc -c <"$work/sevens.npy")" -eq $((128 + 5 * 784 * 4)) ] || fail "sevens.npy has the wrong size"
+    expect_failure "--digit: Value 12 not in range" \
+        generate --checkpoint "$work/run/generator.safetensors" --digit 12 --out "$work/out/x.png"
+    "$lenet5" --threads 1 --epochs 1 --batch 16 --validation 10 --data "$work/mnist" --out "$work/lenet5" \
+        >"$work/lenet5.txt" 2>&1 || { cat "$work/lenet5.txt"; fail "training the classifier failed"; }
+    "$gan" eval --threads 1 --generator "$work/run/generator.safetensors" \
+        --classifier "$work/lenet5/model.safetensors" --data "$work/mnist" --count 20 --splits 2 \
+        --out "$work/eval" >"$work/eval.txt" 2>&1 || { cat "$work/eval.txt"; fail "eval failed"; }
+    cat "$work/eval.txt"
+    flat=$(tr -d ' \n' <"$work/eval/eval.json")
+    echo "$flat" | grep -Eq '"conditional_agreement":(0|1)(\.[0-9e-]+)?[,}]' || fail "eval.json has no conditional_agreement in [0, 1]"
+    per_digit=$(echo "$flat" | grep -Eo '"per_digit_agreement":\[[^]]*\]') || fail "eval.json has no per_digit_agreement"
+    [ "$(echo "$per_digit" | tr -cd , | wc -c)" -eq 9 ] || fail "per_digit_agreement is not 10 numbers: $per_digit"
+    echo "$per_digit" | grep -q null && fail "per_digit_agreement has a digit never drawn: $per_digit"
+    echo "ok: cdcgan trains (10x10 grid), draws a chosen digit and eval reports agreement per digit" ;;
+loss_hinge | loss_wgan_gp)
+    loss=hinge
+    [ "$case_name" = loss_wgan_gp ] && loss=wgan-gp
+    write_mnist "$work/mnist" 64 20
+    train --arch dcgan-sn --loss $loss --epochs 2 --out "$work/straight"
+    cat "$work/train.txt"
+    train --arch dcgan-sn --loss $loss --epochs 1 --out "$work/resumed"
+    train --epochs 2 --out "$work/resumed" --resume "$work/resumed"  # the loss comes from the run
+    cat "$work/train.txt"
+    grep -q "resumed from .* after epoch 1" "$work/train.txt" || fail "no 'resumed after epoch 1'"
+    grep -q "warning" "$work/train.txt" && fail "the resume warned about a setting"
+    grep -q '"loss": "'$loss'"' "$work/resumed/summary.json" || fail "summary.json does not record --loss $loss"
+    if [ $loss = wgan-gp ]; then  # the recipe's defaults
+        for kv in '"d_steps": 5' '"beta1": 0.0' '"beta2": 0.9' '"lr_d": 0.0001' '"lr_g": 0.0001' '"gp_lambda": 10.0'; do
+            grep -q "$kv" "$work/resumed/summary.json" || fail "summary.json lacks $kv"
+        done
+    fi
+    for f in generator discriminator; do
+        tensor_bytes "$work/straight/$f.safetensors" >"$work/straight.bin"
+        tensor_bytes "$work/resumed/$f.safetensors" >"$work/resumed.bin"
+        cmp "$work/straight.bin" "$work/resumed.bin" || fail "resumed $f differs from the straight run's"
+    done
+    expect_failure "--loss bce but .*resumed was trained with --loss $loss" \
+        train --loss bce --epochs 3 --data "$work/mnist" --resume "$work/resumed" --out "$work/out"
+    echo "ok: dcgan-sn --loss $loss trains, records the loss and resumes bitwise" ;;
+loss_invalid)
+    expect_failure "--loss wgan-gp with --arch dcgan: dcgan trains with bce; wgan-gp's gradient penalty is per sample and needs a critic without BatchNorm.*--arch dcgan-sn" \
+        train --arch dcgan --loss wgan-gp --out "$work/out"
+    [ "$rc" -eq 2 ] || fail "exit status $rc, expected 2"
+    expect_failure "--loss hinge with --arch cdcgan: cdcgan trains with bce" train --arch cdcgan --loss hinge --out "$work/out"
+    [ "$rc" -eq 2 ] || fail "exit status $rc, expected 2"
+    expect_failure "--gp-lambda is the gradient penalty's weight of --loss wgan-gp, not of --loss hinge" \
+        train --arch dcgan-sn --loss hinge --gp-lambda 5 --out "$work/out"
+    [ "$rc" -eq 2 ] || fail "exit status $rc, expected 2" ;;
+digit_unconditional)
+    write_mnist "$work/mnist" 64 20
+    train --arch mlp --epochs 1 --out "$work/mlp"
+    expect_failure "--digit 3: .*mlp/generator.safetensors is a mlp generator, which is not conditional" \
+        generate --checkpoint "$work/mlp/generator.safetensors" --digit 3 --out "$work/out/x.png"
+    [ "$rc" -eq 2 ] || fail "exit status $rc, expected 2"
+    [ ! -e "$work/out/x.png" ] || fail "x.png was written" ;;
 *)
     fail "unknown case" ;;
 esac
