@@ -1,12 +1,11 @@
 // The registry of gan's architectures: each entry names an --arch, its help line, its defaults
 // (batch, learning rates, latent size, label smoothing, instance noise, init), its (G, D) pair, G
-// for any compiled-in latent size, the objectives (--loss) it trains with (the unit of an entry
-// compiles one trainer per loss it lists, so only the entries that take the critic losses pay
-// for them) and, for a conditional GAN, its number of classes (G's input is latent + classes). The option
-// check, the help text, the error messages, the defaults and the dispatch to a trainer or a sampler all read
-// this one list; adding an architecture is one entry here (and CTNN_GAN_ARCH_COUNT in
-// examples/CMakeLists.txt, which compiles each (entry, latent) in its own translation unit: a static_assert
-// checks the count).
+// for any compiled-in latent size, the objectives (--loss) it trains with and, for a conditional GAN,
+// its number of classes (G's input is latent + classes). The option check, the help text, the error
+// messages, the defaults and the dispatch to a trainer or a sampler all read this one list; adding
+// an architecture is one entry here and its count of losses in CTNN_GAN_ARCH_LOSSES of
+// examples/CMakeLists.txt, which compiles each trainer (entry, latent, loss) and each entry's
+// checkpoint code (entry, latent) in a translation unit of its own (static_asserts check the list).
 #pragma once
 
 #include <algorithm>
@@ -24,7 +23,7 @@
 #include <ctnn/models/gan.hpp>
 
 #include "config.hpp"
-#include "gan_build.hpp"  // CTNN_GAN_ARCH_COUNT, CTNN_GAN_LATENTS (examples/CMakeLists.txt)
+#include "gan_build.hpp"  // CTNN_GAN_ARCH_COUNT, CTNN_GAN_ARCH_LOSSES, CTNN_GAN_LATENTS (examples/CMakeLists.txt)
 
 namespace gan {
 
@@ -53,6 +52,9 @@ inline constexpr const char* loss_name<ctnn::BCEWithLogits> = "bce";
 // The losses an entry trains with, the first its default.
 template <class... L>
 struct Losses {
+    static constexpr std::size_t count = sizeof...(L);
+    template <std::size_t K>
+    using at = std::tuple_element_t<K, std::tuple<L...>>;
     static std::vector<std::string> names() { return {loss_name<L>...}; }
 };
 using BceOnly = Losses<ctnn::BCEWithLogits>;
@@ -99,7 +101,32 @@ using Registry = std::tuple<
     Entry<"cmlp", "conditional mlp-bn: G and D see the digit (one-hot)", seed002, CmlpGenerator,
           m::ConditionalMlpDiscriminator<10>, BceOnly, 10>>;
 static_assert(std::tuple_size_v<Registry> == CTNN_GAN_ARCH_COUNT,
-              "gan: set CTNN_GAN_ARCH_COUNT in examples/CMakeLists.txt to the number of Registry entries");
+              "gan: CTNN_GAN_ARCH_LOSSES in examples/CMakeLists.txt must hold one count per Registry entry");
+static_assert(
+    [] {
+        constexpr std::size_t built[] = {CTNN_GAN_ARCH_LOSSES};
+        return [&]<std::size_t... I>(std::index_sequence<I...>) {
+            return ((built[I] == std::tuple_element_t<I, Registry>::losses::count) && ...);
+        }
+        (std::make_index_sequence<std::tuple_size_v<Registry>>{});
+    }(),
+    "gan: CTNN_GAN_ARCH_LOSSES in examples/CMakeLists.txt must list each Registry entry's number of losses");
+
+// Calls f.template operator()<K>() for the index K of `loss` among Arch's losses (train_command has
+// checked that the entry lists it).
+template <class Arch, class F>
+int with_loss(const std::string& loss, F&& f) {
+    using L = typename Arch::losses;
+    return [&]<std::size_t... K>(std::index_sequence<K...>) {
+        int rc = -1;
+        const bool found =
+            ((loss == loss_name<typename L::template at<K>> && (rc = f.template operator()<K>(), true)) ||
+             ...);
+        if (!found) throw std::logic_error("gan: " + std::string(Arch::info().name) + " has no loss " + loss);
+        return rc;
+    }
+    (std::make_index_sequence<L::count>{});
+}
 
 // The latent sizes compiled in (examples/CMakeLists.txt: CTNN_GAN_LATENTS).
 inline constexpr std::size_t latents[] = {CTNN_GAN_LATENTS};

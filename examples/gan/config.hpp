@@ -151,8 +151,9 @@ std::unique_ptr<Generator> load_generator(const fs::path& checkpoint);
 std::vector<float> sample(Generator& g, std::size_t count, const Sampling& sampling,
                           std::vector<std::int32_t>* labels = nullptr);
 
-// The trainer and the loader of entry I with latent Z on the CPU (train_arch.cpp, one unit each).
-template <std::size_t I, std::size_t Z>
+// The trainer of entry I with latent Z and the entry's K-th loss, and the loader of entry I with
+// latent Z, on the CPU (train_arch.cpp and load_arch.cpp, a unit each).
+template <std::size_t I, std::size_t Z, std::size_t K>
 int train_cpu(const TrainConfig& config);
 template <std::size_t I, std::size_t Z>
 std::unique_ptr<Generator> load_generator_cpu(const fs::path& checkpoint);

@@ -51,8 +51,10 @@ std::size_t parse_latent(const std::string& text, const std::string& source) {
 }
 
 int train_cpu_any(const TrainConfig& tc) {
-    return with_entry(tc.arch, tc.latent,
-                      [&]<std::size_t I, std::size_t Z>() { return train_cpu<I, Z>(tc); });
+    return with_entry(tc.arch, tc.latent, [&]<std::size_t I, std::size_t Z>() {
+        return with_loss<std::tuple_element_t<I, Registry>>(
+            tc.loss, [&]<std::size_t K>() { return train_cpu<I, Z, K>(tc); });
+    });
 }
 
 }  // namespace

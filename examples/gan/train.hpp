@@ -5,8 +5,8 @@
 // safetensors code is set_io.hpp's, compiled in its own unit on the CPU), writes
 // sample grids, curves, metrics.csv and summary.json; SIGINT/SIGTERM save the position inside the
 // epoch and exit 130/143. The parts that do not depend on the types are train.cpp's
-// (train_support.hpp). train_entry picks the loss of --loss among the entry's; train_arch.cpp
-// instantiates it per (architecture, latent) for cpu::Blas, train_cuda.cu for cuda::CuBlas.
+// (train_support.hpp). train_entry is one (entry, latent, loss); train_arch.cpp instantiates it
+// per (architecture, latent, loss) for cpu::Blas, train_cuda.cu for cuda::CuBlas.
 #pragma once
 
 #include <csignal>
@@ -114,20 +114,11 @@ int train(const TrainConfig& config) {
     return 0;
 }
 
-// The trainer of registry entry Arch with latent Z for the loss --loss names (one of the entry's,
-// which train_command has checked).
-template <class Arch, std::size_t Z, class B>
+// The trainer of registry entry Arch with latent Z and the entry's K-th loss.
+template <class Arch, std::size_t Z, std::size_t K, class B>
 int train_entry(const TrainConfig& config) {
-    using G = typename Arch::template generator<Z>;
-    using D = typename Arch::discriminator;
-    return [&]<class... L>(Losses<L...>) {
-        int rc = -1;
-        const bool found =
-            ((config.loss == loss_name<L> && (rc = train<G, D, L, Arch::classes, B>(config), true)) || ...);
-        if (!found)
-            throw std::logic_error("gan: " + std::string(Arch::info().name) + " has no loss " + config.loss);
-        return rc;
-    }(typename Arch::losses{});
+    return train<typename Arch::template generator<Z>, typename Arch::discriminator,
+                 typename Arch::losses::template at<K>, Arch::classes, B>(config);
 }
 
 }  // namespace gan

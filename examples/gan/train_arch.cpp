@@ -1,67 +1,20 @@
-// One (architecture, latent size) of the registry on the CPU: `gan train`'s trainer and the
-// generator loader of `gan generate` / `gan eval`. examples/CMakeLists.txt compiles this file once
-// per registry entry CTNN_GAN_ARCH and latent CTNN_GAN_LATENT (generated units that define both
-// and include it), so each instantiation has a translation unit of its own.
+// One (architecture, latent size, loss) of the registry on the CPU: `gan train`'s trainer.
+// examples/CMakeLists.txt compiles this file once per registry entry CTNN_GAN_ARCH, latent
+// CTNN_GAN_LATENT and index CTNN_GAN_LOSS into the entry's losses (generated units that define
+// them and include it), so each trainer has a translation unit of its own.
 #include <ctnn/backend/cpu/blas.hpp>
-#include <ctnn/nn/export.hpp>
 
 #include "archs.hpp"
 #include "train.hpp"
 
 namespace gan {
 
-// Samples through Gan::generate: a Gan (weights-only G loaded, no moving average) draws them.
-template <class Arch, std::size_t Z>
-class LoadedGenerator final : public Generator {
-    using G = typename Arch::template generator<Z>;
-    using D = typename Arch::discriminator;
-
-    using GanT = ctnn::Gan<G, D, ctnn::BCEWithLogits, ctnn::Adam, ctnn::Adam, ctnn::cpu::Blas, Arch::classes>;
-
-  public:
-    explicit LoadedGenerator(const fs::path& checkpoint)
-        : m_gan(std::make_unique<GanT>(ctnn::Adam{}, ctnn::Adam{})) {
-        load_generator_weights(m_gan->generator(), checkpoint);
-        std::printf("generator %s (%s, latent %zu, %zu parameters) from %s\n", arch(),
-                    G::fingerprint().c_str(), latent_size(), G::param_count, checkpoint.c_str());
-    }
-    const char* arch() const override { return m_info.name; }
-    std::size_t classes() const override { return Arch::classes; }
-    std::size_t latent_size() const override { return GanT::latent_size; }
-    std::size_t rows() const override { return G::output_shape::dims[1]; }
-    std::size_t cols() const override { return G::output_shape::dims[2]; }
-    void generate(const float* z, const std::int32_t* labels, std::size_t n, float* images,
-                  bool batch_stats) override {
-        const ctnn::Mode mode = batch_stats ? ctnn::Mode::train : ctnn::Mode::eval;
-        if constexpr (Arch::classes > 0)
-            m_gan->generate(z, labels, n, images, mode);
-        else
-            (void)labels, m_gan->generate(z, n, images, mode);
-    }
-    void export_header(const std::string& name, const fs::path& path) override {
-        // preprocess() is unused by a generator (its input is a latent); self_test runs a fixed latent.
-        ctnn::io::export_header(
-            m_gan->generator(), name, path,
-            ctnn::io::ExportOptions{.pixel_divisor = 127.5f, .pixel_offset = -1.0f, .test_pixels = {}});
-    }
-
-  private:
-    ArchInfo m_info = Arch::info();
-    std::unique_ptr<GanT> m_gan;
-};
-
-template <std::size_t I, std::size_t Z>
+template <std::size_t I, std::size_t Z, std::size_t K>
 int train_cpu(const TrainConfig& config) {
-    return train_entry<std::tuple_element_t<I, Registry>, Z, ctnn::cpu::Blas>(config);
+    return train_entry<std::tuple_element_t<I, Registry>, Z, K, ctnn::cpu::Blas>(config);
 }
 
-template <std::size_t I, std::size_t Z>
-std::unique_ptr<Generator> load_generator_cpu(const fs::path& checkpoint) {
-    return std::make_unique<LoadedGenerator<std::tuple_element_t<I, Registry>, Z>>(checkpoint);
-}
-
-// This unit's instantiations; train.cpp and generate.cpp call them through the declarations.
-template int train_cpu<CTNN_GAN_ARCH, CTNN_GAN_LATENT>(const TrainConfig&);
-template std::unique_ptr<Generator> load_generator_cpu<CTNN_GAN_ARCH, CTNN_GAN_LATENT>(const fs::path&);
+// This unit's instantiation; train.cpp calls it through the declaration.
+template int train_cpu<CTNN_GAN_ARCH, CTNN_GAN_LATENT, CTNN_GAN_LOSS>(const TrainConfig&);
 
 }  // namespace gan

@@ -11,7 +11,10 @@ namespace gan {
 
 int train_cuda(const TrainConfig& config) {
     return with_entry(config.arch, config.latent, [&]<std::size_t I, std::size_t Z>() {
-        return train_entry<std::tuple_element_t<I, Registry>, Z, ctnn::cuda::CuBlas>(config);
+        using Arch = std::tuple_element_t<I, Registry>;
+        return with_loss<Arch>(config.loss, [&]<std::size_t K>() {
+            return train_entry<Arch, Z, K, ctnn::cuda::CuBlas>(config);
+        });
     });
 }
 
