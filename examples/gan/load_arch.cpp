@@ -1,10 +1,12 @@
 // One (architecture, latent size) of the registry on the CPU: the generator loader of
 // `gan generate`, `gan eval` and `gan export`. examples/CMakeLists.txt compiles this file once per
 // registry entry CTNN_GAN_ARCH and latent CTNN_GAN_LATENT (generated units that define both and
-// include it), beside the trainers of train_arch.cpp.
+// include it), beside the trainers of train_arch.cpp, with the report on the entry's networks that
+// every trainer prints (train_support.hpp's describe_networks).
 #include <ctnn/backend/cpu/blas.hpp>
 #include <ctnn/losses/bce.hpp>
 #include <ctnn/nn/export.hpp>
+#include <ctnn/nn/summary.hpp>
 #include <ctnn/optim/adam.hpp>
 #include <ctnn/train/gan.hpp>
 
@@ -14,6 +16,7 @@
 
 #include "archs.hpp"
 #include "set_io.hpp"
+#include "train_support.hpp"
 
 namespace gan {
 
@@ -62,8 +65,21 @@ std::unique_ptr<Generator> load_generator_cpu(const fs::path& checkpoint) {
     return std::make_unique<LoadedGenerator<std::tuple_element_t<I, Registry>, Z>>(checkpoint);
 }
 
-// This unit's instantiations; train.cpp and generate.cpp call them through the declarations.
-// This unit's instantiation; generate.cpp calls it through the declaration.
+template <class N>
+nlohmann::json network_json() {
+    return {{"architecture", N::fingerprint()}, {"param_count", N::param_count}, {"flops", N::flops}};
+}
+
+template <class G, class D>
+NetworksReport describe_networks() {
+    return {"generator\n" + ctnn::summary<G>() + "discriminator\n" + ctnn::summary<D>(), network_json<G>(),
+            network_json<D>()};
+}
+
+// This unit's instantiations; generate.cpp and the trainers call them through the declarations.
+using Arch = std::tuple_element_t<CTNN_GAN_ARCH, Registry>;
 template std::unique_ptr<Generator> load_generator_cpu<CTNN_GAN_ARCH, CTNN_GAN_LATENT>(const fs::path&);
+template NetworksReport describe_networks<typename Arch::template generator<CTNN_GAN_LATENT>,
+                                          typename Arch::discriminator>();
 
 }  // namespace gan

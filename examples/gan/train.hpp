@@ -17,7 +17,6 @@
 #include <vector>
 
 #include <ctnn/losses/bce.hpp>
-#include <ctnn/nn/summary.hpp>
 #include <ctnn/optim/adam.hpp>
 #include <ctnn/train/gan.hpp>
 
@@ -28,12 +27,6 @@
 #include "train_support.hpp"
 
 namespace gan {
-
-// What summary.json says about a network: its fingerprint, parameters and multiply-adds.
-template <class N>
-nlohmann::json network_json() {
-    return {{"architecture", N::fingerprint()}, {"param_count", N::param_count}, {"flops", N::flops}};
-}
 
 template <class G, class D, class Loss, std::size_t Classes, class B>
 int train(const TrainConfig& config) {
@@ -49,7 +42,8 @@ int train(const TrainConfig& config) {
     auto gan = std::make_unique<Gan<G, D, Loss, Adam, Adam, B, Classes>>(
         Adam{.lr = float(config.lr_g), .beta1 = beta1, .beta2 = beta2},
         Adam{.lr = float(config.lr_d), .beta1 = beta1, .beta2 = beta2}, config.common.seed, options, loss);
-    std::printf("generator\n%sdiscriminator\n%s", summary<G>().c_str(), summary<D>().c_str());
+    const NetworksReport networks = describe_networks<G, D>();
+    std::fputs(networks.text.c_str(), stdout);
 
     examples::History history(out, "metrics.csv", metrics_columns);
     if (!config.common.resume.empty()) {
@@ -109,8 +103,8 @@ int train(const TrainConfig& config) {
     }
     write_samples(out / "samples.png");
     write_curves(out, history, config);
-    write_summary(out, config, history, epoch_seconds, gan->epoch(), gan->skipped_steps(), network_json<G>(),
-                  network_json<D>(), gan->has_generator_ema());
+    write_summary(out, config, history, epoch_seconds, gan->epoch(), gan->skipped_steps(), networks.generator,
+                  networks.discriminator, gan->has_generator_ema());
     return 0;
 }
 

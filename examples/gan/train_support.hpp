@@ -44,6 +44,17 @@ void check_resume(const TrainConfig& config, const CheckpointSet& set);
 void describe_set(CheckpointSet& set, const TrainConfig& config);
 std::map<std::string, std::string> set_metadata(const CheckpointSet& set, const std::string& role);
 
+// What `gan train` prints and records about its two networks: their summary tables, and for
+// summary.json each one's fingerprint, parameter count and multiply-adds. Defined and instantiated
+// per (architecture, latent) in load_arch.cpp, whichever backend trains: the per-layer string code
+// stays out of the trainers' units.
+struct NetworksReport {
+    std::string text;
+    nlohmann::json generator, discriminator;
+};
+template <class G, class D>
+NetworksReport describe_networks();
+
 void write_curves(const examples::RunDir& out, const examples::History& history, const TrainConfig& config);
 void write_summary(const examples::RunDir& out, const TrainConfig& config, const examples::History& history,
                    const std::vector<double>& epoch_seconds, std::size_t epochs, std::size_t skipped_steps,
