@@ -15,6 +15,12 @@
 
 #include "../common/settings.hpp"
 
+#if defined(CTNN_WITH_MPI)
+namespace ctnn::dist {
+class Communicator;
+}
+#endif
+
 namespace gan {
 
 using examples::Resume;
@@ -73,6 +79,9 @@ struct TrainConfig {
     std::size_t sample_every = 5;            // epochs between progress grids
     std::size_t train_limit = 0;             // 0: all 60,000 training digits
     std::uint64_t raise_signal_at_step = 0;  // tests: raise SIGINT after this many iterations
+#if defined(CTNN_WITH_MPI)
+    ctnn::dist::Communicator* comm = nullptr;  // set when started by mpirun (not a flag): ranks.hpp
+#endif
 
     template <class Self, class V>
     static void visit(Self& c, V&& v) {

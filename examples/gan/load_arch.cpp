@@ -79,7 +79,7 @@ NetworksReport describe_networks() {
 // This unit's instantiations; generate.cpp and the trainers call them through the declarations.
 using Arch = std::tuple_element_t<CTNN_GAN_ARCH, Registry>;
 template std::unique_ptr<Generator> load_generator_cpu<CTNN_GAN_ARCH, CTNN_GAN_LATENT>(const fs::path&);
-template NetworksReport describe_networks<typename Arch::template generator<CTNN_GAN_LATENT>,
-                                          typename Arch::discriminator>();
+template NetworksReport
+describe_networks<typename Arch::template generator<CTNN_GAN_LATENT>, typename Arch::discriminator>();
 
 }  // namespace gan

@@ -20,6 +20,8 @@
 //                a conditional G draws every digit equally often and eval.json adds conditional_agreement
 //                and per_digit_agreement (the share the classifier reads as the digit asked for).
 //   ./build/examples/gan train --arch mlp-bn --epochs 30 --out runs/gan-mlp-bn
+//   mpirun -np 2 ./build/examples/gan train --threads 1 ...   # data-parallel (a CTNN_MPI build): rank 0
+//   writes
 //   ./build/examples/gan eval --generator runs/gan-mlp-bn/generator.safetensors
 //       --classifier runs/lenet5/model.safetensors --out runs/gan-mlp-bn/eval
 // This file reads the flags (the CLI11 unit); train.cpp, generate.cpp and eval.cpp run them.
@@ -28,12 +30,62 @@
 
 #include <ctnn/backend/threads.hpp>
 
+#if defined(CTNN_WITH_MPI)
+#include <ctnn/dist/communicator.hpp>
+#include <ctnn/dist/fail_together.hpp>
+#endif
+
 #include "../common/options.hpp"
 #include "config.hpp"
 
 using namespace gan;
 using examples::integer_in;
 using examples::positive_number;
+
+namespace {
+
+// Runs a subcommand, printing its error: 2 for a usage error, 1 for any other.
+template <class F>
+int report_errors(F&& command) {
+    try {
+        return command();
+    } catch (const UsageError& e) {
+        std::fprintf(stderr, "error: %s\n", e.what());
+        return 2;
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "error: %s\n", e.what());
+        return 1;
+    }
+}
+
+#if defined(CTNN_WITH_MPI)
+// Under mpirun: `gan train` runs on every rank (ranks.hpp: each trains its share of the global
+// batch) and rank 0 alone prints and writes; the other ranks' standard output goes to /dev/null
+// (their errors still reach stderr). generate, eval and export run on rank 0 alone. A rank that
+// fails ends every rank with the same "ctnn: rank R failed: ..." line and exit status 1; a usage
+// error (the same on every rank) exits 2.
+template <class F>
+int run_ranks(int& argc, char**& argv, TrainConfig* tc, F&& command) {
+    ctnn::dist::Environment env(argc, argv);
+    ctnn::dist::Communicator comm;
+    if (tc) tc->comm = &comm;
+    if (!comm.is_root() && !std::freopen("/dev/null", "w", stdout))
+        std::fprintf(stderr, "gan: rank %d could not silence its standard output\n", comm.rank());
+    int status = 0;
+    const int together = ctnn::dist::run_together(env, comm, [&] {
+        if (!tc && !comm.is_root()) return;
+        try {
+            status = command();
+        } catch (const UsageError& e) {
+            std::fprintf(stderr, "error: %s\n", e.what());
+            status = 2;
+        }
+    });
+    return together != 0 ? together : status;
+}
+#endif
+
+}  // namespace
 
 int main(int argc, char** argv) {
     CLI::App app{"GANs that draw MNIST digits (ctnn)"};
@@ -156,7 +208,7 @@ int main(int argc, char** argv) {
         cmd->add_option("--threads", threads, "CPU threads (0: all cores)")->check(integer_in(0, 4096));
 
     CLI11_PARSE(app, argc, argv);
-    try {
+    const auto command = [&]() -> int {
         if (*train) {
             std::vector<std::string> given;
             for (const CLI::Option* opt : train->get_options())
@@ -167,11 +219,9 @@ int main(int argc, char** argv) {
         ctnn::set_num_threads(threads);
         gc.sampling.batch_stats = ec.sampling.batch_stats = bn_stats == "batch";
         return *generate ? generate_command(gc) : eval_command(ec);
-    } catch (const UsageError& e) {
-        std::fprintf(stderr, "error: %s\n", e.what());
-        return 2;
-    } catch (const std::exception& e) {
-        std::fprintf(stderr, "error: %s\n", e.what());
-        return 1;
-    }
+    };
+#if defined(CTNN_WITH_MPI)
+    if (ctnn::dist::launched_by_mpirun()) return run_ranks(argc, argv, *train ? &tc : nullptr, command);
+#endif
+    return report_errors(command);
 }

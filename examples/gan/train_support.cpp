@@ -123,7 +123,8 @@ void write_curves(const examples::RunDir& out, const examples::History& history,
 
 void write_summary(const examples::RunDir& out, const TrainConfig& config, const examples::History& history,
                    const std::vector<double>& epoch_seconds, std::size_t epochs, std::size_t skipped_steps,
-                   const nlohmann::json& generator, const nlohmann::json& discriminator, bool ema) {
+                   const nlohmann::json& generator, const nlohmann::json& discriminator, bool ema,
+                   int ranks) {
     nlohmann::json final_figures;  // null when no epoch was trained
     if (history.rows())
         for (const char* key : {"d_loss", "g_loss", "d_real", "d_fake"})
@@ -137,6 +138,7 @@ void write_summary(const examples::RunDir& out, const TrainConfig& config, const
                                     {"generator", generator},
                                     {"discriminator", discriminator},
                                     {"skipped_steps", skipped_steps},
+                                    {"ranks", ranks},
                                     {"config", examples::to_json(config)}});
     std::printf(
         "outputs in %s: metrics.csv summary.json checkpoint.json generator.safetensors "

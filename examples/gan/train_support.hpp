@@ -58,6 +58,6 @@ NetworksReport describe_networks();
 void write_curves(const examples::RunDir& out, const examples::History& history, const TrainConfig& config);
 void write_summary(const examples::RunDir& out, const TrainConfig& config, const examples::History& history,
                    const std::vector<double>& epoch_seconds, std::size_t epochs, std::size_t skipped_steps,
-                   const nlohmann::json& generator, const nlohmann::json& discriminator, bool ema);
+                   const nlohmann::json& generator, const nlohmann::json& discriminator, bool ema, int ranks);
 
 }  // namespace gan

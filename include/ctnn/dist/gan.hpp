@@ -23,8 +23,8 @@
 
 namespace ctnn::dist {
 
-template <class G, class D, class Loss, class OptG, class OptD, Backend B>
-void attach(Communicator& comm, Gan<G, D, Loss, OptG, OptD, B>& gan, GradientAllreduce<B>& d_sync,
+template <class G, class D, class Loss, class OptG, class OptD, Backend B, std::size_t Classes>
+void attach(Communicator& comm, Gan<G, D, Loss, OptG, OptD, B, Classes>& gan, GradientAllreduce<B>& d_sync,
             GradientAllreduce<B>& g_sync, const std::atomic<bool>* stop = nullptr) {
     broadcast_model(comm, gan.generator());
     broadcast_model(comm, gan.discriminator());
@@ -39,9 +39,10 @@ void attach(Communicator& comm, Gan<G, D, Loss, OptG, OptD, B>& gan, GradientAll
 }
 
 // Every rank calls it with the same data set and global batch size.
-template <class G, class D, class Loss, class OptG, class OptD, Backend B>
-GanEpochStats fit_epoch(Communicator& comm, Gan<G, D, Loss, OptG, OptD, B>& gan, GradientAllreduce<B>& d_sync,
-                        GradientAllreduce<B>& g_sync, const data::Dataset& train, std::size_t batch_size,
+template <class G, class D, class Loss, class OptG, class OptD, Backend B, std::size_t Classes>
+GanEpochStats fit_epoch(Communicator& comm, Gan<G, D, Loss, OptG, OptD, B, Classes>& gan,
+                        GradientAllreduce<B>& d_sync, GradientAllreduce<B>& g_sync,
+                        const data::Dataset& train, std::size_t batch_size,
                         const GanProgressCallback& progress = {}) {
     // Gan drops the short last batch, so every batch is full and this rank's weight is constant.
     const std::size_t n = std::min(batch_size, train.size());
