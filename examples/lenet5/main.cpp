@@ -46,12 +46,15 @@ int run(Config& config) {
 }
 
 #if defined(CTNN_WITH_MPI)
-// Under mpirun: every rank runs, rank 0 alone writes (and exports or evaluates). A rank that throws
-// ends every rank with the same "ctnn: rank R failed: ..." line and exit status 1.
+// Under mpirun: every rank runs, rank 0 alone prints and writes (and exports or evaluates); the
+// other ranks' standard output goes to /dev/null (their errors still reach stderr). A rank that
+// throws ends every rank with the same "ctnn: rank R failed: ..." line and exit status 1.
 int run_ranks(int& argc, char**& argv, Config& config) {
     ctnn::dist::Environment env(argc, argv);
     ctnn::dist::Communicator comm;
     config.comm = &comm;
+    if (!comm.is_root() && !std::freopen("/dev/null", "w", stdout))
+        std::fprintf(stderr, "lenet5: rank %d could not silence its standard output\n", comm.rank());
     int status = 0;
     const int together = ctnn::dist::run_together(env, comm, [&] {
         const bool root_only = !config.export_path.empty() || config.eval_only;

@@ -190,6 +190,10 @@ int run(const Config& config) {
     clf.predict(sets.test, predicted, confidence);
     write_misclassified(out, sets.test, predicted);
     write_curves(out, history);
+    int rank_count = 1;  // processes that trained it (mpirun -np)
+#if defined(CTNN_WITH_MPI)
+    if (config.comm) rank_count = config.comm->size();
+#endif
     auto summary_json = report_json(test);
     summary_json.erase("count"), summary_json.erase("confusion");
     summary_json.update(nlohmann::json{{"epochs", clf.epoch()},
@@ -198,6 +202,7 @@ int run(const Config& config) {
                                        {"param_count", Net::param_count},
                                        {"flops_per_image", Net::flops},
                                        {"architecture", Net::fingerprint()},
+                                       {"ranks", rank_count},
                                        {"config", examples::to_json(config)}});
     out.write_json("summary.json", summary_json);
     std::printf(

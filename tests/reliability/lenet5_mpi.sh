@@ -8,6 +8,15 @@
 #   resume:    2 ranks, 2 epochs straight == 1 epoch, then --resume for 1 more (tensor bytes identical)
 #   failing:   a bad --resume file ends both ranks with one "ctnn: rank R failed" line each and a
 #              non-zero exit, within the test's timeout, and writes no summary.json
+#   silent_rank: under --tag-output rank 0 prints each line once and rank 1 prints nothing on
+#              stdout; summary.json says "ranks": 2
+#   one_rank:  mpirun -np 1 equals a plain run bit for bit (tensors; summary.json but for the
+#              seconds and "ranks")
+#   signal_resume: 2 ranks, a SIGINT on rank 0 in epoch 2, then --resume: the tensors of the
+#              uninterrupted 2-rank run, bit for bit (the position inside the epoch is saved)
+#   rank1_failing: rank 1 alone gets a missing --data directory (mpirun's MPMD form, a working
+#              directory per rank): both ranks print rank 1's line naming it, non-zero exit, no
+#              model.safetensors or summary.json
 set -u
 mpirun=$1
 lenet5=$2
@@ -69,6 +78,54 @@ failing)
     expect_failure "ctnn: rank [01] failed: .*garbage.safetensors" $small --epochs 1 --out "$work/out" \
         --resume "$work/garbage.safetensors"
     [ "$(grep -c 'ctnn: rank [01] failed' "$work/output.txt")" -ge 2 ] || fail "not every rank printed the failure" ;;
+silent_rank)
+    "$mpirun" -np 2 --oversubscribe --tag-output "$lenet5" --threads 1 $small --epochs 2 --out "$work/out" \
+        >"$work/tagged.txt" 2>&1 || { cat "$work/tagged.txt"; fail "2 ranks failed"; }
+    cat "$work/tagged.txt"
+    for line in "data-parallel over 2 ranks" "epoch  1 " "epoch  2 " "outputs in"; do
+        n=$(grep -c "^\[1,0\]<stdout>:$line" "$work/tagged.txt")
+        [ "$n" -eq 1 ] || fail "rank 0 printed '$line' $n times, expected once"
+    done
+    if grep -q '^\[1,1\]<stdout>' "$work/tagged.txt"; then fail "rank 1 printed on stdout"; fi
+    grep -q '"ranks": 2' "$work/out/summary.json" || fail "summary.json does not say \"ranks\": 2"
+    echo "ok: rank 0 alone prints, summary.json records 2 ranks" ;;
+one_rank)
+    ok plain "$lenet5" --threads 1 $small --epochs 2 --out "$work/plain"
+    ok np1 "$mpirun" -np 1 "$lenet5" --threads 1 $small --epochs 2 --out "$work/np1"
+    tensor_bytes "$work/plain/model.safetensors" >"$work/plain.bin"
+    tensor_bytes "$work/np1/model.safetensors" >"$work/np1.bin"
+    cmp "$work/plain.bin" "$work/np1.bin" || fail "mpirun -np 1 does not equal a plain run bit for bit"
+    for f in plain np1; do
+        grep -v '"seconds_per_epoch"\|"out"\|"ranks"' "$work/$f/summary.json" >"$work/$f.json"
+    done
+    diff "$work/plain.json" "$work/np1.json" || fail "mpirun -np 1's summary.json differs from a plain run's"
+    echo "ok: mpirun -np 1 == a plain run, bitwise" ;;
+signal_resume)
+    ok straight run_program $small --epochs 2 --out "$work/straight"
+    run_program $small --epochs 2 --out "$work/signal" --raise-signal-at-step 16 >"$work/signal.txt" 2>&1
+    rc=$?
+    cat "$work/signal.txt"
+    [ "$rc" -ne 0 ] || fail "the SIGINT run exited 0"
+    grep -q "SIGINT: stopped in epoch 2 after" "$work/signal.txt" || fail "rank 0 did not stop in epoch 2"
+    ok resumed run_program $small --epochs 2 --out "$work/signal" --resume "$work/signal/model.safetensors"
+    grep -q "resumed from .* after epoch 1" "$work/resumed.txt" || fail "no 'resumed ... after epoch 1'"
+    tensor_bytes "$work/straight/model.safetensors" >"$work/straight.bin"
+    tensor_bytes "$work/signal/model.safetensors" >"$work/signal.bin"
+    cmp "$work/straight.bin" "$work/signal.bin" || fail "stopped and resumed: not the straight run's weights"
+    echo "ok: on 2 ranks, a SIGINT in epoch 2 + resume == the uninterrupted run, bitwise" ;;
+rank1_failing)
+    mkdir -p "$work/rank0" "$work/rank1"
+    ln -s "$work/mnist" "$work/rank0/mnist"  # rank 1's working directory has none
+    args="--threads 1 --validation 40 --batch 16 --seed 5 --epochs 1 --data mnist --out $work/out"
+    "$mpirun" --oversubscribe -np 1 -wdir "$work/rank0" "$lenet5" $args : -np 1 -wdir "$work/rank1" "$lenet5" $args \
+        >"$work/mpmd.txt" 2>&1
+    rc=$?
+    cat "$work/mpmd.txt"
+    [ "$rc" -ne 0 ] || fail "rank 1 without data: exit status 0"
+    [ "$(grep -c 'ctnn: rank 1 failed: .*mnist' "$work/mpmd.txt")" -ge 2 ] ||
+        fail "both ranks should print rank 1's failure naming its data directory"
+    for f in $completed_outputs; do [ ! -e "$work/out/$f" ] || fail "$work/out/$f was left behind"; done
+    echo "ok: rank 1's missing data ended both ranks, exit status $rc" ;;
 *)
     fail "unknown case" ;;
 esac
