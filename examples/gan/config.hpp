@@ -52,7 +52,7 @@ std::vector<ArchInfo> arch_infos();  // the registry's entries, in order (archs.
 std::vector<std::string> arch_names();
 std::size_t arch_index(const std::string& arch);  // throws naming --arch and the known names
 std::size_t latent_index(std::size_t latent);     // throws naming --latent and the compiled sizes
-std::string latent_list();                        // "64, 100, 128"
+std::string latent_list();                        // "100, 128" (the compiled sizes)
 std::vector<std::string> loss_names();            // every --loss value: bce, hinge, wgan-gp
 // Throws UsageError naming both when `arch` does not train with `loss` (and the archs that do).
 void check_loss(const std::string& arch, const std::string& loss);
