@@ -9,5 +9,6 @@ namespace lenet5 {
 using Clf = Trainer<ctnn::models::LeNet5, ctnn::cpu::Blas>;
 template ctnn::io::CheckpointInfo load_model<Clf>(Clf&, const std::filesystem::path&, bool);
 template void save_model<Clf>(Clf&, const std::filesystem::path&, const ctnn::io::CheckpointInfo&);
+template std::string network_summary<ctnn::models::LeNet5>();
 
 }  // namespace lenet5

@@ -27,5 +27,9 @@ template <class Clf>
 ctnn::io::CheckpointInfo load_model(Clf& clf, const std::filesystem::path& path, bool weights_only);
 template <class Clf>
 void save_model(Clf& clf, const std::filesystem::path& path, const ctnn::io::CheckpointInfo& info);
+// The network's summary table (ctnn::summary), compiled with the checkpoint code: its per-layer
+// string code stays out of the training units.
+template <class Net>
+std::string network_summary();
 
 }  // namespace lenet5

@@ -1,6 +1,7 @@
-// The definitions of model_io.hpp's templates (io_relu.cpp, io_classic.cpp, cuda.cu).
+// The definitions of model_io.hpp's templates (io_relu.cpp, io_classic.cpp, io_resnet.cpp, cuda.cu).
 #pragma once
 
+#include <ctnn/nn/summary.hpp>
 #include <ctnn/train/checkpoint.hpp>
 
 #include "model_io.hpp"
@@ -15,6 +16,11 @@ ctnn::io::CheckpointInfo load_model(Clf& clf, const std::filesystem::path& path,
 template <class Clf>
 void save_model(Clf& clf, const std::filesystem::path& path, const ctnn::io::CheckpointInfo& info) {
     ctnn::io::save_checkpoint(path, clf.model(), info, &clf.optimizer());
+}
+
+template <class Net>
+std::string network_summary() {
+    return ctnn::summary<Net>();
 }
 
 }  // namespace lenet5

@@ -20,8 +20,6 @@
 #include <string>
 #include <vector>
 
-#include <ctnn/nn/summary.hpp>
-
 #if defined(CTNN_WITH_MPI)
 #include <memory>
 
@@ -90,7 +88,7 @@ int run(const Config& config) {
 
     Trainer<Net, B> clf(make_optimizer(config), config.common.seed);
     configure(clf, config);
-    std::printf("%s", summary<Net>().c_str());
+    std::printf("%s", network_summary<Net>().c_str());
 
     History history(out, "metrics.csv", metrics_columns);
     if (!config.common.resume.empty()) {
