@@ -46,3 +46,23 @@ tensor_bytes() {
     tail -c +$((9 + n)) "$1"
 }
 
+
+# rank1_missing_data MPIRUN ARGS...: the program ARGS (with --data mnist, relative) on 2 ranks in
+# mpirun's MPMD form, a working directory each, where only rank 0's holds the MNIST of
+# $work/mnist: both ranks must print rank 1's failure naming its data directory and exit non-zero,
+# leaving none of $completed_outputs in $work/out.
+rank1_missing_data() {
+    launcher=$1
+    shift
+    mkdir -p "$work/rank0" "$work/rank1"
+    ln -s "$work/mnist" "$work/rank0/mnist"  # rank 1's working directory has none
+    "$launcher" --oversubscribe -np 1 -wdir "$work/rank0" "$@" : -np 1 -wdir "$work/rank1" "$@" \
+        >"$work/mpmd.txt" 2>&1
+    rc=$?
+    cat "$work/mpmd.txt"
+    [ "$rc" -ne 0 ] || fail "rank 1 without data: exit status 0"
+    [ "$(grep -c 'ctnn: rank 1 failed: .*mnist' "$work/mpmd.txt")" -ge 2 ] ||
+        fail "both ranks should print rank 1's failure naming its data directory"
+    for f in $completed_outputs; do [ ! -e "$work/out/$f" ] || fail "$work/out/$f was left behind"; done
+    echo "ok: rank 1's missing data ended both ranks, exit status $rc"
+}
