@@ -20,8 +20,7 @@
 //                a conditional G draws every digit equally often and eval.json adds conditional_agreement
 //                and per_digit_agreement (the share the classifier reads as the digit asked for).
 //   ./build/examples/gan train --arch mlp-bn --epochs 30 --out runs/gan-mlp-bn
-//   mpirun -np 2 ./build/examples/gan train --threads 1 ...   # data-parallel (a CTNN_MPI build): rank 0
-//   writes
+//   mpirun -np 2 ./build/examples/gan train --threads 1 ...   # data-parallel (CTNN_MPI): rank 0 writes
 //   ./build/examples/gan eval --generator runs/gan-mlp-bn/generator.safetensors
 //       --classifier runs/lenet5/model.safetensors --out runs/gan-mlp-bn/eval
 // This file reads the flags (the CLI11 unit); train.cpp, generate.cpp and eval.cpp run them.
