@@ -20,6 +20,9 @@
 #include "ctnn/backend/train_ops.hpp"
 #include "ctnn/detail/xtensor.hpp"
 
+// after gemm.hpp and conv.hpp: declares their entry points extern under CTNN_CPU_EXTERN_KERNELS
+#include "ctnn/backend/cpu/extern_kernels.hpp"
+
 namespace ctnn::cpu {
 
 namespace detail {
