@@ -3,6 +3,8 @@
 
 #include <cstdio>
 
+#include <ctnn/backend/cpu/openblas_core.hpp>
+
 namespace examples {
 
 ctnn::DeviceChoice choose_device(const std::string& requested) {
@@ -12,6 +14,9 @@ ctnn::DeviceChoice choose_device(const std::string& requested) {
     const ctnn::DeviceChoice device = ctnn::select_device(requested);
 #endif
     std::printf("device: %s\n", device.description.c_str());
+    if (const std::string mismatch = ctnn::cpu::openblas_core_mismatch();
+        device.device == ctnn::Device::cpu && !mismatch.empty())
+        std::printf("%s\n", mismatch.c_str());
     return device;
 }
 

@@ -189,6 +189,12 @@ threads_warning)  # issue 15 #15: the CPU's results depend on --threads; resumin
     "$lenet5" --threads 2 $small --epochs 2 --data "$work/mnist" --out "$work/run" \
         --resume "$work/run/model.safetensors" >"$work/second.txt" 2>&1 || { cat "$work/second.txt"; fail "resume failed"; }
     grep -q "warning: --threads is 2 but .* was trained with 1" "$work/second.txt" || fail "no warning for --threads" ;;
+openblas_old_core)  # issue 16: OpenBLAS running kernels older than the CPU is said, once
+    grep -qw avx2 /proc/cpuinfo || { echo "skipped: this CPU has no AVX2, so no OpenBLAS core is older"; exit 0; }
+    write_mnist "$work/mnist" 60 20
+    OPENBLAS_CORETYPE=Prescott run_ok $small --epochs 1 --data "$work/mnist" --out "$work/run"
+    [ "$(grep -c "OpenBLAS runs its Prescott kernels on this AVX.* CPU" "$work/ok.txt")" = 1 ] ||
+        { cat "$work/ok.txt"; fail "no single line about OpenBLAS's Prescott kernels"; } ;;
 files_idx)  # --train/--test: IDX files of any name, each with its label file
     write_mnist "$work/mnist" 60 20
     mv "$work/mnist/train-images-idx3-ubyte" "$work/a.images"

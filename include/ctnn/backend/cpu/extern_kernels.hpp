@@ -13,17 +13,17 @@
 #include "ctnn/core/conv_geometry.hpp"
 
 // prefix is `extern` (a declaration: do not instantiate here) or empty (the instantiation).
-#define CTNN_CPU_KERNEL_INSTANCES_FOR(prefix, T)                                                          \
-    prefix template void gemm<T>(bool, bool, std::size_t, std::size_t, std::size_t, T, const T*,          \
-                                 std::size_t, const T*, std::size_t, T, T*, std::size_t);                 \
-    prefix template void conv2d<T>(const T*, const T*, const T*, T*, std::size_t, std::size_t,            \
-                                   const ConvGeometry&);                                                   \
-    prefix template void conv2d_backward_data<T>(const T*, const T*, T*, std::size_t, std::size_t,        \
-                                                 const ConvGeometry&);                                     \
-    prefix template void conv2d_backward_weight<T>(const T*, const T*, T*, T*, std::size_t, std::size_t,  \
+#define CTNN_CPU_KERNEL_INSTANCES_FOR(prefix, T)                                                         \
+    prefix template void gemm<T>(bool, bool, std::size_t, std::size_t, std::size_t, T, const T*,         \
+                                 std::size_t, const T*, std::size_t, T, T*, std::size_t);                \
+    prefix template void conv2d<T>(const T*, const T*, const T*, T*, std::size_t, std::size_t,           \
+                                   const ConvGeometry&);                                                 \
+    prefix template void conv2d_backward_data<T>(const T*, const T*, T*, std::size_t, std::size_t,       \
+                                                 const ConvGeometry&);                                   \
+    prefix template void conv2d_backward_weight<T>(const T*, const T*, T*, T*, std::size_t, std::size_t, \
                                                    const ConvGeometry&);
-#define CTNN_CPU_KERNEL_INSTANCES(prefix)          \
-    CTNN_CPU_KERNEL_INSTANCES_FOR(prefix, float)   \
+#define CTNN_CPU_KERNEL_INSTANCES(prefix)        \
+    CTNN_CPU_KERNEL_INSTANCES_FOR(prefix, float) \
     CTNN_CPU_KERNEL_INSTANCES_FOR(prefix, double)
 
 #if defined(CTNN_CPU_EXTERN_KERNELS)
