@@ -12,6 +12,7 @@
 #include <type_traits>
 
 #include "ctnn/backend/cpu/conv.hpp"
+#include "ctnn/backend/cpu/extern_kernels.hpp"  // gemm and conv2d extern under CTNN_CPU_EXTERN_KERNELS
 #include "ctnn/backend/cpu/gemm.hpp"
 #include "ctnn/backend/cpu/im2col.hpp"
 #include "ctnn/backend/cpu/simd.hpp"
@@ -19,9 +20,6 @@
 #include "ctnn/backend/layer_ops.hpp"
 #include "ctnn/backend/train_ops.hpp"
 #include "ctnn/detail/xtensor.hpp"
-
-// after gemm.hpp and conv.hpp: declares their entry points extern under CTNN_CPU_EXTERN_KERNELS
-#include "ctnn/backend/cpu/extern_kernels.hpp"
 
 namespace ctnn::cpu {
 

@@ -10,6 +10,8 @@
 
 #include <cstddef>
 
+#include "ctnn/backend/cpu/conv.hpp"
+#include "ctnn/backend/cpu/gemm.hpp"
 #include "ctnn/core/conv_geometry.hpp"
 
 // prefix is `extern` (a declaration: do not instantiate here) or empty (the instantiation).
