@@ -238,19 +238,22 @@ inline GemmKernels kernels_from_environment() {
 }
 inline std::atomic<GemmKernels> kernels{kernels_from_environment()};
 
+// Whether OpenBLAS names its core `name` (given in lower case), ignoring case.
+inline bool openblas_core_is(const char* name) {
+    const char* core = openblas_get_corename();
+    if (!core) return false;
+    std::size_t i = 0;
+    for (; core[i] && name[i]; ++i)
+        if ((core[i] | 0x20) != name[i]) return false;
+    return core[i] == name[i];
+}
+
 // Whether OpenBLAS runs its AVX-512 kernels (the cores it names SkylakeX, Cooperlake,
 // SapphireRapids), which include small-matrix kernels: then it beats sgemm on the products of
 // op(B) = B^T too thin for the packed tile; with its AVX2 ones (Haswell, Zen) sgemm wins there.
 inline bool openblas_avx512() {
-    const char* core = openblas_get_corename();
-    if (!core) return false;
-    const auto is = [core](const char* name) {
-        std::size_t i = 0;
-        for (; core[i] && name[i]; ++i)
-            if ((core[i] | 0x20) != (name[i] | 0x20)) return false;
-        return core[i] == name[i];
-    };
-    return is("skylakex") || is("cooperlake") || is("sapphirerapids");
+    return openblas_core_is("skylakex") || openblas_core_is("cooperlake") ||
+           openblas_core_is("sapphirerapids");
 }
 inline const bool openblas_small_kernels = openblas_avx512();
 }  // namespace detail::gemm

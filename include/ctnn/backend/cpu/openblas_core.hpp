@@ -3,7 +3,6 @@
 // for a program to print once (examples/common/device.cpp does), or empty when they fit.
 #pragma once
 
-#include <cstring>
 #include <string>
 
 #include "ctnn/backend/cpu/gemm.hpp"
@@ -16,20 +15,17 @@ namespace ctnn::cpu {
 // OpenBLAS only when it runs its AVX-512 kernels. The sentence to tell the user, or empty when
 // OpenBLAS's kernels fit the CPU.
 inline std::string openblas_core_mismatch() {
-    const char* reported = openblas_get_corename();
-    const std::string core = reported ? reported : "unknown";
-    std::string lower;
-    for (const char c : core) lower += static_cast<char>(c | 0x20);
-    const bool core_avx2 = detail::gemm::openblas_avx512() || lower == "haswell" || lower == "zen" ||
-                           lower == "skylake" || lower == "excavator";
-    const char* cpu = nullptr;
-    if (__builtin_cpu_supports("avx512f") && !detail::gemm::openblas_avx512())
-        cpu = "AVX-512";
-    else if (__builtin_cpu_supports("avx2") && !core_avx2)
-        cpu = "AVX2";
-    if (!cpu) return {};
-    const std::string fitting = std::strcmp(cpu, "AVX2") == 0 ? "Haswell" : "SkylakeX";
-    return "OpenBLAS runs its " + core + " kernels on this " + cpu + " CPU (OPENBLAS_CORETYPE=" + fitting +
+    namespace g = detail::gemm;
+    const bool avx512_cpu = __builtin_cpu_supports("avx512f");
+    const bool avx2_core = g::openblas_small_kernels || g::openblas_core_is("haswell") ||
+                           g::openblas_core_is("zen") || g::openblas_core_is("skylake") ||
+                           g::openblas_core_is("excavator");
+    const bool older = avx512_cpu ? !g::openblas_small_kernels : __builtin_cpu_supports("avx2") && !avx2_core;
+    if (!older) return {};
+    const char* core = openblas_get_corename();
+    return std::string("OpenBLAS runs its ") + (core ? core : "unknown") + " kernels on this " +
+           (avx512_cpu ? "AVX-512" : "AVX2") +
+           " CPU (OPENBLAS_CORETYPE=" + (avx512_cpu ? "SkylakeX" : "Haswell") +
            " would give it the right ones); ctnn's own kernels take every float GEMM";
 }
 
